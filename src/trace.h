@@ -1,0 +1,129 @@
+/*
+ * trace.h -- the vmscope trace: header plus compact events.
+ *
+ * A trace file is JSON Lines (docs/trace-format.md): line 1 is the header,
+ * every further line one event.  The loader streams it line by line into the
+ * compact structs below; no JSON tree outlives the line it came from.
+ * Strings are interned once (id 0 means "none"); task names have their own
+ * small table so events can carry 16-bit task ids.  Sizes written in pages
+ * ("16p") keep that unit (TEF_*_PAGES) and are resolved at replay time,
+ * because --profile may change the page size.
+ *
+ * This layer never includes curses.
+ */
+#ifndef VMSCOPE_TRACE_H
+#define VMSCOPE_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum trace_op {
+	TOP_NONE = 0,
+	TOP_ALLOCATE, TOP_DEALLOCATE, TOP_WRITE, TOP_READ, TOP_FORK, TOP_INHERIT,
+	TOP_PROTECT, TOP_OOL_SEND, TOP_MAKE_MEMORY_ENTRY, TOP_MAP_ENTRY,
+	TOP_RELEASE_ENTRY, TOP_MAP_FILE, TOP_EXIT, TOP_NOTE, TOP_OBSERVE,
+	TOP_COUNT
+};
+
+/* Event flags. */
+enum {
+	TEF_ADDR = 1u << 0,          /* addr given */
+	TEF_SIZE = 1u << 1,          /* size given */
+	TEF_OFFSET = 1u << 2,        /* offset given */
+	TEF_ADDR_PAGES = 1u << 3,    /* addr is in pages */
+	TEF_SIZE_PAGES = 1u << 4,
+	TEF_OFFSET_PAGES = 1u << 5,
+	TEF_PURGEABLE = 1u << 6,     /* allocate */
+	TEF_DEALLOC = 1u << 7,       /* ool_send deallocate: true */
+	TEF_PHYSICAL = 1u << 8,      /* ool_send copy: physical */
+	TEF_SET_MAX = 1u << 9,       /* protect: "max" given */
+	TEF_PRIVATE = 1u << 10,      /* map_file private: true */
+};
+
+struct trace_event {
+	uint64_t addr, size, offset;
+	uint32_t line;               /* line number in the file (1-based) */
+	uint32_t region;             /* string id: region / entry / file / note text */
+	uint32_t as;                 /* string id: name to give, 0 = none */
+	uint32_t annot;              /* 1-based index into annots, 0 = none */
+	uint32_t obs;                /* 1-based index into obs, 0 = none */
+	uint16_t task;               /* task name id */
+	uint16_t task2;              /* fork child / ool receiver name id */
+	uint16_t flags;              /* TEF_* */
+	uint16_t tag;                /* allocate: user tag */
+	uint8_t op;                  /* enum trace_op */
+	uint8_t prot;                /* protect: new protection */
+	uint8_t max_prot;            /* protect: new max (with TEF_SET_MAX) */
+	uint8_t inheritance;         /* inherit */
+};
+
+struct trace_annot {
+	uint32_t note;               /* string id of "note" narration, 0 = none */
+	uint32_t mark;               /* string id of "mark" chapter name, 0 = none */
+};
+
+/* One region of a recorded observation ("op": "observe"). */
+struct trace_obs_region {
+	uint64_t start, end;
+	uint32_t name;               /* string id */
+	uint8_t prot, max_prot;
+	uint8_t share_mode;          /* enum vm_share_mode, 0 = not observed */
+	uint32_t ref_count;
+	uint32_t pages_resident, pages_dirtied, pages_swapped;
+	uint32_t pages_private, pages_cow, pages_shared, pages_zero;
+};
+
+struct trace_obs {
+	uint32_t nregions;
+	struct trace_obs_region *regions;
+};
+
+struct trace_strtab {
+	char **strs;                 /* [0] unused */
+	uint32_t n, cap;
+	uint32_t *hash;              /* open addressing, string ids */
+	uint32_t hcap;
+};
+
+struct trace {
+	char *path;                  /* as given, for messages */
+	char *title;
+	char *profile;               /* as written in the header, may be NULL */
+	uint32_t page_size;          /* 0: the profile's */
+	uint16_t nheader_tasks;      /* task ids 0..n-1 are the header's tasks */
+	char **task_names;           /* by task id */
+	uint16_t ntask_names, task_names_cap;
+	struct trace_event *ev;
+	size_t nev, ev_cap;
+	struct trace_annot *annots;
+	uint32_t nannots, annots_cap;
+	struct trace_obs *obs;
+	uint32_t nobs, obs_cap;
+	struct trace_strtab strings;
+};
+
+/* A load error, printed as "FILE:LINE:COL: message". */
+struct trace_error {
+	char file[256];
+	unsigned line, col;
+	char msg[256];
+};
+void trace_error_format(const struct trace_error *e, char *buf, size_t len);
+
+/* Load a trace file.  Returns 0, or -1 with *err filled. */
+int trace_load_file(const char *path, struct trace **out, struct trace_error *err);
+/* Load from memory (built-in scenarios); NAME is used in messages. */
+int trace_load_mem(const char *name, const char *buf, size_t len, struct trace **out,
+                   struct trace_error *err);
+void trace_free(struct trace *t);
+
+const char *trace_str(const struct trace *t, uint32_t id);       /* "" for 0 */
+const char *trace_task_name(const struct trace *t, uint16_t id);
+const char *trace_op_name(int op);                              /* "allocate" */
+const char *trace_event_note(const struct trace *t, const struct trace_event *e);
+const char *trace_event_mark(const struct trace *t, const struct trace_event *e);
+/* Heap bytes held by the trace (for the memory-per-event benchmark). */
+size_t trace_memory(const struct trace *t);
+
+#endif

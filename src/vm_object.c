@@ -1,0 +1,383 @@
+/*
+ * vm_object.c -- VM objects, their resident pages, physical frames, shadow
+ * chains, and the copy strategies.
+ *
+ * Page slots are indexed by page number within the object (byte offset >>
+ * page_shift).  Every resident slot holds a frame; a frame's reference count
+ * is the number of slots holding it (always 1 under the Mach profiles).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm_internal.h"
+
+static void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n);
+	if (p == NULL && n != 0)
+		abort();
+	return p;
+}
+
+/* Return object ID, or NULL for 0 and freed ids. */
+struct vm_object *
+vm_obj(const struct vm_world *w, uint32_t id)
+{
+	return id != 0 && id < w->nobj_ids ? w->objs[id] : NULL;
+}
+
+/* vm_object_allocate(): a new object of SIZE bytes, ref 1, SYMMETRIC. */
+struct vm_object *
+vm_obj_new(struct vm_world *w, uint64_t size, bool internal)
+{
+	struct vm_object *o;
+
+	if (w->nobj_ids == 0)
+		w->nobj_ids = 1;
+	if (w->nobj_ids >= w->objs_cap) {
+		uint32_t cap = w->objs_cap ? w->objs_cap * 2 : 64;
+
+		w->objs = xrealloc(w->objs, cap * sizeof *w->objs);
+		memset(w->objs + w->objs_cap, 0, (cap - w->objs_cap) * sizeof *w->objs);
+		w->objs_cap = cap;
+	}
+	o = calloc(1, sizeof *o);
+	if (o == NULL)
+		abort();
+	o->id = w->nobj_ids++;
+	o->ref_count = 1;
+	o->internal = internal;
+	o->copy_strategy = COPY_SYMMETRIC;
+	o->file = -1;
+	w->objs[o->id] = o;
+	w->live_objects++;
+	vm_obj_resize(w, o, size);
+	w->fx.objects_created++;
+	return o;
+}
+
+/* Grow (never shrink) the page table of O to cover SIZE bytes. */
+void
+vm_obj_resize(struct vm_world *w, struct vm_object *o, uint64_t size)
+{
+	uint64_t np = (size + w->page_size - 1) >> w->page_shift;
+
+	o->size = size;
+	if (np > o->npages) {
+		o->pages = xrealloc(o->pages, np * sizeof *o->pages);
+		memset(o->pages + o->npages, 0, (np - o->npages) * sizeof *o->pages);
+		o->npages = (uint32_t)np;
+	}
+}
+
+/* Take one more reference on object ID. */
+void
+vm_obj_ref(struct vm_world *w, uint32_t id)
+{
+	struct vm_object *o = vm_obj(w, id);
+
+	if (o != NULL)
+		o->ref_count++;
+}
+
+/* Release every page of O and free it; return its shadow id. */
+static uint32_t
+obj_terminate(struct vm_world *w, struct vm_object *o)
+{
+	uint32_t shadow = o->shadow;
+
+	for (uint32_t i = 0; i < o->npages; i++)
+		if (o->pages[i] != 0)
+			vm_frame_unref(w, VM_PAGE_FRAME(o->pages[i]));
+	if (o->file >= 0 && o->file < w->nfiles && w->files[o->file].object == o->id)
+		w->files[o->file].object = 0;
+	/* A copy object that shadows us keeps us alive, so o->copy is gone. */
+	w->objs[o->id] = NULL;
+	w->live_objects--;
+	free(o->pages);
+	free(o);
+	w->fx.flags |= VMFX_OBJECT_FREED;
+	w->fx.objects_freed++;
+	return shadow;
+}
+
+/*
+ * vm_object_deallocate(): drop a reference.  At 0 the object and its pages
+ * are freed and the reference it held on its shadow is dropped in turn.
+ * When one reference is left and there is a shadow, a collapse is tried.
+ */
+void
+vm_obj_deref(struct vm_world *w, uint32_t id)
+{
+	while (id != 0) {
+		struct vm_object *o = vm_obj(w, id);
+
+		if (o == NULL || o->ref_count == 0)
+			return;
+		if (--o->ref_count > 0) {
+			if (o->ref_count == 1 && o->shadow != 0)
+				vm_object_collapse(w, o);
+			return;
+		}
+		/* Unhook from the object we are the copy object of. */
+		if (o->shadow != 0) {
+			struct vm_object *s = vm_obj(w, o->shadow);
+
+			if (s != NULL && s->copy == o->id)
+				s->copy = 0;
+		}
+		id = obj_terminate(w, o);
+	}
+}
+
+/* A new frame with one slot reference. */
+uint32_t
+vm_frame_new(struct vm_world *w)
+{
+	if (w->nframe_ids == 0)
+		w->nframe_ids = 1;
+	if (w->nframe_ids >= w->frames_cap) {
+		uint32_t cap = w->frames_cap ? w->frames_cap * 2 : 256;
+
+		w->frame_refs = xrealloc(w->frame_refs, cap * sizeof *w->frame_refs);
+		memset(w->frame_refs + w->frames_cap, 0,
+		       (cap - w->frames_cap) * sizeof *w->frame_refs);
+		w->frames_cap = cap;
+	}
+	w->frame_refs[w->nframe_ids] = 1;
+	w->live_frames++;
+	return w->nframe_ids++;
+}
+
+/* Drop one slot reference on FRAME. */
+void
+vm_frame_unref(struct vm_world *w, uint32_t frame)
+{
+	if (frame != 0 && frame < w->nframe_ids && w->frame_refs[frame] > 0)
+		if (--w->frame_refs[frame] == 0)
+			w->live_frames--;
+}
+
+/* Put SLOT at page PG of O (O must cover PG), releasing what was there. */
+void
+vm_page_set(struct vm_world *w, struct vm_object *o, uint64_t pg, uint32_t slot)
+{
+	if (pg >= o->npages)
+		vm_obj_resize(w, o, (pg + 1) << w->page_shift);
+	if (o->pages[pg] != 0)
+		vm_frame_unref(w, VM_PAGE_FRAME(o->pages[pg]));
+	else
+		o->resident++;
+	o->pages[pg] = slot;
+}
+
+/* Remove page PG of O. */
+void
+vm_page_clear(struct vm_world *w, struct vm_object *o, uint64_t pg)
+{
+	if (pg < o->npages && o->pages[pg] != 0) {
+		vm_frame_unref(w, VM_PAGE_FRAME(o->pages[pg]));
+		o->pages[pg] = 0;
+		o->resident--;
+	}
+}
+
+/*
+ * vm_page_lookup() down the shadow chain, as vm_fault_page() does: return
+ * the object holding the page at byte offset OFF of O, its depth and slot,
+ * or NULL (the page exists nowhere: zero fill or page-in).
+ */
+struct vm_object *
+vm_page_lookup_chain(const struct vm_world *w, struct vm_object *o, uint64_t off,
+                     unsigned *depth, uint32_t *slot)
+{
+	unsigned d = 0;
+
+	while (o != NULL) {
+		uint32_t s = vm_page_get(o, off >> w->page_shift);
+
+		if (s != 0) {
+			if (depth)
+				*depth = d;
+			if (slot)
+				*slot = s;
+			return o;
+		}
+		off += o->shadow_offset;
+		o = vm_obj(w, o->shadow);
+		d++;
+	}
+	return NULL;
+}
+
+/*
+ * Could any page of O's range show through from BACKING?  True when BACKING
+ * holds a page (within the range O sees) that O does not cover itself.
+ */
+static bool
+backing_pages_visible(const struct vm_world *w, const struct vm_object *o,
+                      const struct vm_object *backing)
+{
+	uint64_t first = o->shadow_offset >> w->page_shift;
+	uint64_t n = o->npages;
+
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t bp = first + i;
+
+		if (bp >= backing->npages)
+			break;
+		if (backing->pages[bp] != 0 && o->pages[i] == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * vm_object_collapse(): while O has a backing object,
+ *  - if the backing object has no other reference (ref 1, internal), move
+ *    its pages that O lacks up into O and unlink it (collapse);
+ *  - else, if O already holds every page of the backing object that could
+ *    show through, point O past it and drop O's reference (bypass).
+ */
+void
+vm_object_collapse(struct vm_world *w, struct vm_object *o)
+{
+	for (;;) {
+		struct vm_object *b = vm_obj(w, o->shadow);
+
+		if (b == NULL || !b->internal || b->copy != 0)
+			return;
+		if (b->ref_count == 1) {
+			uint64_t first = o->shadow_offset >> w->page_shift;
+
+			for (uint64_t i = 0; i < o->npages; i++) {
+				uint64_t bp = first + i;
+
+				if (bp < b->npages && b->pages[bp] != 0 && o->pages[i] == 0) {
+					o->pages[i] = b->pages[bp];
+					o->resident++;
+					b->pages[bp] = 0;
+					b->resident--;
+				}
+			}
+			o->shadow = b->shadow;
+			o->shadow_offset += b->shadow_offset;
+			if (o->shadow != 0) {
+				struct vm_object *bb = vm_obj(w, o->shadow);
+
+				if (bb != NULL && bb->copy == b->id)
+					bb->copy = o->id;
+			}
+			b->shadow = 0;  /* O took over that reference */
+			(void)obj_terminate(w, b);
+			w->fx.flags |= VMFX_COLLAPSED;
+			continue;
+		}
+		if (backing_pages_visible(w, o, b))
+			return;
+		o->shadow = b->shadow;
+		o->shadow_offset += b->shadow_offset;
+		if (o->shadow != 0)
+			vm_obj_ref(w, o->shadow);
+		w->fx.flags |= VMFX_BYPASSED;
+		vm_obj_deref(w, b->id);
+	}
+}
+
+/*
+ * vm_object_shadow(): give entry E a new object that shadows its current
+ * one; the entry's reference moves to the shadow, so the old object's
+ * ref_count does not change.  Skipped (returns false) unless ALWAYS when the
+ * old object is anonymous with ref 1, its size equals the entry's and it
+ * has no copy object: then nothing else can see it and it is written in
+ * place.  (A file object is never written through a private mapping.)
+ */
+bool
+vm_object_shadow(struct vm_world *w, struct vm_map_entry *e, bool always)
+{
+	struct vm_object *src = vm_obj(w, e->object), *s;
+	uint64_t size = e->end - e->start;
+
+	if (src == NULL)
+		return false;
+	if (!always && src->internal && src->ref_count == 1 && src->size == size &&
+	    src->copy == 0) {
+		w->fx.flags |= VMFX_SHADOW_SKIPPED;
+		return false;
+	}
+	s = vm_obj_new(w, size, true);
+	s->shadow = src->id;
+	s->shadow_offset = e->offset;
+	src->shadowed = true;
+	e->object = s->id;
+	e->offset = 0;
+	w->fx.flags |= VMFX_SHADOW_CREATED;
+	return true;
+}
+
+/*
+ * vm_object_copy_slowly(): a new private object holding copies of the pages
+ * that exist in [off, off+size) of SRC's chain; absent pages stay absent.
+ */
+struct vm_object *
+vm_object_copy_slowly(struct vm_world *w, struct vm_object *src, uint64_t off, uint64_t size)
+{
+	struct vm_object *n = vm_obj_new(w, size, true);
+	uint64_t np = (size + w->page_size - 1) >> w->page_shift;
+
+	for (uint64_t i = 0; i < np; i++) {
+		uint32_t slot;
+
+		if (vm_page_lookup_chain(w, src, off + (i << w->page_shift), NULL, &slot) == NULL)
+			continue;
+		vm_page_set(w, n, i, vm_frame_new(w) | VM_PAGE_DIRTY);
+		w->fx.pages_copied++;
+	}
+	w->fx.flags |= VMFX_COPY_SLOWLY;
+	return n;
+}
+
+/*
+ * vm_object_copy_delayed(): the copy is a new object shadowing SRC (SRC +1
+ * ref) and registered as SRC's copy object; a later write to SRC first
+ * pushes the original page into it (vm_fault_page's copy-object push).  An
+ * older copy object is made to shadow the new one.
+ */
+struct vm_object *
+vm_object_copy_delayed(struct vm_world *w, struct vm_object *src, uint64_t off, uint64_t size)
+{
+	struct vm_object *c = vm_obj_new(w, src->size, true);
+	struct vm_object *old = vm_obj(w, src->copy);
+
+	(void)off;
+	(void)size;
+	c->shadow = src->id;
+	c->shadow_offset = 0;
+	vm_obj_ref(w, src->id);
+	src->shadowed = true;
+	if (old != NULL && old->shadow == src->id) {
+		old->shadow = c->id;
+		vm_obj_ref(w, c->id);
+		vm_obj_deref(w, src->id);
+	}
+	src->copy = c->id;
+	w->fx.flags |= VMFX_COPY_DELAYED;
+	return c;
+}
+
+/* Before page OFF of O is modified, push the original into O's copy object. */
+void
+vm_object_push_page(struct vm_world *w, struct vm_object *o, uint64_t off)
+{
+	struct vm_object *c = vm_obj(w, o->copy);
+	uint64_t pg = off >> w->page_shift;
+
+	if (c == NULL || vm_page_get(o, pg) == 0)
+		return;
+	if (pg >= c->npages || c->pages[pg] != 0)
+		return;
+	vm_page_set(w, c, pg, vm_frame_new(w) | (o->pages[pg] & VM_PAGE_DIRTY));
+	w->fx.flags |= VMFX_PUSHED;
+	w->fx.pages_pushed++;
+}

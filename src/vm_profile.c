@@ -1,0 +1,148 @@
+/*
+ * vm_profile.c -- the kernel profiles.
+ *
+ * A field's comment says why the kernel differs.  Where a value is an
+ * inference rather than read from the kernel's source, it says "inferred";
+ * docs/profiles.md explains each one at length.
+ */
+#include <string.h>
+
+#include "vm_profile.h"
+
+#define KiB 1024ull
+
+/* XNU on Apple silicon (xnu-11417). */
+static const struct vm_profile xnu_arm64 = {
+	.name = "xnu-arm64",
+	.summary = "macOS on Apple silicon: 16 KiB pages, 32 KiB OOL kernel-buffer threshold",
+	.page_size = 16 * KiB,
+	.map_min = 0x100000000ull,            /* above __PAGEZERO */
+	.map_max = 0x7fffffe00000ull,
+	.ool = OOL_XNU,
+	.ool_kbuf_threshold = 32 * KiB,       /* msg_ool_size_small = KHEAP_MAX_SIZE */
+	.coalesce = COALESCE_XNU,
+	.coalesce_limit = 128 * KiB - 1,      /* NO_COALESCE_LIMIT in vm_map.c */
+	.simplify_after_protect = true,       /* vm_map_simplify_entry (DOMAIN.md 3) */
+	.simplify_after_inherit = false,      /* vm_map_inherit clips, never re-merges */
+	.has_purgeable = true,
+	.has_memory_entries = true,
+	.file_named_ref = true,               /* UBC's named reference; inferred */
+	.fork = FORK_MACH,
+	.report = REPORT_MACH,
+};
+
+/* XNU on Intel. */
+static const struct vm_profile xnu_x86_64 = {
+	.name = "xnu-x86_64",
+	.summary = "macOS on Intel: 4 KiB pages, 16 KiB OOL kernel-buffer threshold",
+	.page_size = 4 * KiB,
+	.map_min = 0x100000000ull,
+	.map_max = 0x7fffffe00000ull,
+	.ool = OOL_XNU,
+	.ool_kbuf_threshold = 16 * KiB,
+	.coalesce = COALESCE_XNU,
+	.coalesce_limit = 128 * KiB - 1,
+	.simplify_after_protect = true,
+	.simplify_after_inherit = false,
+	.has_purgeable = true,
+	.has_memory_entries = true,
+	.file_named_ref = true,
+	.fork = FORK_MACH,
+	.report = REPORT_MACH,
+};
+
+/* Textbook Mach 3.0 (CMU): inferred from the Mach papers and MK sources. */
+static const struct vm_profile mach3 = {
+	.name = "mach",
+	.summary = "textbook Mach 3: copy-on-write everywhere, no kernel-buffer shortcut",
+	.page_size = 4 * KiB,
+	.map_min = 0x10000ull,
+	.map_max = 0xc0000000ull,
+	.ool = OOL_MACH,                      /* all OOL data via vm_map_copyin */
+	.ool_kbuf_threshold = 0,
+	.coalesce = COALESCE_BACKWARD_NULL,   /* vm_map_enter extends prev NULL entry */
+	.coalesce_limit = 0,
+	.simplify_after_protect = false,      /* no re-gluing after clipping */
+	.simplify_after_inherit = false,
+	.has_purgeable = false,               /* purgeable memory is an Apple addition */
+	.has_memory_entries = false,          /* memory entries are an Apple addition */
+	.file_named_ref = false,
+	.fork = FORK_MACH,
+	.report = REPORT_MACH,
+};
+
+/* GNU Mach before the 2023 forward-merging series. */
+static const struct vm_profile gnumach_2022 = {
+	.name = "gnumach-2022",
+	.summary = "GNU Mach before 2023: backward-only NULL-object merging",
+	.page_size = 4 * KiB,
+	.map_min = 0x1000ull,
+	.map_max = 0xc0000000ull,
+	.ool = OOL_MACH,
+	.ool_kbuf_threshold = 0,
+	.coalesce = COALESCE_BACKWARD_NULL,   /* vm_map_enter + vm_object_coalesce */
+	.coalesce_limit = 0,
+	.simplify_after_protect = false,      /* "never gluing back" (seed 002) */
+	.simplify_after_inherit = false,
+	.has_purgeable = false,
+	.has_memory_entries = false,
+	.file_named_ref = false,
+	.fork = FORK_MACH,
+	.report = REPORT_MACH,
+};
+
+/* GNU Mach with vm_map_coalesce_entry (2023 series). */
+static const struct vm_profile gnumach_2023 = {
+	.name = "gnumach",
+	.summary = "GNU Mach after 2023: forward merging, same-object merging, re-gluing",
+	.page_size = 4 * KiB,
+	.map_min = 0x1000ull,
+	.map_max = 0xc0000000ull,
+	.ool = OOL_MACH,
+	.ool_kbuf_threshold = 0,
+	.coalesce = COALESCE_GNUMACH_2023,    /* vm_map_coalesce_entry */
+	.coalesce_limit = 0,
+	.simplify_after_protect = true,       /* re-glue after vm_map_protect */
+	.simplify_after_inherit = true,       /* ... and vm_map_inherit */
+	.has_purgeable = false,
+	.has_memory_entries = false,
+	.file_named_ref = false,
+	.fork = FORK_MACH,
+	.report = REPORT_MACH,
+};
+
+/* Linux (mm/), for comparison with recorded traces. */
+static const struct vm_profile linux_prof = {
+	.name = "linux",
+	.summary = "Linux: per-page copy-on-write (mapcount), VMA merging, no aliased modes",
+	.page_size = 4 * KiB,
+	.map_min = 0x10000ull,                /* mmap_min_addr */
+	.map_max = 0x7ffffffff000ull,
+	.ool = OOL_LINUX,                     /* no OOL: process_vm_writev analogue */
+	.ool_kbuf_threshold = 0,
+	.coalesce = COALESCE_LINUX,           /* vma_merge */
+	.coalesce_limit = 0,
+	.simplify_after_protect = true,       /* mprotect_fixup -> vma_merge */
+	.simplify_after_inherit = true,       /* madvise -> vma_merge */
+	.has_purgeable = false,
+	.has_memory_entries = true,           /* analogue: memfd + MAP_SHARED */
+	.file_named_ref = false,
+	.fork = FORK_LINUX,                   /* copy_present_pte / do_wp_page */
+	.report = REPORT_LINUX,
+};
+
+const struct vm_profile *const vm_profiles[] = {
+	&xnu_arm64, &xnu_x86_64, &mach3, &gnumach_2022, &gnumach_2023, &linux_prof, NULL,
+};
+
+const struct vm_profile *const vm_profile_default = &xnu_arm64;
+
+/* Find a profile by name. */
+const struct vm_profile *
+vm_profile_find(const char *name)
+{
+	for (size_t i = 0; vm_profiles[i] != NULL; i++)
+		if (strcmp(vm_profiles[i]->name, name) == 0)
+			return vm_profiles[i];
+	return NULL;
+}

@@ -1,0 +1,293 @@
+/*
+ * vm_region.c -- what vm_region() reports for a map entry, and per-page
+ * views for the player.
+ *
+ * REPORT_MACH follows vm_map_region_walk() / vm_map_region_look_for_page()
+ * (DOMAIN.md 2) and, as a second opinion, vm_map_region_top_walk().
+ * REPORT_LINUX derives the same fields from page map counts the way the
+ * recorder observes them on Linux (DOMAIN.md 6; vmscope's own definition).
+ */
+#include <string.h>
+
+#include "vm_internal.h"
+
+static const struct vm_map_entry *
+entry_at(const struct vm_world *w, int task, size_t i)
+{
+	if (!vm_task_alive(w, task))
+		return NULL;
+	return vm_map_entry_at(&w->tasks[task].map, i);
+}
+
+/* Copy the entry's own fields into OUT. */
+static void
+fill_entry(const struct vm_world *w, const struct vm_map_entry *e, struct vm_region_info *out)
+{
+	const struct vm_object *o = vm_obj(w, e->object);
+
+	memset(out, 0, sizeof *out);
+	out->start = e->start;
+	out->end = e->end;
+	out->offset = e->offset;
+	out->object = e->object;
+	out->prot = e->prot;
+	out->max_prot = e->max_prot;
+	out->inheritance = e->inheritance;
+	out->needs_copy = e->needs_copy;
+	out->is_shared = e->is_shared;
+	out->user_tag = e->user_tag;
+	if (o != NULL) {
+		out->purgeable = o->purgeable;
+		out->true_share = o->true_share;
+	}
+}
+
+/* vm_map_region_count_obj_refs(): how often OBJ is in E's chain. */
+static uint32_t
+count_obj_refs(const struct vm_world *w, const struct vm_map_entry *e, uint32_t obj)
+{
+	uint32_t n = 0;
+
+	for (const struct vm_object *o = vm_obj(w, e->object); o != NULL; o = vm_obj(w, o->shadow))
+		if (o->id == obj)
+			n++;
+	return n;
+}
+
+/* vm_map_region_top_walk()'s share mode. */
+static int
+top_share_mode(const struct vm_world *w, const struct vm_map_entry *e)
+{
+	const struct vm_object *o = vm_obj(w, e->object);
+
+	if (o == NULL)
+		return SM_EMPTY;
+	if (o->shadow != 0 || e->needs_copy)
+		return SM_COW;
+	if (o->ref_count == 1 || (o->ref_count == 2 && o->named))
+		return SM_PRIVATE;
+	return SM_SHARED;
+}
+
+/* vm_map_region_walk() + the external-pager fix-up of vm_map_region(). */
+static void
+walk_mach(const struct vm_world *w, const struct vm_map *m, const struct vm_map_entry *e,
+          struct vm_region_info *out)
+{
+	const struct vm_object *top = vm_obj(w, e->object);
+	uint64_t npages = (e->end - e->start) >> w->page_shift;
+	uint32_t ref, depth = 0;
+	bool external = false;
+
+	out->top_share_mode = (uint8_t)top_share_mode(w, e);
+	if (top == NULL) {
+		out->share_mode = SM_EMPTY;
+		return;
+	}
+	for (uint64_t i = 0; i < npages; i++) {
+		const struct vm_object *o = top;
+		uint64_t off = e->offset + (i << w->page_shift);
+		uint32_t max_ref = top->ref_count, d = 0;
+
+		/* vm_map_region_look_for_page() */
+		while (o != NULL) {
+			uint32_t s = vm_page_get(o, off >> w->page_shift);
+
+			if (!o->internal)
+				external = true;
+			if (s != 0) {
+				out->pages_resident++;
+				if (s & VM_PAGE_DIRTY)
+					out->pages_dirtied++;
+				if (o->shadow != 0 && max_ref == 1)
+					out->pages_shared_now_private++;
+				break;
+			}
+			if (o->shadow == 0)
+				break;
+			off += o->shadow_offset;
+			o = vm_obj(w, o->shadow);
+			if (++d > depth)
+				depth = d;
+			if (o != NULL && o->ref_count > max_ref)
+				max_ref = o->ref_count;
+		}
+	}
+	out->shadow_depth = depth;
+	ref = top->ref_count;
+	{
+		const struct vm_object *s = vm_obj(w, top->shadow);
+
+		for (uint32_t k = 0; k < depth && s != NULL; k++, s = vm_obj(w, s->shadow))
+			ref += s->ref_count - 1;
+	}
+	out->ref_count = ref;
+	out->external = external;
+	if (depth > 0 || e->needs_copy)
+		out->share_mode = SM_COW;
+	else if (ref == 1)
+		out->share_mode = SM_PRIVATE;
+	else if (top->true_share)
+		out->share_mode = SM_TRUESHARED;
+	else
+		out->share_mode = SM_SHARED;
+	if (out->share_mode == SM_SHARED) {
+		uint32_t my_refs = 0;
+
+		for (const struct vm_map_entry *x = m->first; x != NULL; x = x->next)
+			my_refs += count_obj_refs(w, x, top->id);
+		if (my_refs == ref)
+			out->share_mode = SM_PRIVATE_ALIASED;
+		else if (my_refs > 1)
+			out->share_mode = SM_SHARED_ALIASED;
+	}
+	/* vm_map_region(): a file mapping held only by the file cache. */
+	if (external && ref == 2 && out->share_mode == SM_SHARED)
+		out->share_mode = SM_PRIVATE;
+}
+
+/* Number of live named entries holding object ID (memfd analogue). */
+static uint32_t
+named_refs(const struct vm_world *w, uint32_t id)
+{
+	uint32_t n = 0;
+
+	for (int i = 0; i < w->nentries; i++)
+		if (w->entries[i].live && w->entries[i].object == id)
+			n++;
+	return n;
+}
+
+/* The Linux map count of the page found in O at DEPTH with slot S. */
+static uint32_t
+linux_mapcount(const struct vm_world *w, const struct vm_map_entry *e,
+               const struct vm_object *o, unsigned depth, uint32_t s)
+{
+	if (e->is_shared || depth > 0)
+		return o->ref_count - named_refs(w, o->id);
+	return w->frame_refs[VM_PAGE_FRAME(s)];
+}
+
+/* The linux profile: share mode and ref_count from page map counts. */
+static void
+walk_linux(const struct vm_world *w, const struct vm_map_entry *e, struct vm_region_info *out)
+{
+	struct vm_object *top = vm_obj(w, e->object);
+	uint64_t npages = (e->end - e->start) >> w->page_shift;
+	uint32_t maxmap = 0;
+
+	out->top_share_mode = SM_EMPTY;
+	if (top == NULL) {
+		out->share_mode = SM_EMPTY;
+		return;
+	}
+	for (uint64_t i = 0; i < npages; i++) {
+		unsigned depth;
+		uint32_t s, mc;
+		const struct vm_object *o = vm_page_lookup_chain(w, top, e->offset + (i << w->page_shift),
+		                                                 &depth, &s);
+
+		if (o == NULL)
+			continue;
+		out->pages_resident++;
+		if (s & VM_PAGE_DIRTY)
+			out->pages_dirtied++;
+		mc = linux_mapcount(w, e, o, depth, s);
+		if (mc > maxmap)
+			maxmap = mc;
+		if (!o->internal)
+			out->external = true;
+	}
+	out->ref_count = maxmap;
+	if (out->pages_resident == 0) {
+		out->share_mode = SM_EMPTY;
+		out->ref_count = 0;
+	} else if (e->is_shared) {
+		out->share_mode = SM_SHARED;
+	} else if (maxmap >= 2) {
+		out->share_mode = SM_COW;
+	} else {
+		out->share_mode = SM_PRIVATE;
+	}
+	out->top_share_mode = out->share_mode;
+}
+
+static void
+report(const struct vm_world *w, int task, const struct vm_map_entry *e,
+       struct vm_region_info *out)
+{
+	fill_entry(w, e, out);
+	if (w->prof->report == REPORT_LINUX)
+		walk_linux(w, e, out);
+	else
+		walk_mach(w, &w->tasks[task].map, e, out);
+}
+
+/* Report the I-th entry of TASK. */
+bool
+vm_region_get(const struct vm_world *w, int task, size_t i, struct vm_region_info *out)
+{
+	const struct vm_map_entry *e = entry_at(w, task, i);
+
+	if (e == NULL)
+		return false;
+	report(w, task, e, out);
+	return true;
+}
+
+/* Report the entry of TASK containing ADDR. */
+bool
+vm_region_at(const struct vm_world *w, int task, uint64_t addr, struct vm_region_info *out)
+{
+	const struct vm_map_entry *e;
+
+	if (!vm_task_alive(w, task))
+		return false;
+	e = vm_map_lookup(&w->tasks[task].map, addr);
+	if (e == NULL)
+		return false;
+	report(w, task, e, out);
+	return true;
+}
+
+/* Classify each page of the I-th entry of TASK for page strips. */
+size_t
+vm_region_pages(const struct vm_world *w, int task, size_t i, struct vm_page_info *out,
+                size_t max)
+{
+	const struct vm_map_entry *e = entry_at(w, task, i);
+	struct vm_object *top;
+	uint64_t npages;
+
+	if (e == NULL)
+		return 0;
+	npages = (e->end - e->start) >> w->page_shift;
+	top = vm_obj(w, e->object);
+	for (uint64_t p = 0; p < npages && p < max; p++) {
+		struct vm_page_info *pi = &out[p];
+		const struct vm_object *o = NULL;
+		unsigned depth = 0;
+		uint32_t s = 0;
+
+		memset(pi, 0, sizeof *pi);
+		if (top != NULL)
+			o = vm_page_lookup_chain(w, top, e->offset + (p << w->page_shift), &depth, &s);
+		if (o == NULL)
+			continue;
+		pi->frame = VM_PAGE_FRAME(s);
+		pi->dirty = (s & VM_PAGE_DIRTY) != 0;
+		pi->depth = (uint8_t)(depth > 255 ? 255 : depth);
+		if (w->prof->report == REPORT_LINUX) {
+			uint32_t mc = linux_mapcount(w, e, o, depth, s);
+
+			pi->kind = e->is_shared ? VMPG_SHARED : mc >= 2 ? VMPG_COW : VMPG_PRIVATE;
+		} else if (depth > 0 || e->needs_copy) {
+			pi->kind = VMPG_COW;
+		} else if (o->ref_count > 1 && (e->is_shared || o->true_share || !o->internal)) {
+			pi->kind = VMPG_SHARED;
+		} else {
+			pi->kind = VMPG_PRIVATE;
+		}
+	}
+	return (size_t)npages;
+}

@@ -1,0 +1,329 @@
+/*
+ * vm_world.c -- the world: tasks, tables, deep copies, invariant checks.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm_internal.h"
+
+static void *
+xcalloc(size_t n, size_t sz)
+{
+	void *p = calloc(n ? n : 1, sz ? sz : 1);
+
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (d == NULL)
+		abort();
+	return d;
+}
+
+/* Create an empty world; NULL if PAGE_SIZE is not a power of two >= 4096. */
+struct vm_world *
+vm_world_new(const struct vm_profile *p, uint32_t page_size)
+{
+	struct vm_world *w;
+
+	if (page_size == 0)
+		page_size = p->page_size;
+	if (page_size < 4096 || (page_size & (page_size - 1)) != 0 || page_size > (1u << 20))
+		return NULL;
+	w = xcalloc(1, sizeof *w);
+	w->prof = p;
+	w->page_size = page_size;
+	while ((1u << w->page_shift) < page_size)
+		w->page_shift++;
+	return w;
+}
+
+/* Free the world and everything in it. */
+void
+vm_world_free(struct vm_world *w)
+{
+	if (w == NULL)
+		return;
+	for (int i = 0; i < w->ntasks; i++) {
+		vm_map_destroy(NULL, &w->tasks[i].map);
+		free(w->tasks[i].name);
+	}
+	free(w->tasks);
+	for (uint32_t i = 0; i < w->nobj_ids; i++) {
+		if (w->objs[i] != NULL) {
+			free(w->objs[i]->pages);
+			free(w->objs[i]);
+		}
+	}
+	free(w->objs);
+	free(w->frame_refs);
+	free(w->entries);
+	for (int i = 0; i < w->nfiles; i++)
+		free(w->files[i].name);
+	free(w->files);
+	free(w);
+}
+
+/* Deep copy W (objects, pages, maps, tables). */
+struct vm_world *
+vm_world_clone(const struct vm_world *w)
+{
+	struct vm_world *c = xcalloc(1, sizeof *c);
+
+	*c = *w;
+	c->tasks = xcalloc((size_t)w->tasks_cap, sizeof *c->tasks);
+	for (int i = 0; i < w->ntasks; i++) {
+		c->tasks[i].name = xstrdup(w->tasks[i].name);
+		c->tasks[i].alive = w->tasks[i].alive;
+		vm_map_clone_tree(&w->tasks[i].map, &c->tasks[i].map);
+	}
+	c->objs = xcalloc(w->objs_cap, sizeof *c->objs);
+	for (uint32_t i = 0; i < w->nobj_ids; i++) {
+		const struct vm_object *o = w->objs[i];
+
+		if (o == NULL)
+			continue;
+		c->objs[i] = xcalloc(1, sizeof *o);
+		*c->objs[i] = *o;
+		c->objs[i]->pages = xcalloc(o->npages, sizeof *o->pages);
+		if (o->npages)
+			memcpy(c->objs[i]->pages, o->pages, o->npages * sizeof *o->pages);
+	}
+	c->frame_refs = xcalloc(w->frames_cap, sizeof *c->frame_refs);
+	if (w->nframe_ids)
+		memcpy(c->frame_refs, w->frame_refs, w->nframe_ids * sizeof *w->frame_refs);
+	c->entries = xcalloc((size_t)w->entries_cap, sizeof *c->entries);
+	if (w->nentries)
+		memcpy(c->entries, w->entries, (size_t)w->nentries * sizeof *w->entries);
+	c->files = xcalloc((size_t)w->files_cap, sizeof *c->files);
+	for (int i = 0; i < w->nfiles; i++) {
+		c->files[i] = w->files[i];
+		c->files[i].name = xstrdup(w->files[i].name);
+	}
+	return c;
+}
+
+/* Bytes a clone of W takes (approximately; for checkpoint budgets). */
+size_t vm_world_bytes(const struct vm_world *w);
+size_t
+vm_world_bytes(const struct vm_world *w)
+{
+	size_t n = sizeof *w + (size_t)w->tasks_cap * sizeof *w->tasks;
+
+	for (int i = 0; i < w->ntasks; i++)
+		n += w->tasks[i].map.nentries * sizeof(struct vm_map_entry);
+	n += w->objs_cap * sizeof *w->objs;
+	for (uint32_t i = 0; i < w->nobj_ids; i++)
+		if (w->objs[i] != NULL)
+			n += sizeof(struct vm_object) + w->objs[i]->npages * sizeof(uint32_t);
+	n += w->frames_cap * sizeof *w->frame_refs;
+	return n;
+}
+
+const struct vm_profile *
+vm_world_profile(const struct vm_world *w)
+{
+	return w->prof;
+}
+
+uint32_t
+vm_world_page_size(const struct vm_world *w)
+{
+	return w->page_size;
+}
+
+const struct vm_effects *
+vm_world_effects(const struct vm_world *w)
+{
+	return &w->fx;
+}
+
+size_t
+vm_world_nobjects(const struct vm_world *w)
+{
+	return w->live_objects;
+}
+
+size_t
+vm_world_nframes(const struct vm_world *w)
+{
+	return w->live_frames;
+}
+
+/* Create a task named NAME with an empty map; -1 if the name is taken. */
+int
+vm_task_create(struct vm_world *w, const char *name)
+{
+	struct vm_task *t;
+
+	if (vm_task_find(w, name) >= 0)
+		return -1;
+	if (w->ntasks == w->tasks_cap) {
+		int cap = w->tasks_cap ? w->tasks_cap * 2 : 4;
+
+		w->tasks = realloc(w->tasks, (size_t)cap * sizeof *w->tasks);
+		if (w->tasks == NULL)
+			abort();
+		w->tasks_cap = cap;
+	}
+	t = &w->tasks[w->ntasks];
+	memset(t, 0, sizeof *t);
+	t->name = xstrdup(name);
+	t->alive = true;
+	vm_map_init(&t->map, w->prof->map_min, w->prof->map_max);
+	return w->ntasks++;
+}
+
+/* Index of the live task named NAME, or -1. */
+int
+vm_task_find(const struct vm_world *w, const char *name)
+{
+	for (int i = 0; i < w->ntasks; i++)
+		if (w->tasks[i].alive && strcmp(w->tasks[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int
+vm_task_count(const struct vm_world *w)
+{
+	return w->ntasks;
+}
+
+const char *
+vm_task_name(const struct vm_world *w, int task)
+{
+	return task >= 0 && task < w->ntasks ? w->tasks[task].name : "?";
+}
+
+bool
+vm_task_alive(const struct vm_world *w, int task)
+{
+	return task >= 0 && task < w->ntasks && w->tasks[task].alive;
+}
+
+size_t
+vm_task_nentries(const struct vm_world *w, int task)
+{
+	return vm_task_alive(w, task) ? w->tasks[task].map.nentries : 0;
+}
+
+/* Report object ID for the detail view. */
+bool
+vm_object_get(const struct vm_world *w, uint32_t id, struct vm_object_info *out)
+{
+	const struct vm_object *o = vm_obj(w, id);
+
+	if (o == NULL)
+		return false;
+	memset(out, 0, sizeof *out);
+	out->id = o->id;
+	out->ref_count = o->ref_count;
+	out->size = o->size;
+	out->shadow = o->shadow;
+	out->shadow_offset = o->shadow_offset;
+	out->copy = o->copy;
+	out->resident = o->resident;
+	out->copy_strategy = o->copy_strategy;
+	out->internal = o->internal;
+	out->true_share = o->true_share;
+	out->shadowed = o->shadowed;
+	out->purgeable = o->purgeable;
+	out->named = o->named;
+	out->file = (o->file >= 0 && o->file < w->nfiles) ? w->files[o->file].name : NULL;
+	return true;
+}
+
+#define CHECK(cond, ...) do { \
+	if (!(cond)) { snprintf(msg, msglen, __VA_ARGS__); ok = false; goto out; } \
+} while (0)
+
+/*
+ * Check the invariants: maps sorted and disjoint, each object's ref_count
+ * equals the references that exist (entries, shadows, named entries, file
+ * cache), resident counts and frame counts agree.
+ */
+bool
+vm_world_check(const struct vm_world *w, char *msg, size_t msglen)
+{
+	uint32_t *refs = xcalloc(w->nobj_ids + 1, sizeof *refs);
+	uint32_t *frames = xcalloc(w->nframe_ids + 1, sizeof *frames);
+	bool ok = true;
+
+	for (int t = 0; t < w->ntasks; t++) {
+		const struct vm_map *m = &w->tasks[t].map;
+		const struct vm_map_entry *e, *prev = NULL;
+		size_t n = 0;
+
+		for (e = m->first; e != NULL; prev = e, e = e->next, n++) {
+			CHECK(e->start < e->end, "task %d: empty entry at 0x%llx", t,
+			      (unsigned long long)e->start);
+			CHECK(prev == NULL || prev->end <= e->start, "task %d: overlap at 0x%llx", t,
+			      (unsigned long long)e->start);
+			CHECK(e->prev == prev, "task %d: broken list", t);
+			CHECK(vm_map_lookup(m, e->start) == e, "task %d: tree misses 0x%llx", t,
+			      (unsigned long long)e->start);
+			if (e->object != 0) {
+				const struct vm_object *o = vm_obj(w, e->object);
+
+				CHECK(o != NULL, "task %d: entry 0x%llx maps freed object %u", t,
+				      (unsigned long long)e->start, e->object);
+				CHECK(e->offset + (e->end - e->start) <= o->size,
+				      "task %d: entry 0x%llx exceeds object %u", t,
+				      (unsigned long long)e->start, o->id);
+				refs[e->object]++;
+			}
+		}
+		CHECK(n == m->nentries, "task %d: nentries %zu != %zu", t, m->nentries, n);
+		CHECK(m->last == prev, "task %d: bad last", t);
+	}
+	for (uint32_t i = 1; i < w->nobj_ids; i++) {
+		const struct vm_object *o = w->objs[i];
+		uint32_t res = 0;
+
+		if (o == NULL)
+			continue;
+		if (o->shadow != 0) {
+			CHECK(vm_obj(w, o->shadow) != NULL, "object %u shadows freed %u", i, o->shadow);
+			refs[o->shadow]++;
+		}
+		if (o->named)
+			refs[i]++;
+		for (uint32_t p = 0; p < o->npages; p++) {
+			if (o->pages[p] != 0) {
+				uint32_t f = VM_PAGE_FRAME(o->pages[p]);
+
+				CHECK(f < w->nframe_ids, "object %u: bad frame %u", i, f);
+				frames[f]++;
+				res++;
+			}
+		}
+		CHECK(res == o->resident, "object %u: resident %u != %u", i, o->resident, res);
+	}
+	for (int i = 0; i < w->nentries; i++)
+		if (w->entries[i].live && w->entries[i].object != 0)
+			refs[w->entries[i].object]++;
+	for (uint32_t i = 1; i < w->nobj_ids; i++) {
+		const struct vm_object *o = w->objs[i];
+
+		if (o == NULL)
+			continue;
+		CHECK(o->ref_count == refs[i], "object %u: ref_count %u but %u references exist",
+		      i, o->ref_count, refs[i]);
+		CHECK(o->ref_count > 0, "object %u: alive at ref 0", i);
+	}
+	for (uint32_t f = 1; f < w->nframe_ids; f++)
+		CHECK(frames[f] == w->frame_refs[f], "frame %u: %u slots, count %u", f, frames[f],
+		      w->frame_refs[f]);
+out:
+	free(refs);
+	free(frames);
+	return ok;
+}

@@ -1,0 +1,531 @@
+/*
+ * test_vm.c -- unit tests of the VM model, one block per operation and per
+ * reachable share mode.  Expected values come from DOMAIN.md and the seed
+ * article, never from running the model.  After every operation the world's
+ * invariants are checked (ref counts equal to the references that exist).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "vm.h"
+#include "vm_profile.h"
+
+#define KB 1024ull
+
+static struct vm_world *W;
+
+/* Check the invariants of the current world. */
+static void
+check_world(const char *what)
+{
+	char msg[256];
+
+	if (!vm_world_check(W, msg, sizeof msg))
+		ok(0, "invariants after %s: %s", what, msg);
+}
+
+static struct vm_region_info
+region(int task, uint64_t addr)
+{
+	struct vm_region_info ri;
+
+	memset(&ri, 0, sizeof ri);
+	if (!vm_region_at(W, task, addr, &ri))
+		ri.share_mode = 0;
+	return ri;
+}
+
+#define EXPECT(task, addr, sm, ref, res, what) do { \
+	struct vm_region_info r_ = region(task, addr); \
+	is_str(vm_share_mode_name(r_.share_mode), vm_share_mode_name(sm), "%s: share mode", what); \
+	is_int(r_.ref_count, ref, "%s: ref_count", what); \
+	is_int(r_.pages_resident, res, "%s: pages_resident", what); \
+} while (0)
+
+static void
+world(const char *profile)
+{
+	vm_world_free(W);
+	W = vm_world_new(vm_profile_find(profile), 0);
+	if (W == NULL) {
+		printf("Bail out! no profile %s\n", profile);
+		exit(1);
+	}
+}
+
+/* DOMAIN.md 4: the article's fork experiment, field by field. */
+static void
+test_fork_lifecycle(void)
+{
+	uint64_t a = 0;
+	int p, c;
+
+	world("xnu-arm64");
+	p = vm_task_create(W, "parent");
+	is_int(vm_op_allocate(W, p, &a, 16 * KB, VM_FLAGS_ANYWHERE, 0), KERN_SUCCESS, "fork: allocate");
+	EXPECT(p, a, SM_EMPTY, 0, 0, "fork: after allocate");
+	is_int(vm_op_write(W, p, a, 1), KERN_SUCCESS, "fork: parent write");
+	EXPECT(p, a, SM_PRIVATE, 1, 1, "fork: after write");
+	is_int(vm_op_fork(W, p, "child", &c), KERN_SUCCESS, "fork: fork");
+	ok(vm_world_effects(W)->flags & VMFX_COPY_QUICKLY, "fork: vm_object_copy_quickly used");
+	EXPECT(p, a, SM_COW, 2, 1, "fork: parent after fork");
+	EXPECT(c, a, SM_COW, 2, 1, "fork: child after fork");
+	is_int(vm_op_write(W, c, a, 1), KERN_SUCCESS, "fork: child write");
+	ok(vm_world_effects(W)->flags & VMFX_SHADOW_CREATED, "fork: child write made a shadow");
+	ok(vm_world_effects(W)->flags & VMFX_BYPASSED, "fork: shadow bypassed the original");
+	EXPECT(c, a, SM_PRIVATE, 1, 1, "fork: child after its write");
+	EXPECT(p, a, SM_COW, 1, 1, "fork: parent after child's write");
+	is_int(vm_op_read(W, p, a, 1), KERN_SUCCESS, "fork: parent read");
+	EXPECT(p, a, SM_COW, 1, 1, "fork: parent after read");
+	is_int(vm_op_write(W, p, a, 1), KERN_SUCCESS, "fork: parent write");
+	ok(vm_world_effects(W)->flags & VMFX_SHADOW_SKIPPED, "fork: parent write skipped the shadow");
+	is_int(vm_world_effects(W)->pages_copied, 0, "fork: parent write copied nothing");
+	EXPECT(p, a, SM_PRIVATE, 1, 1, "fork: parent after its write");
+	check_world("fork lifecycle");
+}
+
+/* Shadow depth is the deepest level a page lookup reached (DOMAIN.md 2). */
+static void
+test_shadow_depth(void)
+{
+	uint64_t a = 0;
+	int p, c;
+	struct vm_region_info r;
+
+	world("xnu-x86_64");
+	p = vm_task_create(W, "p");
+	vm_op_allocate(W, p, &a, 4 * 4 * KB, VM_FLAGS_ANYWHERE, 0);
+	vm_op_write(W, p, a, 4 * 4 * KB);
+	vm_op_fork(W, p, "c", &c);
+	vm_op_write(W, c, a, 1);                    /* one of four pages */
+	r = region(c, a);
+	is_str(vm_share_mode_name(r.share_mode), "SM_COW", "depth: child partly copied is COW");
+	is_int(r.shadow_depth, 1, "depth: lookups reached depth 1");
+	is_int(r.ref_count, 1 + (2 - 1), "depth: ref = ref(top) + ref(shadow) - 1");
+	is_int(r.pages_resident, 4, "depth: all four pages resident through the chain");
+	is_int(r.pages_dirtied, 4, "depth: dirty pages counted where found");
+	vm_op_write(W, c, a, 4 * 4 * KB);           /* now every page is in the top */
+	r = region(c, a);
+	is_int(r.shadow_depth, 0, "depth: 0 once every page is in the top object");
+	is_str(vm_share_mode_name(r.share_mode), "SM_PRIVATE", "depth: bypass leaves child private");
+	r = region(p, a);
+	is_str(vm_share_mode_name(r.share_mode), "SM_COW", "depth: parent still needs_copy");
+	is_int(r.ref_count, 1, "depth: parent's object back to ref 1");
+	check_world("shadow depth");
+}
+
+/* XNU coalescing on enter, with NO_COALESCE_LIMIT. */
+static void
+test_coalesce_xnu(void)
+{
+	uint64_t a = 0, b = 0;
+	int t;
+
+	world("xnu-arm64");
+	t = vm_task_create(W, "t");
+	vm_op_allocate(W, t, &a, 16 * KB, VM_FLAGS_ANYWHERE, 0);
+	vm_op_write(W, t, a, 1);
+	vm_op_allocate(W, t, &b, 16 * KB, VM_FLAGS_ANYWHERE, 0);
+	is_int(b, a + 16 * KB, "coalesce: second allocation is adjacent");
+	ok(vm_world_effects(W)->flags & VMFX_COALESCED, "coalesce: effect reported");
+	is_int(vm_task_nentries(W, t), 1, "coalesce: one entry");
+	is_int(region(t, a).end - region(t, a).start, 32 * KB, "coalesce: entry grew to 32K");
+	for (int i = 0; i < 6; i++)
+		vm_op_allocate(W, t, &b, 16 * KB, VM_FLAGS_ANYWHERE, 0);
+	/* 7 pages = 112K <= 128K-1; the 8th would make 128K > limit. */
+	is_int(vm_task_nentries(W, t), 2, "coalesce: NO_COALESCE_LIMIT stops at 7 pages");
+	is_int(region(t, a).end - region(t, a).start, 7 * 16 * KB, "coalesce: first entry 112K");
+	/* Different tags do not coalesce. */
+	world("xnu-arm64");
+	t = vm_task_create(W, "t");
+	vm_op_allocate(W, t, &a, 16 * KB, VM_FLAGS_ANYWHERE, 1);
+	vm_op_allocate(W, t, &b, 16 * KB, VM_FLAGS_ANYWHERE, 2);
+	is_int(vm_task_nentries(W, t), 2, "coalesce: different user tags stay apart");
+	/* Purgeable allocations get an object at once and never coalesce. */
+	vm_op_allocate(W, t, &b, 16 * KB, VM_FLAGS_ANYWHERE | VM_FLAGS_PURGABLE, 2);
+	is_int(vm_task_nentries(W, t), 3, "coalesce: purgeable allocation stays apart");
+	ok(region(t, b).purgeable, "purgeable: object is purgeable");
+	check_world("coalesce");
+}
+
+/* Fixed allocations and bad requests fail with a status and change nothing. */
+static void
+test_bad_requests(void)
+{
+	uint64_t a = 0x100000000ull, b;
+	int t;
+
+	world("xnu-arm64");
+	t = vm_task_create(W, "t");
+	is_int(vm_op_allocate(W, t, &a, 32 * KB, VM_FLAGS_FIXED, 0), KERN_SUCCESS, "fixed: allocate");
+	is_int(a, 0x100000000ull, "fixed: at the address asked");
+	b = a + 16 * KB;
+	is_int(vm_op_allocate(W, t, &b, 16 * KB, VM_FLAGS_FIXED, 0), KERN_NO_SPACE, "fixed: overlap is KERN_NO_SPACE");
+	is_int(vm_op_write(W, t, 0x200000000ull, 1), KERN_INVALID_ADDRESS, "write to unmapped address");
+	is_int(vm_op_write(W, t, a + 16 * KB, 32 * KB), KERN_INVALID_ADDRESS, "write running off the end");
+	is_int(region(t, a).pages_resident, 0, "failed write changed nothing");
+	is_int(vm_op_write(W, 7, a, 1), KERN_INVALID_TASK, "unknown task");
+	is_int(vm_op_allocate(W, t, &b, 0, VM_FLAGS_ANYWHERE, 0), KERN_INVALID_ARGUMENT, "size 0");
+	is_int(vm_op_protect(W, t, a, 16 * KB, true, VM_PROT_READ), KERN_SUCCESS, "protect: lower max");
+	is_int(vm_op_protect(W, t, a, 16 * KB, false, VM_PROT_READ | VM_PROT_WRITE),
+	       KERN_PROTECTION_FAILURE, "protect beyond max");
+	is_int(vm_op_write(W, t, a, 1), KERN_PROTECTION_FAILURE, "write to read-only page");
+	is_int(vm_op_deallocate(W, t, 0x300000000ull, 16 * KB), KERN_INVALID_ADDRESS, "deallocate nothing");
+	is_int(vm_op_inherit(W, t, a, 16 * KB, 9), KERN_INVALID_ARGUMENT, "bad inheritance");
+	is_int(vm_op_map_entry(W, t, 3, &b), KERN_INVALID_NAME, "unknown memory entry");
+	is_int(vm_op_fork(W, t, "t", NULL), KERN_INVALID_ARGUMENT, "fork to an existing name");
+	is_int(vm_op_exit(W, t), KERN_SUCCESS, "exit");
+	is_int(vm_op_write(W, t, a, 1), KERN_INVALID_TASK, "dead task");
+	is_int(vm_world_nobjects(W), 0, "exit freed every object");
+	check_world("bad requests");
+}
+
+/* vm_protect in the middle of a touched region: three ALI pieces, re-merge. */
+static void
+test_protect_ali(void)
+{
+	uint64_t a = 0;
+	int t;
+	struct vm_region_info r;
+
+	world("xnu-x86_64");
+	t = vm_task_create(W, "t");
+	vm_op_allocate(W, t, &a, 3 * 4 * KB, VM_FLAGS_ANYWHERE, 0);
+	vm_op_write(W, t, a, 3 * 4 * KB);
+	is_int(vm_op_protect(W, t, a + 4 * KB, 4 * KB, false, VM_PROT_READ), KERN_SUCCESS, "ali: protect middle");
+	is_int(vm_task_nentries(W, t), 3, "ali: three entries");
+	for (int i = 0; i < 3; i++) {
+		r = region(t, a + (uint64_t)i * 4 * KB);
+		is_str(vm_share_mode_abbrev(r.share_mode), "ALI", "ali: piece %d is ALI", i);
+		is_int(r.ref_count, 3, "ali: piece %d ref_count 3", i);
+	}
+	vm_op_protect(W, t, a + 4 * KB, 4 * KB, false, VM_PROT_READ | VM_PROT_WRITE);
+	is_int(vm_task_nentries(W, t), 1, "ali: protect back re-merges (vm_map_simplify_entry)");
+	EXPECT(t, a, SM_PRIVATE, 1, 3, "ali: one private entry again");
+	check_world("protect ali");
+
+	world("gnumach-2022");
+	t = vm_task_create(W, "t");
+	vm_op_allocate(W, t, &a, 3 * 4 * KB, VM_FLAGS_ANYWHERE, 0);
+	vm_op_write(W, t, a, 3 * 4 * KB);
+	vm_op_protect(W, t, a + 4 * KB, 4 * KB, false, VM_PROT_READ);
+	vm_op_protect(W, t, a + 4 * KB, 4 * KB, false, VM_PROT_READ | VM_PROT_WRITE);
+	is_int(vm_task_nentries(W, t), 3, "gnumach-2022: no re-gluing after protect");
+	world("gnumach");
+	t = vm_task_create(W, "t");
+	vm_op_allocate(W, t, &a, 3 * 4 * KB, VM_FLAGS_ANYWHERE, 0);
+	vm_op_write(W, t, a, 3 * 4 * KB);
+	vm_op_protect(W, t, a + 4 * KB, 4 * KB, false, VM_PROT_READ);
+	vm_op_protect(W, t, a + 4 * KB, 4 * KB, false, VM_PROT_READ | VM_PROT_WRITE);
+	is_int(vm_task_nentries(W, t), 1, "gnumach: re-glued after protect");
+	check_world("gnumach protect");
+}
+
+/* GNU Mach coalescing: backward-only before 2023, forward after. */
+static void
+test_coalesce_gnumach(void)
+{
+	uint64_t a;
+	int t;
+
+	world("gnumach-2022");
+	t = vm_task_create(W, "t");
+	/* Top-down page allocations: each new one lies *below* the last. */
+	for (int i = 0; i < 8; i++) {
+		a = 0x100000 - (uint64_t)(i + 1) * 4 * KB;
+		vm_op_allocate(W, t, &a, 4 * KB, VM_FLAGS_FIXED, 0);
+	}
+	is_int(vm_task_nentries(W, t), 8, "gnumach-2022: top-down allocations never merge");
+	world("gnumach");
+	t = vm_task_create(W, "t");
+	for (int i = 0; i < 8; i++) {
+		a = 0x100000 - (uint64_t)(i + 1) * 4 * KB;
+		vm_op_allocate(W, t, &a, 4 * KB, VM_FLAGS_FIXED, 0);
+	}
+	is_int(vm_task_nentries(W, t), 1, "gnumach: forward merging makes one entry");
+	check_world("gnumach coalesce");
+}
+
+/* vm_inherit none/copy/share and fork. */
+static void
+test_inherit(void)
+{
+	uint64_t a = 0, b = 0, c = 0;
+	int p, k;
+	struct vm_region_info r;
+
+	world("xnu-arm64");
+	p = vm_task_create(W, "p");
+	vm_op_allocate(W, p, &a, 16 * KB, VM_FLAGS_ANYWHERE, 1);
+	vm_op_allocate(W, p, &b, 16 * KB, VM_FLAGS_ANYWHERE, 2);
+	vm_op_allocate(W, p, &c, 16 * KB, VM_FLAGS_ANYWHERE, 3);
+	vm_op_write(W, p, a, 1);
+	vm_op_write(W, p, b, 1);
+	vm_op_write(W, p, c, 1);
+	is_int(vm_op_inherit(W, p, a, 16 * KB, VM_INHERIT_NONE), KERN_SUCCESS, "inherit none");
+	is_int(vm_op_inherit(W, p, c, 16 * KB, VM_INHERIT_SHARE), KERN_SUCCESS, "inherit share");
+	vm_op_fork(W, p, "k", &k);
+	ok(!vm_region_at(W, k, a, &r), "inherit none: child has a hole");
+	EXPECT(k, b, SM_COW, 2, 1, "inherit copy: child COW");
+	EXPECT(k, c, SM_SHARED, 2, 1, "inherit share: child SHM");
+	EXPECT(p, c, SM_SHARED, 2, 1, "inherit share: parent SHM");
+	vm_op_write(W, k, c, 1);
+	EXPECT(p, c, SM_SHARED, 2, 1, "inherit share: a write copies nothing");
+	is_int(region(p, c).pages_dirtied, 1, "inherit share: same page dirty in both");
+	{
+		struct vm_object_info oi;
+
+		vm_object_get(W, region(p, c).object, &oi);
+		is_str(vm_copy_strategy_name(oi.copy_strategy), "DELAY", "fork share: SYMMETRIC became DELAY");
+	}
+	check_world("inherit");
+}
+
+/* Memory entries: TRUESHARED, ref 3 then 2; inherited copy is COW. */
+static void
+test_memory_entry(void)
+{
+	uint64_t a = 0, m = 0;
+	int p, q, k, e;
+
+	/* DOMAIN.md 3: entry + two mappings = ref 3; 2 once the port is gone. */
+	world("xnu-arm64");
+	p = vm_task_create(W, "p");
+	q = vm_task_create(W, "q");
+	vm_op_allocate(W, p, &a, 16 * KB, VM_FLAGS_ANYWHERE, 0);
+	is_int(vm_op_make_memory_entry(W, p, a, 16 * KB, &e), KERN_SUCCESS, "entry: make");
+	is_int(vm_op_map_entry(W, q, e, &m), KERN_SUCCESS, "entry: map in another task");
+	vm_op_write(W, q, m, 1);
+	EXPECT(p, a, SM_TRUESHARED, 3, 1, "entry: TRUESHARED ref 3 in the maker");
+	EXPECT(q, m, SM_TRUESHARED, 3, 1, "entry: TRUESHARED ref 3 in the mapper");
+	is_int(vm_op_release_entry(W, e), KERN_SUCCESS, "entry: release");
+	EXPECT(p, a, SM_TRUESHARED, 2, 1, "entry: ref 2 after the port is released");
+	is_int(vm_op_map_entry(W, q, e, &m), KERN_INVALID_NAME, "entry: released entry cannot be mapped");
+	check_world("memory entry");
+
+	/* The seed's program: fork, then map the entry in the child. */
+	world("xnu-arm64");
+	p = vm_task_create(W, "p");
+	vm_op_allocate(W, p, &a, 16 * KB, VM_FLAGS_ANYWHERE, 0);
+	vm_op_write(W, p, a, 1);
+	vm_op_make_memory_entry(W, p, a, 16 * KB, &e);
+	vm_op_fork(W, p, "k", &k);
+	ok(vm_world_effects(W)->flags & VMFX_COPY_DELAYED, "entry: fork of a true_share object is a delayed copy");
+	EXPECT(k, a, SM_COW, 3, 1, "entry: inherited copy is COW (copy object over the shared one)");
+	EXPECT(p, a, SM_TRUESHARED, 3, 1, "entry: parent TRUESHARED (entry, named, copy object)");
+	is_int(vm_op_map_entry(W, k, e, &m), KERN_SUCCESS, "entry: map in child");
+	EXPECT(k, m, SM_TRUESHARED, 4, 1, "entry: child's explicit mapping TRUESHARED");
+	vm_op_write(W, p, a, 1);
+	ok(vm_world_effects(W)->flags & VMFX_PUSHED, "entry: parent write pushed the page to the copy object");
+	EXPECT(k, a, SM_PRIVATE, 1, 1, "entry: child's inherited copy now holds its own page");
+	check_world("memory entry fork");
+	world("mach");
+	p = vm_task_create(W, "p");
+	vm_op_allocate(W, p, &a, 4 * KB, VM_FLAGS_ANYWHERE, 0);
+	is_int(vm_op_make_memory_entry(W, p, a, 4 * KB, &e), KERN_NOT_SUPPORTED,
+	       "entry: textbook mach has no memory entries");
+}
+
+/* Files: PRV mapped once, SHM in two tasks, S/A twice in one task. */
+static void
+test_files(void)
+{
+	uint64_t a = 0, b = 0;
+	int p, q;
+
+	world("xnu-arm64");
+	p = vm_task_create(W, "p");
+	q = vm_task_create(W, "q");
+	vm_op_map_file(W, p, "/data", 0, 16 * KB, false, &a);
+	vm_op_read(W, p, a, 1);
+	EXPECT(p, a, SM_PRIVATE, 2, 1, "file: mapped once reports PRV (external, ref 2)");
+	vm_op_map_file(W, q, "/data", 0, 16 * KB, false, &b);
+	EXPECT(p, a, SM_SHARED, 3, 1, "file: mapped in two tasks is SHM");
+	vm_op_map_file(W, p, "/data", 0, 16 * KB, false, &b);
+	EXPECT(p, a, SM_SHARED_ALIASED, 4, 1, "file: twice in one task and once elsewhere is S/A");
+	vm_op_map_file(W, p, "/priv", 0, 32 * KB, true, &b);
+	vm_op_read(W, p, b, 32 * KB);
+	EXPECT(p, b, SM_COW, 2, 2, "file: private mapping is COW (needs_copy)");
+	is_int(region(p, b).pages_dirtied, 0, "file: paged-in file pages are clean");
+	vm_op_write(W, p, b, 1);
+	EXPECT(p, b, SM_COW, 2, 2, "file: one page copied into a shadow, the other below");
+	is_int(region(p, b).shadow_depth, 1, "file: the unwritten page is found at depth 1");
+	is_int(region(p, b).pages_dirtied, 1, "file: the private copy is dirty");
+	vm_op_write(W, p, b, 32 * KB);
+	EXPECT(p, b, SM_PRIVATE, 1, 2, "file: every page written: private");
+	check_world("files");
+}
+
+/* The article's OOL table, purgeable buffers (DOMAIN.md 4). */
+static void
+test_ool_purgeable(void)
+{
+	static const struct { int phys, pages, dealloc; int sm; uint32_t size_pages, res; } c[] = {
+		{ 0, 1, 0, SM_PRIVATE, 1, 1 },
+		{ 0, 1, 1, SM_PRIVATE, 2, 2 },
+		{ 0, 16, 0, SM_PRIVATE, 16, 1 },
+		{ 0, 16, 1, SM_PRIVATE, 16, 1 },
+		{ 1, 1, 0, SM_PRIVATE, 3, 3 },
+		{ 1, 1, 1, SM_PRIVATE, 4, 4 },
+		{ 1, 16, 0, SM_COW, 16, 16 },
+		{ 1, 16, 1, SM_PRIVATE, 16, 1 },
+	};
+	uint64_t guard = 0x100000000ull + 4 * 16 * KB;
+	int s, r;
+
+	world("xnu-arm64");
+	s = vm_task_create(W, "server");
+	r = vm_task_create(W, "client");
+	/* The client's map leaves a 4-page hole at the bottom. */
+	vm_op_allocate(W, r, &guard, 64 * 16 * KB, VM_FLAGS_FIXED, 0);
+	for (int i = 0; i < 8; i++) {
+		uint64_t a = 0, out = 0;
+		uint64_t size = (uint64_t)c[i].pages * 16 * KB;
+		struct vm_region_info ri;
+
+		vm_op_allocate(W, s, &a, size, VM_FLAGS_ANYWHERE | VM_FLAGS_PURGABLE, 0);
+		vm_op_write(W, s, a, 1);
+		is_int(vm_op_ool_send(W, s, r, a, size, c[i].phys, c[i].dealloc, &out), KERN_SUCCESS,
+		       "ool %d: send", i + 1);
+		vm_op_read(W, r, out, 1);
+		ri = region(r, out);
+		is_str(vm_share_mode_name(ri.share_mode), vm_share_mode_name(c[i].sm), "ool %d: share mode", i + 1);
+		is_int(ri.ref_count, 1, "ool %d: ref_count", i + 1);
+		is_int(ri.pages_resident, c[i].res, "ool %d: pages_resident", i + 1);
+		is_int((ri.end - ri.start) / (16 * KB), c[i].size_pages, "ool %d: region size in pages", i + 1);
+		if (i == 3) {
+			/* The article's 256 MB case in the middle: every page written. */
+			uint64_t big = 256ull << 20;
+
+			vm_op_allocate(W, s, &a, big, VM_FLAGS_ANYWHERE | VM_FLAGS_PURGABLE, 0);
+			vm_op_write(W, s, a, big);
+			vm_op_ool_send(W, s, r, a, big, 0, 0, &out);
+			ri = region(r, out);
+			is_str(vm_share_mode_name(ri.share_mode), "SM_PRIVATE", "ool 256MB: private copy");
+			is_int(ri.pages_resident, big / (16 * KB), "ool 256MB: every page copied");
+			is_int(region(s, a).share_mode, SM_PRIVATE, "ool 256MB: sender stays private");
+		}
+		check_world("ool purgeable");
+	}
+}
+
+/* The same sends with plain vm_allocate: case 3 is copy-on-write. */
+static void
+test_ool_plain(void)
+{
+	uint64_t a = 0, out = 0;
+	int s, r;
+
+	world("xnu-arm64");
+	s = vm_task_create(W, "server");
+	r = vm_task_create(W, "client");
+	vm_op_allocate(W, s, &a, 16 * 16 * KB, VM_FLAGS_ANYWHERE, 0);
+	vm_op_write(W, s, a, 1);
+	vm_op_ool_send(W, s, r, a, 16 * 16 * KB, false, false, &out);
+	ok(vm_world_effects(W)->flags & VMFX_COPY_QUICKLY, "ool plain 3: copyin copy-on-write");
+	EXPECT(r, out, SM_COW, 2, 1, "ool plain 3: receiver COW ref 2");
+	EXPECT(s, a, SM_COW, 2, 1, "ool plain 3: sender COW ref 2");
+	a = 0;
+	vm_op_allocate(W, s, &a, 16 * 16 * KB, VM_FLAGS_ANYWHERE, 0);
+	vm_op_write(W, s, a, 1);
+	vm_op_ool_send(W, s, r, a, 16 * 16 * KB, false, true, &out);
+	ok(vm_world_effects(W)->flags & VMFX_MOVED, "ool plain 4: deallocate moves the object");
+	EXPECT(r, out, SM_PRIVATE, 1, 1, "ool plain 4: receiver PRV ref 1");
+	a = 0;
+	vm_op_allocate(W, s, &a, 16 * 16 * KB, VM_FLAGS_ANYWHERE, 0);
+	vm_op_write(W, s, a, 1);
+	vm_op_ool_send(W, s, r, a, 16 * 16 * KB, true, false, &out);
+	EXPECT(r, out, SM_COW, 1, 16, "ool plain 7: eager copy, COW ref 1, all resident");
+	EXPECT(s, a, SM_PRIVATE, 1, 16, "ool plain 7: sender's untouched pages faulted in");
+	check_world("ool plain");
+
+	world("mach");
+	s = vm_task_create(W, "server");
+	r = vm_task_create(W, "client");
+	a = 0;
+	vm_op_allocate(W, s, &a, 4 * KB, VM_FLAGS_ANYWHERE, 0);
+	vm_op_write(W, s, a, 1);
+	vm_op_ool_send(W, s, r, a, 4 * KB, true, false, &out);
+	ok(!(vm_world_effects(W)->flags & VMFX_KERNEL_BUFFER), "mach: no kernel-buffer shortcut");
+	EXPECT(r, out, SM_COW, 2, 1, "mach: even a one-page physical copy is copy-on-write");
+	check_world("ool mach");
+}
+
+/* Linux: per-page COW; a page is copied at most once per pair. */
+static void
+test_linux(void)
+{
+	uint64_t a = 0, m = 0;
+	int p, c, e;
+
+	world("linux");
+	p = vm_task_create(W, "p");
+	vm_op_allocate(W, p, &a, 4 * 4 * KB, VM_FLAGS_ANYWHERE, 0);
+	vm_op_write(W, p, a, 4 * 4 * KB);
+	vm_op_fork(W, p, "c", &c);
+	EXPECT(p, a, SM_COW, 2, 4, "linux: after fork COW, mapcount 2");
+	vm_op_write(W, c, a, 4 * KB);
+	is_int(vm_world_effects(W)->pages_copied, 1, "linux: child write copied one page");
+	EXPECT(c, a, SM_COW, 2, 4, "linux: child still shares three pages");
+	vm_op_write(W, p, a, 4 * KB);
+	is_int(vm_world_effects(W)->pages_copied, 0, "linux: parent reuses the page mapped once");
+	vm_op_write(W, c, a, 4 * 4 * KB);
+	EXPECT(c, a, SM_PRIVATE, 1, 4, "linux: child private after writing all");
+	EXPECT(p, a, SM_PRIVATE, 1, 4, "linux: parent private too");
+	vm_op_allocate(W, p, &m, 4 * KB, VM_FLAGS_ANYWHERE, 0);
+	vm_op_make_memory_entry(W, p, m, 4 * KB, &e);
+	vm_op_write(W, p, m, 1);
+	vm_op_fork(W, p, "d", NULL);
+	EXPECT(p, m, SM_SHARED, 2, 1, "linux: memfd analogue is SHM in both");
+	check_world("linux");
+}
+
+/* Deep copies are independent and equal. */
+static void
+test_clone(void)
+{
+	uint64_t a = 0;
+	int p, c;
+	struct vm_world *copy;
+	struct vm_region_info r1, r2;
+
+	world("xnu-arm64");
+	p = vm_task_create(W, "p");
+	vm_op_allocate(W, p, &a, 16 * KB, VM_FLAGS_ANYWHERE, 0);
+	vm_op_write(W, p, a, 1);
+	vm_op_fork(W, p, "c", &c);
+	copy = vm_world_clone(W);
+	vm_op_write(W, c, a, 1);
+	vm_region_at(copy, c, a, &r1);
+	vm_region_at(W, c, a, &r2);
+	is_int(r1.share_mode, SM_COW, "clone: the copy kept the old state");
+	is_int(r2.share_mode, SM_PRIVATE, "clone: the original moved on");
+	{
+		char msg[256];
+
+		ok(vm_world_check(copy, msg, sizeof msg), "clone: invariants hold in the copy");
+	}
+	vm_world_free(copy);
+}
+
+int
+main(void)
+{
+	test_fork_lifecycle();
+	test_shadow_depth();
+	test_coalesce_xnu();
+	test_bad_requests();
+	test_protect_ali();
+	test_coalesce_gnumach();
+	test_inherit();
+	test_memory_entry();
+	test_files();
+	test_ool_purgeable();
+	test_ool_plain();
+	test_linux();
+	test_clone();
+	vm_world_free(W);
+	return tap_done();
+}
