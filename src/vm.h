@@ -182,6 +182,9 @@ struct vm_region_info {
 	uint32_t pages_dirtied;
 	uint32_t pages_shared_now_private;
 	uint32_t shadow_depth;
+	/* vmscope's page classification (vm_region_pages), all profiles: */
+	uint32_t pages_cow;        /* resident, shared copy-on-write now */
+	uint32_t pages_shared;     /* resident, truly shared */
 };
 
 /* Number of entries of TASK and the report of the I-th (0-based, address

@@ -212,6 +212,9 @@ walk_linux(const struct vm_world *w, const struct vm_map_entry *e, struct vm_reg
 	out->top_share_mode = out->share_mode;
 }
 
+static void count_kinds(const struct vm_world *w, const struct vm_map_entry *e,
+                        struct vm_region_info *out);
+
 static void
 report(const struct vm_world *w, int task, const struct vm_map_entry *e,
        struct vm_region_info *out)
@@ -221,6 +224,7 @@ report(const struct vm_world *w, int task, const struct vm_map_entry *e,
 		walk_linux(w, e, out);
 	else
 		walk_mach(w, &w->tasks[task].map, e, out);
+	count_kinds(w, e, out);
 }
 
 /* Report the I-th entry of TASK. */
@@ -250,6 +254,64 @@ vm_region_at(const struct vm_world *w, int task, uint64_t addr, struct vm_region
 	return true;
 }
 
+/* Classify the page of E at index P (see enum vm_page_kind). */
+static void
+classify_page(const struct vm_world *w, const struct vm_map_entry *e, struct vm_object *top,
+              uint64_t p, struct vm_page_info *pi)
+{
+	const struct vm_object *o = NULL;
+	unsigned depth = 0;
+	uint32_t s = 0;
+
+	memset(pi, 0, sizeof *pi);
+	if (top != NULL)
+		o = vm_page_lookup_chain(w, top, e->offset + (p << w->page_shift), &depth, &s);
+	if (o == NULL)
+		return;
+	pi->frame = VM_PAGE_FRAME(s);
+	pi->dirty = (s & VM_PAGE_DIRTY) != 0;
+	pi->depth = (uint8_t)(depth > 255 ? 255 : depth);
+	if (w->prof->report == REPORT_LINUX) {
+		uint32_t mc = linux_mapcount(w, e, o, depth, s);
+
+		pi->kind = e->is_shared ? VMPG_SHARED : mc >= 2 ? VMPG_COW : VMPG_PRIVATE;
+	} else {
+		/* Copy-on-write only while some object on the path is shared. */
+		uint32_t max_ref = 0;
+		const struct vm_object *x = top;
+
+		for (unsigned d = 0; x != NULL && d <= depth; d++, x = vm_obj(w, x->shadow))
+			if (x->ref_count > max_ref)
+				max_ref = x->ref_count;
+		if ((depth > 0 || e->needs_copy) && max_ref > 1)
+			pi->kind = VMPG_COW;
+		else if (depth == 0 && o->ref_count > 1 &&
+		         (e->is_shared || o->true_share || !o->internal))
+			pi->kind = VMPG_SHARED;
+		else
+			pi->kind = VMPG_PRIVATE;
+	}
+}
+
+/* Count the COW-shared and truly shared pages of E into OUT. */
+static void
+count_kinds(const struct vm_world *w, const struct vm_map_entry *e, struct vm_region_info *out)
+{
+	struct vm_object *top = vm_obj(w, e->object);
+	uint64_t npages = (e->end - e->start) >> w->page_shift;
+	struct vm_page_info pi;
+
+	if (top == NULL)
+		return;
+	for (uint64_t p = 0; p < npages; p++) {
+		classify_page(w, e, top, p, &pi);
+		if (pi.kind == VMPG_COW)
+			out->pages_cow++;
+		else if (pi.kind == VMPG_SHARED)
+			out->pages_shared++;
+	}
+}
+
 /* Classify each page of the I-th entry of TASK for page strips. */
 size_t
 vm_region_pages(const struct vm_world *w, int task, size_t i, struct vm_page_info *out,
@@ -263,31 +325,7 @@ vm_region_pages(const struct vm_world *w, int task, size_t i, struct vm_page_inf
 		return 0;
 	npages = (e->end - e->start) >> w->page_shift;
 	top = vm_obj(w, e->object);
-	for (uint64_t p = 0; p < npages && p < max; p++) {
-		struct vm_page_info *pi = &out[p];
-		const struct vm_object *o = NULL;
-		unsigned depth = 0;
-		uint32_t s = 0;
-
-		memset(pi, 0, sizeof *pi);
-		if (top != NULL)
-			o = vm_page_lookup_chain(w, top, e->offset + (p << w->page_shift), &depth, &s);
-		if (o == NULL)
-			continue;
-		pi->frame = VM_PAGE_FRAME(s);
-		pi->dirty = (s & VM_PAGE_DIRTY) != 0;
-		pi->depth = (uint8_t)(depth > 255 ? 255 : depth);
-		if (w->prof->report == REPORT_LINUX) {
-			uint32_t mc = linux_mapcount(w, e, o, depth, s);
-
-			pi->kind = e->is_shared ? VMPG_SHARED : mc >= 2 ? VMPG_COW : VMPG_PRIVATE;
-		} else if (depth > 0 || e->needs_copy) {
-			pi->kind = VMPG_COW;
-		} else if (o->ref_count > 1 && (e->is_shared || o->true_share || !o->internal)) {
-			pi->kind = VMPG_SHARED;
-		} else {
-			pi->kind = VMPG_PRIVATE;
-		}
-	}
+	for (uint64_t p = 0; p < npages && p < max; p++)
+		classify_page(w, e, top, p, &out[p]);
 	return (size_t)npages;
 }

@@ -1,0 +1,397 @@
+/*
+ * main.c -- the vmscope command line: play, dump, render, validate, list.
+ *
+ * Only this file decides exit statuses: 0 success, 1 an I/O or terminal
+ * failure (a file that cannot be read), 2 bad input (a malformed trace, a
+ * bad command line).  Failed steps inside a valid trace are outcomes shown
+ * by the player and dump, not errors.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dump.h"
+#include "replay.h"
+#include "scenarios.h"
+#include "trace.h"
+#include "ui.h"
+#include "vm.h"
+#include "vm_profile.h"
+
+#define EXIT_IO 1
+#define EXIT_BAD_INPUT 2
+
+static const char usage_text[] =
+"usage: vmscope [OPTIONS] [TRACE]          play TRACE in the terminal\n"
+"       vmscope dump [--json] [--step N | --all] [--profile P] [TRACE]\n"
+"       vmscope render --size WxH [--step N] [--key KEYS] [--format text|ansi|svg]\n"
+"                      [--ascii] [--profile P] [TRACE]\n"
+"       vmscope validate TRACE\n"
+"       vmscope list\n"
+"       vmscope --help | --version\n"
+"\n"
+"TRACE is a trace file (JSON Lines, see docs/trace-format.md) or the name of\n"
+"a built-in scenario (see `vmscope list`); without it, the fork-lifecycle demo.\n"
+"\n"
+"Player options:\n"
+"  --profile P      replay under kernel profile P instead of the trace's\n"
+"  --step N         open at step N (0 = before the first event)\n"
+"  --left TASK      task shown in the left pane (default: the first)\n"
+"  --right TASK     task shown in the right pane (default: the second)\n"
+"  --no-animate     no highlight fades or arrows\n"
+"  --ascii          ASCII only (no UTF-8 line drawing or glyphs)\n"
+"  --no-color       monochrome (also when NO_COLOR is set)\n"
+"\n"
+"dump: the region report of every task after step N (default: the last),\n"
+"  vmmap-like text, or with --json one JSON object per line per step;\n"
+"  --all prints every step.\n"
+"render: print the exact screen the player shows at step N, as text, ANSI\n"
+"  or SVG; --key applies a key script first (docs/keys.md).\n"
+"validate: check a trace; print its failed steps.  list: built-in scenarios.\n"
+"\n"
+"Profiles: xnu-arm64 (default), xnu-x86_64, mach, gnumach-2022, gnumach, linux.\n"
+"Exit status: 0 success, 1 file or terminal error, 2 malformed trace or\n"
+"bad command line.\n";
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print a command-line error and return the bad-input exit status. */
+static int
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "vmscope: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'vmscope --help'.\n");
+	return EXIT_BAD_INPUT;
+}
+
+/* Parse a non-negative decimal number; false on junk. */
+static bool
+parse_size_t(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return false;
+	*out = (size_t)v;
+	return true;
+}
+
+/*
+ * Load TRACE (a file, or a built-in scenario name; NULL for the default
+ * demo).  Returns 0, or an exit status after printing the error.
+ */
+static int
+load_trace(const char *arg, struct trace **t)
+{
+	struct trace_error err;
+	const struct scenario_builtin *s = NULL;
+	char msg[600];
+	int rc;
+
+	if (arg == NULL)
+		s = &scenario_builtins[0];
+	else if (strcmp(arg, "-") != 0 && access(arg, F_OK) != 0)
+		s = scenario_find(arg);
+	if (arg != NULL && s == NULL && strcmp(arg, "-") != 0 && access(arg, F_OK) != 0) {
+		fprintf(stderr, "vmscope: %s: %s (and no built-in scenario has that name; "
+		        "see 'vmscope list')\n", arg, strerror(errno));
+		return EXIT_IO;
+	}
+	if (s != NULL)
+		rc = trace_load_mem(s->path, s->text, s->len, t, &err);
+	else
+		rc = trace_load_file(arg, t, &err);
+	if (rc != 0) {
+		trace_error_format(&err, msg, sizeof msg);
+		fprintf(stderr, "%s\n", msg);
+		return err.line == 0 ? EXIT_IO : EXIT_BAD_INPUT;
+	}
+	return 0;
+}
+
+/* Open a replay of T under profile name PROFILE (may be NULL). */
+static int
+open_replay(struct trace *t, const char *profile, struct replay **r)
+{
+	struct replay_opts o = { 0 };
+	char err[512];
+
+	if (profile != NULL) {
+		o.profile = vm_profile_find(profile);
+		if (o.profile == NULL) {
+			fprintf(stderr, "vmscope: unknown profile '%s'; known:", profile);
+			for (size_t i = 0; vm_profiles[i] != NULL; i++)
+				fprintf(stderr, " %s", vm_profiles[i]->name);
+			fprintf(stderr, "\n");
+			return EXIT_BAD_INPUT;
+		}
+	}
+	*r = replay_new(t, &o, err, sizeof err);
+	if (*r == NULL) {
+		fprintf(stderr, "vmscope: %s\n", err);
+		return EXIT_BAD_INPUT;
+	}
+	return 0;
+}
+
+/* Command-line state shared by the subcommands. */
+struct cli {
+	const char *trace;
+	const char *profile;
+	const char *keys;
+	const char *left, *right;
+	size_t step;
+	bool have_step, all, json;
+	int cols, rows;
+	enum ui_format format;
+	struct ui_opts ui;
+};
+
+/* Take the value of option ARGV[*I] ("--opt V" or "--opt=V"). */
+static const char *
+opt_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (*i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
+
+static bool
+is_opt(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+/* Parse options from ARGV[FIRST...]; returns 0 or an exit status. */
+static int
+parse_options(int argc, char **argv, int first, struct cli *c)
+{
+	for (int i = first; i < argc; i++) {
+		const char *a = argv[i], *v;
+
+		if (a[0] != '-' || strcmp(a, "-") == 0) {
+			if (c->trace != NULL)
+				return usage_error("more than one trace given: '%s'", a);
+			c->trace = a;
+			continue;
+		}
+		if (strcmp(a, "--json") == 0) {
+			c->json = true;
+		} else if (strcmp(a, "--all") == 0) {
+			c->all = true;
+		} else if (strcmp(a, "--ascii") == 0) {
+			c->ui.ascii = true;
+		} else if (strcmp(a, "--no-animate") == 0) {
+			c->ui.animate = false;
+		} else if (strcmp(a, "--no-color") == 0) {
+			c->ui.no_color = true;
+		} else if (is_opt(a, "--profile")) {
+			if ((c->profile = opt_value(argc, argv, &i, "--profile")) == NULL)
+				return usage_error("%s needs a profile name", a);
+		} else if (is_opt(a, "--step")) {
+			v = opt_value(argc, argv, &i, "--step");
+			if (!parse_size_t(v, &c->step))
+				return usage_error("--step needs a step number, not '%s'", v ? v : "");
+			c->have_step = true;
+		} else if (is_opt(a, "--key") || is_opt(a, "--keys")) {
+			if ((c->keys = opt_value(argc, argv, &i, a[5] == 's' ? "--keys" : "--key")) == NULL)
+				return usage_error("%s needs a key script", a);
+		} else if (is_opt(a, "--left")) {
+			if ((c->left = opt_value(argc, argv, &i, "--left")) == NULL)
+				return usage_error("%s needs a task name", a);
+		} else if (is_opt(a, "--right")) {
+			if ((c->right = opt_value(argc, argv, &i, "--right")) == NULL)
+				return usage_error("%s needs a task name", a);
+		} else if (is_opt(a, "--size")) {
+			v = opt_value(argc, argv, &i, "--size");
+			if (v == NULL || sscanf(v, "%dx%d", &c->cols, &c->rows) != 2 || c->cols <= 0 ||
+			    c->rows <= 0 || c->cols > 1000 || c->rows > 1000)
+				return usage_error("--size needs COLSxROWS (e.g. 120x40), not '%s'", v ? v : "");
+		} else if (is_opt(a, "--format")) {
+			v = opt_value(argc, argv, &i, "--format");
+			if (v != NULL && strcmp(v, "text") == 0)
+				c->format = UI_FORMAT_TEXT;
+			else if (v != NULL && strcmp(v, "ansi") == 0)
+				c->format = UI_FORMAT_ANSI;
+			else if (v != NULL && strcmp(v, "svg") == 0)
+				c->format = UI_FORMAT_SVG;
+			else
+				return usage_error("--format is text, ansi or svg, not '%s'", v ? v : "");
+		} else {
+			return usage_error("unknown option '%s'", a);
+		}
+	}
+	return 0;
+}
+
+/* Trace task id called NAME, or -1. */
+static int
+task_id(const struct trace *t, const char *name)
+{
+	for (uint16_t i = 0; i < t->ntask_names; i++)
+		if (strcmp(trace_task_name(t, i), name) == 0)
+			return i;
+	return -1;
+}
+
+static int
+cmd_dump(struct cli *c, struct replay *r)
+{
+	size_t n = replay_nsteps(r);
+	size_t from = c->have_step ? c->step : n, to = from;
+
+	if (c->have_step && c->step > n) {
+		fprintf(stderr, "vmscope: step %zu is out of range (0..%zu)\n", c->step, n);
+		return EXIT_BAD_INPUT;
+	}
+	if (c->all) {
+		from = 0;
+		to = n;
+	}
+	for (size_t k = from; k <= to; k++) {
+		replay_seek(r, k);
+		if (c->json)
+			dump_step_json(r, stdout);
+		else
+			dump_step_text(r, stdout);
+	}
+	return ferror(stdout) ? EXIT_IO : 0;
+}
+
+static int
+cmd_validate(struct cli *c, struct replay *r)
+{
+	const struct trace *t = replay_trace(r);
+
+	printf("%s: %zu event%s, %zu failed step%s (profile %s)\n", t->path, replay_nsteps(r),
+	       replay_nsteps(r) == 1 ? "" : "s", replay_nfailed(r), replay_nfailed(r) == 1 ? "" : "s",
+	       replay_profile(r)->name);
+	for (size_t k = 1; k <= replay_nsteps(r); k++) {
+		char desc[256];
+
+		if (replay_status(r, k) == KERN_SUCCESS)
+			continue;
+		replay_describe(r, k, desc, sizeof desc);
+		printf("%s:%u: step %zu: %s: %s (%s)\n", t->path, replay_event(r, k)->line, k,
+		       dump_sanitize(desc), vm_kr_name(replay_status(r, k)),
+		       replay_reason_text(replay_reason(r, k)));
+	}
+	(void)c;
+	return 0;
+}
+
+static int
+cmd_list(void)
+{
+	for (const struct scenario_builtin *s = scenario_builtins; s->name != NULL; s++) {
+		struct trace *t = NULL;
+		struct trace_error err;
+		char title[256] = "";
+
+		if (trace_load_mem(s->path, s->text, s->len, &t, &err) == 0 && t->title != NULL)
+			snprintf(title, sizeof title, "%s", t->title);
+		printf("%-22s %-12s %s%s\n", s->name, t != NULL && t->profile ? t->profile : "",
+		       dump_sanitize(title), s == scenario_builtins ? "  (default demo)" : "");
+		trace_free(t);
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli c;
+	struct trace *t = NULL;
+	struct replay *r = NULL;
+	const char *cmd = NULL;
+	int first = 1, rc;
+
+	memset(&c, 0, sizeof c);
+	ui_opts_default(&c.ui);
+	if (getenv("NO_COLOR") != NULL && getenv("NO_COLOR")[0] != '\0')
+		c.ui.no_color = true;
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (argc > 1 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
+		printf("vmscope %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	if (argc > 1 && (strcmp(argv[1], "dump") == 0 || strcmp(argv[1], "render") == 0 ||
+	                 strcmp(argv[1], "validate") == 0 || strcmp(argv[1], "list") == 0 ||
+	                 strcmp(argv[1], "play") == 0)) {
+		cmd = argv[1];
+		first = 2;
+	}
+	if (cmd != NULL && strcmp(cmd, "list") == 0)
+		return argc > 2 ? usage_error("list takes no arguments ('%s')", argv[2]) : cmd_list();
+	rc = parse_options(argc, argv, first, &c);
+	if (rc != 0)
+		return rc;
+	if (cmd != NULL && strcmp(cmd, "validate") == 0 && c.trace == NULL)
+		return usage_error("%s needs a trace file", "validate");
+	if (cmd != NULL && strcmp(cmd, "render") == 0 && c.cols == 0)
+		return usage_error("%s needs --size COLSxROWS", "render");
+	rc = load_trace(c.trace, &t);
+	if (rc != 0)
+		return rc;
+	rc = open_replay(t, c.profile, &r);
+	if (rc != 0)
+		goto out;
+	if (c.left != NULL && (c.ui.left = task_id(t, c.left)) < 0) {
+		rc = usage_error("no task '%s' in this trace", c.left);
+		goto out;
+	}
+	if (c.right != NULL && (c.ui.right = task_id(t, c.right)) < 0) {
+		rc = usage_error("no task '%s' in this trace", c.right);
+		goto out;
+	}
+	if (c.have_step && c.step > replay_nsteps(r)) {
+		fprintf(stderr, "vmscope: step %zu is out of range (0..%zu)\n", c.step, replay_nsteps(r));
+		rc = EXIT_BAD_INPUT;
+		goto out;
+	}
+	if (cmd != NULL && strcmp(cmd, "dump") == 0) {
+		rc = cmd_dump(&c, r);
+	} else if (cmd != NULL && strcmp(cmd, "validate") == 0) {
+		rc = cmd_validate(&c, r);
+	} else if (cmd != NULL && strcmp(cmd, "render") == 0) {
+		char err[256];
+
+		if (ui_render(r, &c.ui, c.cols, c.rows, c.have_step ? c.step : replay_nsteps(r), c.keys,
+		              c.format, stdout, err, sizeof err) != 0) {
+			fprintf(stderr, "vmscope: %s\n", err);
+			rc = EXIT_BAD_INPUT;
+		}
+	} else {
+		c.ui.start_step = c.have_step ? c.step : 0;
+		rc = ui_run(r, &c.ui);
+	}
+out:
+	replay_free(r);
+	trace_free(t);
+	return rc;
+}

@@ -1,0 +1,642 @@
+/*
+ * replay.c -- play a trace through the model, keep checkpoints, seek.
+ *
+ * The replay state is the model world plus what the trace layer adds: the
+ * map from trace task ids to world tasks, the per-task region names ("as")
+ * and the names of memory entries.  Opening runs every event once, records
+ * each step's status and keeps a deep copy of the state every `every` steps
+ * (doubling the interval when the copies exceed a memory budget).  A seek
+ * restores the nearest checkpoint at or before the target and replays
+ * forward, so a state is the same however it was reached.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "replay.h"
+#include "vm_profile.h"
+
+#define CHECKPOINT_BUDGET (256u << 20)   /* bytes of checkpoints at most */
+
+size_t vm_world_bytes(const struct vm_world *w);   /* vm_world.c */
+
+struct rname {
+	int task;             /* world task */
+	uint32_t name;        /* trace string id */
+	uint64_t start, end;
+};
+
+struct rentry {
+	uint32_t name;        /* trace string id */
+	int entry;            /* model memory entry */
+};
+
+struct rstate {
+	struct vm_world *w;
+	int *task_map;        /* trace task id -> world task, -1 */
+	struct rname *names;
+	size_t nnames, names_cap;
+	struct rentry *ents;
+	size_t nents, ents_cap;
+};
+
+struct checkpoint {
+	size_t step;
+	size_t bytes;
+	struct rstate st;
+};
+
+struct replay {
+	const struct trace *t;
+	const struct vm_profile *prof;
+	uint32_t page_size;
+	struct rstate cur;
+	size_t pos;
+	uint8_t *status;      /* [1..n] kern_return_t */
+	uint8_t *reason;      /* [1..n] enum replay_reason */
+	size_t nfailed;
+	struct checkpoint *cps;
+	size_t ncps, cps_cap;
+	size_t every;
+	size_t cp_bytes;
+};
+
+static void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+static void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+/* ---- state ---------------------------------------------------------------------- */
+
+static void
+state_free(struct rstate *s)
+{
+	vm_world_free(s->w);
+	free(s->task_map);
+	free(s->names);
+	free(s->ents);
+	memset(s, 0, sizeof *s);
+}
+
+/* Deep copy of SRC into DST. */
+static void
+state_clone(const struct replay *r, const struct rstate *src, struct rstate *dst)
+{
+	size_t nt = r->t->ntask_names ? r->t->ntask_names : 1;
+
+	dst->w = vm_world_clone(src->w);
+	dst->task_map = xmalloc(nt * sizeof *dst->task_map);
+	memcpy(dst->task_map, src->task_map, nt * sizeof *dst->task_map);
+	dst->nnames = dst->names_cap = src->nnames;
+	dst->names = xmalloc(src->nnames * sizeof *dst->names);
+	if (src->nnames)
+		memcpy(dst->names, src->names, src->nnames * sizeof *src->names);
+	dst->nents = dst->ents_cap = src->nents;
+	dst->ents = xmalloc(src->nents * sizeof *dst->ents);
+	if (src->nents)
+		memcpy(dst->ents, src->ents, src->nents * sizeof *src->ents);
+}
+
+/* The state before the first event: the header's tasks, empty. */
+static int
+state_init(const struct replay *r, struct rstate *s)
+{
+	size_t nt = r->t->ntask_names ? r->t->ntask_names : 1;
+
+	memset(s, 0, sizeof *s);
+	s->w = vm_world_new(r->prof, r->page_size);
+	if (s->w == NULL)
+		return -1;
+	s->task_map = xmalloc(nt * sizeof *s->task_map);
+	for (size_t i = 0; i < nt; i++)
+		s->task_map[i] = -1;
+	for (uint16_t i = 0; i < r->t->nheader_tasks; i++)
+		s->task_map[i] = vm_task_create(s->w, trace_task_name(r->t, i));
+	return 0;
+}
+
+/* Name [start, end) of world task TASK as NAME (replacing an older one). */
+static void
+name_set(struct rstate *s, int task, uint32_t name, uint64_t start, uint64_t end)
+{
+	for (size_t i = 0; i < s->nnames; i++) {
+		if (s->names[i].task == task && s->names[i].name == name) {
+			/* Keep the newest last so region lookups prefer it. */
+			memmove(&s->names[i], &s->names[i + 1], (s->nnames - i - 1) * sizeof *s->names);
+			s->nnames--;
+			break;
+		}
+	}
+	if (s->nnames == s->names_cap) {
+		s->names_cap = s->names_cap ? s->names_cap * 2 : 8;
+		s->names = xrealloc(s->names, s->names_cap * sizeof *s->names);
+	}
+	s->names[s->nnames++] = (struct rname){ task, name, start, end };
+}
+
+static const struct rname *
+name_find(const struct rstate *s, int task, uint32_t name)
+{
+	for (size_t i = s->nnames; i-- > 0;)
+		if (s->names[i].task == task && s->names[i].name == name)
+			return &s->names[i];
+	return NULL;
+}
+
+static int
+entry_find(const struct rstate *s, uint32_t name)
+{
+	for (size_t i = s->nents; i-- > 0;)
+		if (s->ents[i].name == name)
+			return s->ents[i].entry;
+	return -1;
+}
+
+static void
+entry_set(struct rstate *s, uint32_t name, int entry)
+{
+	if (s->nents == s->ents_cap) {
+		s->ents_cap = s->ents_cap ? s->ents_cap * 2 : 4;
+		s->ents = xrealloc(s->ents, s->ents_cap * sizeof *s->ents);
+	}
+	s->ents[s->nents++] = (struct rentry){ name, entry };
+}
+
+/* ---- applying events --------------------------------------------------------------- */
+
+/* A quantity of the event in bytes. */
+static uint64_t
+qty(const struct replay *r, uint64_t v, unsigned flags, unsigned pages_flag)
+{
+	return (flags & pages_flag) ? v * r->page_size : v;
+}
+
+/* Round SIZE up to whole pages (0 stays 0). */
+static uint64_t
+round_pages(const struct replay *r, uint64_t size)
+{
+	uint64_t ps = r->page_size;
+
+	return (size + ps - 1) / ps * ps;
+}
+
+/*
+ * The byte range an event names: "region" (+ offset, size; a region's
+ * default size is the rest of it) or "addr" (+ size; DEFSIZE when absent).
+ */
+static int
+event_range(const struct replay *r, const struct rstate *s, const struct trace_event *ev,
+            int task, uint64_t defsize, uint64_t *addr, uint64_t *size)
+{
+	uint64_t off = (ev->flags & TEF_OFFSET) ? qty(r, ev->offset, ev->flags, TEF_OFFSET_PAGES) : 0;
+
+	if (ev->region != 0) {
+		const struct rname *n = name_find(s, task, ev->region);
+		uint64_t len;
+
+		if (n == NULL)
+			return RR_UNKNOWN_REGION;
+		len = n->end - n->start;
+		if (off > len)
+			return RR_BAD_RANGE;
+		*addr = n->start + off;
+		*size = (ev->flags & TEF_SIZE) ? qty(r, ev->size, ev->flags, TEF_SIZE_PAGES) : len - off;
+		if (*size > len - off)
+			return RR_BAD_RANGE;
+		return RR_NONE;
+	}
+	*addr = qty(r, ev->addr, ev->flags, TEF_ADDR_PAGES) + off;
+	*size = (ev->flags & TEF_SIZE) ? qty(r, ev->size, ev->flags, TEF_SIZE_PAGES) : defsize;
+	return RR_NONE;
+}
+
+/* World task of trace task ID, or -1. */
+static int
+map_task(const struct rstate *s, uint16_t id)
+{
+	int t = s->task_map[id];
+
+	return vm_task_alive(s->w, t) ? t : -1;
+}
+
+/* Apply event EV to state S; returns its status and *REASON. */
+static kern_return_t
+apply(const struct replay *r, struct rstate *s, const struct trace_event *ev, int *reason)
+{
+	struct vm_world *w = s->w;
+	kern_return_t kr = KERN_SUCCESS;
+	uint64_t addr = 0, size = 0, out = 0;
+	int task = -1, task2 = -1, rr;
+
+	*reason = RR_NONE;
+	switch (ev->op) {
+	case TOP_NOTE:
+	case TOP_OBSERVE:
+	case TOP_RELEASE_ENTRY:
+	case TOP_NONE:
+		break;
+	default:
+		task = map_task(s, ev->task);
+		if (task < 0) {
+			*reason = RR_UNKNOWN_TASK;
+			return KERN_INVALID_TASK;
+		}
+	}
+	switch (ev->op) {
+	case TOP_ALLOCATE: {
+		int flags = (ev->flags & TEF_ADDR) ? VM_FLAGS_FIXED : VM_FLAGS_ANYWHERE;
+
+		if (ev->flags & TEF_PURGEABLE)
+			flags |= VM_FLAGS_PURGABLE;
+		addr = qty(r, ev->addr, ev->flags, TEF_ADDR_PAGES);
+		size = qty(r, ev->size, ev->flags, TEF_SIZE_PAGES);
+		kr = vm_op_allocate(w, task, &addr, size, flags, ev->tag);
+		if (kr == KERN_SUCCESS && ev->as)
+			name_set(s, task, ev->as, addr, addr + round_pages(r, size));
+		break;
+	}
+	case TOP_DEALLOCATE:
+	case TOP_WRITE:
+	case TOP_READ:
+	case TOP_INHERIT:
+	case TOP_PROTECT:
+	case TOP_MAKE_MEMORY_ENTRY:
+		rr = event_range(r, s, ev, task, r->page_size, &addr, &size);
+		if (rr != RR_NONE) {
+			*reason = rr;
+			return rr == RR_UNKNOWN_REGION ? KERN_INVALID_NAME : KERN_INVALID_ARGUMENT;
+		}
+		if (ev->op == TOP_DEALLOCATE)
+			kr = vm_op_deallocate(w, task, addr, size);
+		else if (ev->op == TOP_WRITE)
+			kr = vm_op_write(w, task, addr, size);
+		else if (ev->op == TOP_READ)
+			kr = vm_op_read(w, task, addr, size);
+		else if (ev->op == TOP_INHERIT)
+			kr = vm_op_inherit(w, task, addr, size, ev->inheritance);
+		else if (ev->op == TOP_PROTECT && !(ev->flags & TEF_SET_MAX))
+			kr = vm_op_protect(w, task, addr, size, false, ev->prot);
+		else if (ev->op == TOP_PROTECT) {
+			/* "max" given: vm_protect(set_maximum) then vm_protect(prot). */
+			if (ev->prot & ~ev->max_prot) {
+				*reason = RR_KERNEL;
+				return KERN_PROTECTION_FAILURE;
+			}
+			kr = vm_op_protect(w, task, addr, size, true, ev->max_prot);
+			if (kr == KERN_SUCCESS)
+				kr = vm_op_protect(w, task, addr, size, false, ev->prot);
+		} else {
+			int e = -1;
+
+			kr = vm_op_make_memory_entry(w, task, addr, size, &e);
+			if (kr == KERN_SUCCESS && ev->as)
+				entry_set(s, ev->as, e);
+		}
+		break;
+	case TOP_FORK:
+		if (map_task(s, ev->task2) >= 0) {
+			*reason = RR_TASK_EXISTS;
+			return KERN_INVALID_ARGUMENT;
+		}
+		kr = vm_op_fork(w, task, trace_task_name(r->t, ev->task2), &task2);
+		if (kr == KERN_SUCCESS) {
+			size_t n = s->nnames;
+
+			s->task_map[ev->task2] = task2;
+			for (size_t i = 0; i < n; i++)
+				if (s->names[i].task == task)
+					name_set(s, task2, s->names[i].name, s->names[i].start,
+					         s->names[i].end);
+		}
+		break;
+	case TOP_OOL_SEND:
+		task2 = map_task(s, ev->task2);
+		if (task2 < 0) {
+			*reason = RR_UNKNOWN_TASK;
+			return KERN_INVALID_TASK;
+		}
+		rr = event_range(r, s, ev, task, r->page_size, &addr, &size);
+		if (rr != RR_NONE) {
+			*reason = rr;
+			return rr == RR_UNKNOWN_REGION ? KERN_INVALID_NAME : KERN_INVALID_ARGUMENT;
+		}
+		kr = vm_op_ool_send(w, task, task2, addr, size, (ev->flags & TEF_PHYSICAL) != 0,
+		                    (ev->flags & TEF_DEALLOC) != 0, &out);
+		if (kr == KERN_SUCCESS && ev->as)
+			name_set(s, task2, ev->as, out, out + round_pages(r, size + (addr % r->page_size)));
+		break;
+	case TOP_MAP_ENTRY: {
+		int e = entry_find(s, ev->region);
+		struct vm_region_info ri;
+
+		if (e < 0) {
+			*reason = RR_UNKNOWN_ENTRY;
+			return KERN_INVALID_NAME;
+		}
+		kr = vm_op_map_entry(w, task, e, &out);
+		if (kr == KERN_SUCCESS && ev->as && vm_region_at(w, task, out, &ri))
+			name_set(s, task, ev->as, out, ri.end);
+		break;
+	}
+	case TOP_RELEASE_ENTRY: {
+		int e = entry_find(s, ev->region);
+
+		if (e < 0) {
+			*reason = RR_UNKNOWN_ENTRY;
+			return KERN_INVALID_NAME;
+		}
+		kr = vm_op_release_entry(w, e);
+		break;
+	}
+	case TOP_MAP_FILE:
+		size = qty(r, ev->size, ev->flags, TEF_SIZE_PAGES);
+		kr = vm_op_map_file(w, task, trace_str(r->t, ev->region),
+		                    (ev->flags & TEF_OFFSET) ? qty(r, ev->offset, ev->flags, TEF_OFFSET_PAGES) : 0,
+		                    size, (ev->flags & TEF_PRIVATE) != 0, &out);
+		if (kr == KERN_SUCCESS && ev->as)
+			name_set(s, task, ev->as, out, out + round_pages(r, size));
+		break;
+	case TOP_EXIT:
+		kr = vm_op_exit(w, task);
+		if (kr == KERN_SUCCESS)
+			s->task_map[ev->task] = -1;
+		break;
+	default:
+		break;
+	}
+	if (kr != KERN_SUCCESS && *reason == RR_NONE)
+		*reason = RR_KERNEL;
+	return kr;
+}
+
+/* ---- checkpoints ---------------------------------------------------------------------- */
+
+/* Keep a copy of the current state as the checkpoint of step POS. */
+static void
+checkpoint_add(struct replay *r)
+{
+	struct checkpoint *c;
+
+	if (r->ncps == r->cps_cap) {
+		r->cps_cap = r->cps_cap ? r->cps_cap * 2 : 16;
+		r->cps = xrealloc(r->cps, r->cps_cap * sizeof *r->cps);
+	}
+	c = &r->cps[r->ncps++];
+	c->step = r->pos;
+	state_clone(r, &r->cur, &c->st);
+	c->bytes = vm_world_bytes(c->st.w) + c->st.nnames * sizeof(struct rname);
+	r->cp_bytes += c->bytes;
+	/* Over budget: keep every other checkpoint (never the first). */
+	while (r->cp_bytes > CHECKPOINT_BUDGET && r->ncps > 2) {
+		size_t j = 1;
+
+		for (size_t i = 1; i < r->ncps; i++) {
+			if (i % 2 == 1) {
+				r->cp_bytes -= r->cps[i].bytes;
+				state_free(&r->cps[i].st);
+			} else {
+				r->cps[j++] = r->cps[i];
+			}
+		}
+		r->ncps = j;
+		r->every *= 2;
+	}
+}
+
+/* ---- public interface ----------------------------------------------------------------- */
+
+struct replay *
+replay_new(const struct trace *t, const struct replay_opts *o, char *err, size_t errlen)
+{
+	struct replay *r = calloc(1, sizeof *r);
+	const struct vm_profile *p = o != NULL ? o->profile : NULL;
+
+	if (r == NULL)
+		abort();
+	if (p == NULL && t->profile != NULL)
+		p = vm_profile_find(t->profile);
+	if (p == NULL && t->profile != NULL) {
+		snprintf(err, errlen, "%s: unknown profile '%s'", t->path, t->profile);
+		free(r);
+		return NULL;
+	}
+	r->t = t;
+	r->prof = p != NULL ? p : vm_profile_default;
+	r->page_size = t->page_size ? t->page_size : r->prof->page_size;
+	if (state_init(r, &r->cur) != 0) {
+		snprintf(err, errlen, "%s: page size %u is not possible", t->path, r->page_size);
+		state_free(&r->cur);
+		free(r);
+		return NULL;
+	}
+	r->every = (o != NULL && o->checkpoint_every) ? o->checkpoint_every : 1024;
+	r->status = xmalloc(t->nev + 1);
+	r->reason = xmalloc(t->nev + 1);
+	r->status[0] = KERN_SUCCESS;
+	r->reason[0] = RR_NONE;
+	checkpoint_add(r);
+	for (size_t k = 1; k <= t->nev; k++) {
+		int reason;
+		kern_return_t kr = apply(r, &r->cur, &t->ev[k - 1], &reason);
+
+		r->status[k] = (uint8_t)kr;
+		r->reason[k] = (uint8_t)reason;
+		if (kr != KERN_SUCCESS)
+			r->nfailed++;
+		r->pos = k;
+		if (k % r->every == 0)
+			checkpoint_add(r);
+	}
+	return r;
+}
+
+void
+replay_free(struct replay *r)
+{
+	if (r == NULL)
+		return;
+	state_free(&r->cur);
+	for (size_t i = 0; i < r->ncps; i++)
+		state_free(&r->cps[i].st);
+	free(r->cps);
+	free(r->status);
+	free(r->reason);
+	free(r);
+}
+
+int
+replay_seek(struct replay *r, size_t k)
+{
+	size_t lo = 0, hi;
+
+	if (k > r->t->nev)
+		return -1;
+	if (k == r->pos)
+		return 0;
+	/* The last checkpoint at or before K. */
+	hi = r->ncps;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (r->cps[mid].step <= k)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	/* Going forward from here is cheaper than from the checkpoint? */
+	if (!(k > r->pos && r->pos >= r->cps[lo].step)) {
+		state_free(&r->cur);
+		state_clone(r, &r->cps[lo].st, &r->cur);
+		r->pos = r->cps[lo].step;
+	}
+	while (r->pos < k) {
+		int reason;
+
+		apply(r, &r->cur, &r->t->ev[r->pos], &reason);
+		r->pos++;
+	}
+	return 0;
+}
+
+const struct trace *replay_trace(const struct replay *r) { return r->t; }
+const struct vm_profile *replay_profile(const struct replay *r) { return r->prof; }
+size_t replay_nsteps(const struct replay *r) { return r->t->nev; }
+size_t replay_pos(const struct replay *r) { return r->pos; }
+const struct vm_world *replay_world(const struct replay *r) { return r->cur.w; }
+size_t replay_nfailed(const struct replay *r) { return r->nfailed; }
+size_t replay_checkpoint_bytes(const struct replay *r) { return r->cp_bytes; }
+
+kern_return_t
+replay_status(const struct replay *r, size_t k)
+{
+	return k <= r->t->nev ? (kern_return_t)r->status[k] : KERN_SUCCESS;
+}
+
+int
+replay_reason(const struct replay *r, size_t k)
+{
+	return k <= r->t->nev ? r->reason[k] : RR_NONE;
+}
+
+const struct trace_event *
+replay_event(const struct replay *r, size_t k)
+{
+	return k >= 1 && k <= r->t->nev ? &r->t->ev[k - 1] : NULL;
+}
+
+const struct vm_effects *
+replay_effects(const struct replay *r)
+{
+	return vm_world_effects(r->cur.w);
+}
+
+int
+replay_task(const struct replay *r, uint16_t id)
+{
+	if (id >= r->t->ntask_names)
+		return -1;
+	return map_task(&r->cur, id);
+}
+
+const char *
+replay_region_name(const struct replay *r, int task, uint64_t start, uint64_t end)
+{
+	(void)end;
+	for (size_t i = r->cur.nnames; i-- > 0;) {
+		const struct rname *n = &r->cur.names[i];
+
+		if (n->task == task && n->start <= start && start < n->end)
+			return trace_str(r->t, n->name);
+	}
+	return NULL;
+}
+
+const char *
+replay_reason_text(int reason)
+{
+	switch (reason) {
+	case RR_UNKNOWN_TASK: return "no such task (never created, or exited)";
+	case RR_UNKNOWN_REGION: return "no region of that name in this task";
+	case RR_UNKNOWN_ENTRY: return "no memory entry of that name";
+	case RR_TASK_EXISTS: return "a task of that name already exists";
+	case RR_BAD_RANGE: return "offset/size outside the named region";
+	case RR_KERNEL: return "refused by the kernel model";
+	}
+	return "";
+}
+
+/* Append a quantity as written ("16p", "0x4000"). */
+static void
+put_qty(char *buf, size_t len, const char *key, uint64_t v, bool pages)
+{
+	size_t n = strlen(buf);
+
+	if (n < len)
+		snprintf(buf + n, len - n, pages ? " %s %llup" : " %s 0x%llx", key, (unsigned long long)v);
+}
+
+void
+replay_describe(const struct replay *r, size_t k, char *buf, size_t len)
+{
+	const struct trace_event *ev = replay_event(r, k);
+	const struct trace *t = r->t;
+	size_t n;
+
+	if (ev == NULL) {
+		snprintf(buf, len, "start");
+		return;
+	}
+	switch (ev->op) {
+	case TOP_NOTE:
+		snprintf(buf, len, "note");
+		return;
+	case TOP_FORK:
+		snprintf(buf, len, "fork %s -> %s", trace_task_name(t, ev->task), trace_task_name(t, ev->task2));
+		return;
+	case TOP_OOL_SEND:
+		snprintf(buf, len, "ool_send %s -> %s (%s%s)", trace_task_name(t, ev->task),
+		         trace_task_name(t, ev->task2), (ev->flags & TEF_PHYSICAL) ? "physical" : "virtual",
+		         (ev->flags & TEF_DEALLOC) ? ", deallocate" : "");
+		break;
+	case TOP_RELEASE_ENTRY:
+		snprintf(buf, len, "release_entry %s", trace_str(t, ev->region));
+		return;
+	default:
+		snprintf(buf, len, "%s %s", trace_op_name(ev->op), trace_task_name(t, ev->task));
+	}
+	n = strlen(buf);
+	if (ev->region != 0 && ev->op != TOP_OBSERVE && n < len)
+		snprintf(buf + n, len - n, " %s", trace_str(t, ev->region));
+	if (ev->flags & TEF_ADDR)
+		put_qty(buf, len, "at", ev->addr, ev->flags & TEF_ADDR_PAGES);
+	if (ev->flags & TEF_OFFSET)
+		put_qty(buf, len, "+", ev->offset, ev->flags & TEF_OFFSET_PAGES);
+	if (ev->flags & TEF_SIZE)
+		put_qty(buf, len, "size", ev->size, ev->flags & TEF_SIZE_PAGES);
+	n = strlen(buf);
+	if (ev->op == TOP_PROTECT && n < len) {
+		char p[4];
+
+		vm_prot_str((ev->flags & TEF_SET_MAX) ? ev->max_prot : ev->prot, p);
+		snprintf(buf + n, len - n, (ev->flags & TEF_SET_MAX) ? " max %s" : " %s", p);
+	} else if (ev->op == TOP_INHERIT && n < len) {
+		snprintf(buf + n, len - n, " %s", vm_inherit_name(ev->inheritance));
+	}
+	n = strlen(buf);
+	if (ev->as != 0 && n < len)
+		snprintf(buf + n, len - n, " as %s", trace_str(t, ev->as));
+}

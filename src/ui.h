@@ -1,0 +1,41 @@
+/*
+ * ui.h -- the player's entry points, for main.c.  No curses here: only
+ * ui_curses.h includes curses, and only ui_*.c include ui_curses.h.
+ *
+ * The player draws into a cell grid (the same code serves the terminal and
+ * the headless `vmscope render`), so every screen can be tested as text.
+ */
+#ifndef VMSCOPE_UI_H
+#define VMSCOPE_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct replay;
+
+enum ui_format { UI_FORMAT_TEXT, UI_FORMAT_ANSI, UI_FORMAT_SVG };
+
+struct ui_opts {
+	bool animate;          /* false with --no-animate */
+	bool ascii;            /* --ascii: no UTF-8 line drawing or glyphs */
+	bool no_color;         /* NO_COLOR set or --no-color */
+	int left, right;       /* trace task ids shown left and right, -1: auto */
+	size_t start_step;     /* step to open at */
+};
+
+void ui_opts_default(struct ui_opts *o);
+
+/* Run the interactive player on the terminal.  Returns the exit status. */
+int ui_run(struct replay *r, const struct ui_opts *o);
+
+/*
+ * Draw the screen the player would show at COLS x ROWS after seeking to
+ * STEP and then applying KEYS (a key script, see docs/keys.md; may be
+ * NULL), and write it to OUT in FORMAT.  Returns 0, or -1 with ERR set
+ * (bad size, bad key script).
+ */
+int ui_render(struct replay *r, const struct ui_opts *o, int cols, int rows, size_t step,
+              const char *keys, enum ui_format format, FILE *out, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,109 @@
+#!/bin/sh
+# tests/cli.sh -- the command line: help, version, list, exit statuses,
+# bad options, dump and validate behaviour a user relies on.
+. "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
+: "${VMSCOPE:?}" "${SRCDIR:?}"
+tmpdir_make
+V=$VMSCOPE
+D=$SRCDIR/data
+
+# run CMD...: sets $rc, $out (stdout) and $err (stderr).
+run() {
+	"$@" >"$tmpdir/out" 2>"$tmpdir/err"
+	rc=$?
+	out=$(cat "$tmpdir/out")
+	err=$(cat "$tmpdir/err")
+}
+
+run "$V" --help
+tap_is "--help exits 0" "$rc" 0
+case $out in *"vmscope dump"*"vmscope render"*"vmscope validate"*"Exit status"*) tap_ok "--help lists the subcommands and exit statuses" ;;
+*) tap_fail "--help lists the subcommands and exit statuses" "$out" ;; esac
+
+run "$V" --version
+tap_is "--version" "$out" "vmscope 0.1.0"
+
+run "$V" list
+tap_is "list exits 0" "$rc" 0
+tap_is "list shows the seven scenarios" "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 7
+case $out in "fork-lifecycle"*"(default demo)"*) tap_ok "list: fork-lifecycle first, the default demo" ;;
+*) tap_fail "list: fork-lifecycle first, the default demo" "$out" ;; esac
+
+run "$V" dump
+tap_is "dump with no trace uses the default demo" "$rc" 0
+case $out in *"step 6/6"*"SM=PRV"*) tap_ok "default demo ends at step 6 with PRV" ;;
+*) tap_fail "default demo ends at step 6 with PRV" "$out" ;; esac
+
+run "$V" dump --step 3 fork-lifecycle
+case $out in *"step 3/6: fork parent -> child"*"task child"*"SM=COW    2"*) tap_ok "dump --step 3 of a built-in by name" ;;
+*) tap_fail "dump --step 3 of a built-in by name" "$out" ;; esac
+
+run "$V" dump --json --step 0 "$D/fork-lifecycle.jsonl"
+tap_is "dump --json --step 0: the state before the first event" "$out" \
+	'{"step":0,"op":"start","status":"KERN_SUCCESS","tasks":[{"name":"parent","regions":[]}]}'
+
+run "$V" dump --json --all "$D/fork-lifecycle.jsonl"
+tap_is "dump --json --all: one line per step (0..6)" "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 7
+
+run "$V" dump --step 99 "$D/fork-lifecycle.jsonl"
+tap_is "dump --step past the end exits 2" "$rc" 2
+case $err in *"out of range (0..6)"*) tap_ok "dump --step past the end says the range" ;;
+*) tap_fail "dump --step past the end says the range" "$err" ;; esac
+
+run "$V" dump --step x "$D/fork-lifecycle.jsonl"
+tap_is "dump --step x exits 2" "$rc" 2
+
+run "$V" dump --frobnicate
+tap_is "unknown option exits 2" "$rc" 2
+case $err in *"unknown option '--frobnicate'"*) tap_ok "unknown option is named" ;;
+*) tap_fail "unknown option is named" "$err" ;; esac
+
+run "$V" dump "$tmpdir/does-not-exist.jsonl"
+tap_is "missing file exits 1" "$rc" 1
+case $err in *"does-not-exist.jsonl"*"No such file"*) tap_ok "missing file is named" ;;
+*) tap_fail "missing file is named" "$err" ;; esac
+
+run "$V" dump --profile vax "$D/fork-lifecycle.jsonl"
+tap_is "unknown profile exits 2" "$rc" 2
+case $err in *"unknown profile 'vax'"*"xnu-arm64"*"linux"*) tap_ok "unknown profile lists the known ones" ;;
+*) tap_fail "unknown profile lists the known ones" "$err" ;; esac
+
+run "$V" dump --profile xnu-x86_64 "$D/fork-lifecycle.jsonl"
+case $out in *"0000000100000000-0000000100001000"*) tap_ok "--profile xnu-x86_64 replays with 4K pages" ;;
+*) tap_fail "--profile xnu-x86_64 replays with 4K pages" "$out" ;; esac
+
+run "$V" validate "$D/mach-shared-memory.jsonl"
+tap_is "validate of a trace with a failed step exits 0" "$rc" 0
+case $out in *"1 failed step"*"step 13: write child none-buf: KERN_INVALID_ADDRESS"*) tap_ok "validate lists the failed step with its status" ;;
+*) tap_fail "validate lists the failed step with its status" "$out" ;; esac
+
+run "$V" validate
+tap_is "validate without a trace exits 2" "$rc" 2
+
+run "$V" render fork-lifecycle
+tap_is "render without --size exits 2" "$rc" 2
+
+run "$V" render --size 0x10 fork-lifecycle
+tap_is "render --size 0x10 exits 2" "$rc" 2
+
+# A semantic error is a failed step, not a load error.
+printf '%s\n' '{"vmscope":1,"tasks":["a"]}' '{"op":"write","task":"a","addr":"0x5000"}' >"$tmpdir/unmapped.jsonl"
+run "$V" dump --json "$tmpdir/unmapped.jsonl"
+tap_is "write to an unmapped address: exit 0" "$rc" 0
+case $out in *'"status":"KERN_INVALID_ADDRESS"'*) tap_ok "write to an unmapped address: KERN_INVALID_ADDRESS step" ;;
+*) tap_fail "write to an unmapped address: KERN_INVALID_ADDRESS step" "$out" ;; esac
+
+# Strings from traces never reach the terminal raw.
+printf '{"vmscope":1,"title":"evil\\u001b[2J","tasks":["a"]}\n{"op":"allocate","task":"a","size":"1p","as":"x\\u001b]0;pwn\\u0007","note":"n\\u001b[31m"}\n' >"$tmpdir/esc.jsonl"
+run "$V" dump --all "$tmpdir/esc.jsonl"
+if printf '%s' "$out" | od -An -c | grep -q '033'; then
+	tap_fail "dump strips escape characters from trace strings" "$out"
+else
+	tap_ok "dump strips escape characters from trace strings"
+fi
+
+# The man page is there and names every subcommand.
+for sub in dump render validate list; do
+	if grep -q "$sub" "$SRCDIR/man/vmscope.1"; then tap_ok "man page documents $sub"; else tap_fail "man page documents $sub"; fi
+done
+tap_done
