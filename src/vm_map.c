@@ -522,18 +522,55 @@ vm_map_delete(struct vm_world *w, struct vm_map *m, uint64_t start, uint64_t end
 	}
 }
 
-/* Copy SRC's entries into the empty map DST (for world clones). */
+/* Build a balanced tree over V[lo, hi) (sorted); return its root. */
+static struct vm_map_entry *
+avl_build(struct vm_map_entry **v, size_t lo, size_t hi)
+{
+	size_t mid;
+	struct vm_map_entry *n;
+
+	if (lo >= hi)
+		return NULL;
+	mid = lo + (hi - lo) / 2;
+	n = v[mid];
+	n->left = avl_build(v, lo, mid);
+	n->right = avl_build(v, mid + 1, hi);
+	avl_fix(n);
+	return n;
+}
+
+/* Copy SRC's entries into the empty map DST (for world clones), in O(n). */
 struct vm_map_entry *
 vm_map_clone_tree(const struct vm_map *src, struct vm_map *dst)
 {
 	const struct vm_map_entry *e;
+	struct vm_map_entry **v, *prev = NULL;
+	size_t i = 0;
 
 	vm_map_init(dst, src->min, src->max);
+	if (src->nentries == 0)
+		return NULL;
+	v = malloc(src->nentries * sizeof *v);
+	if (v == NULL)
+		abort();
 	for (e = src->first; e != NULL; e = e->next) {
-		struct vm_map_entry *n = vm_map_entry_new();
+		struct vm_map_entry *n = malloc(sizeof *n);
 
+		if (n == NULL)
+			abort();
 		*n = *e;
-		vm_map_link(dst, dst->last, n);
+		n->prev = prev;
+		n->next = NULL;
+		if (prev != NULL)
+			prev->next = n;
+		else
+			dst->first = n;
+		prev = n;
+		v[i++] = n;
 	}
+	dst->last = prev;
+	dst->nentries = i;
+	dst->root = avl_build(v, 0, i);
+	free(v);
 	return dst->first;
 }
