@@ -1,38 +1,761 @@
 /*
- * ui.c -- PLACEHOLDER committed by the lead so that main builds while the
- * player (issue 3) is being written; the player replaces this file.
+ * ui.c -- the player's entry points (ui.h) and its one input loop.
+ *
+ * Inputs become actions through the key table (ui_keys.c); each action has
+ * one handler in the table below returning UI_OUT_* flags, and the loop
+ * redraws once per batch of input.  The loop blocks in the read while the
+ * player is paused and nothing animates (no CPU while paused); it wakes
+ * every UI_FRAME_MS only while a highlight fades or playback runs.
+ * `vmscope render` (ui_render) runs the same handlers and the same drawing
+ * code into a grid and prints it.
  */
+#include <langinfo.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <locale.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "replay.h"
-#include "ui.h"
+#include "ui_player.h"
+#include "ui_term.h"
+#include "ui_text.h"
 
-/* Fill O with the defaults. */
+#define MAX_SCRIPT 4096
+
+/* Fill O with the defaults (NO_COLOR honoured). */
 void
 ui_opts_default(struct ui_opts *o)
 {
+	const char *nc = getenv("NO_COLOR");
+
 	memset(o, 0, sizeof *o);
 	o->animate = true;
+	o->no_color = nc != NULL && nc[0] != '\0';
 	o->left = o->right = -1;
+	o->start_step = 0;
 }
 
-/* Not built yet: say so. */
-int
-ui_run(struct replay *r, const struct ui_opts *o)
+/* Set the one-shot message. */
+static void __attribute__((format(printf, 3, 4)))
+say(struct ui *u, bool error, const char *fmt, ...)
 {
-	(void)r;
-	(void)o;
-	fprintf(stderr, "vmscope: the player is not built yet; try 'vmscope dump'\n");
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(u->msg, sizeof u->msg, fmt, ap);
+	va_end(ap);
+	u->msg_error = error;
+}
+
+/* Go to step K (clamped). */
+static int
+go(struct ui *u, size_t k)
+{
+	size_t n = replay_nsteps(u->r);
+
+	if (k > n)
+		k = n;
+	if (ui_state_goto(u, k, u->o.animate) != 0)
+		say(u, true, "out of memory while taking the snapshot");
+	return UI_OUT_REDRAW | UI_OUT_STEP;
+}
+
+/* ---- action handlers ---------------------------------------------------- */
+
+static int
+act_play(struct ui *u, int arg)
+{
+	(void)arg;
+	u->playing = !u->playing;
+	if (u->playing && replay_pos(u->r) >= replay_nsteps(u->r))
+		go(u, 0);
+	return UI_OUT_REDRAW;
+}
+
+static int
+act_step_fwd(struct ui *u, int arg)
+{
+	(void)arg;
+	u->playing = false;
+	if (replay_pos(u->r) >= replay_nsteps(u->r)) {
+		say(u, false, "at the last step");
+		return UI_OUT_REDRAW;
+	}
+	return go(u, replay_pos(u->r) + 1);
+}
+
+static int
+act_step_back(struct ui *u, int arg)
+{
+	(void)arg;
+	u->playing = false;
+	if (replay_pos(u->r) == 0) {
+		say(u, false, "at the start");
+		return UI_OUT_REDRAW;
+	}
+	return go(u, replay_pos(u->r) - 1);
+}
+
+static int
+act_first(struct ui *u, int arg)
+{
+	(void)arg;
+	u->playing = false;
+	return go(u, 0);
+}
+
+static int
+act_last(struct ui *u, int arg)
+{
+	(void)arg;
+	u->playing = false;
+	return go(u, replay_nsteps(u->r));
+}
+
+static int
+act_prev_mark(struct ui *u, int arg)
+{
+	size_t pos = replay_pos(u->r);
+
+	(void)arg;
+	for (size_t i = u->nmarks; i-- > 0;)
+		if (u->marks[i] < pos)
+			return go(u, u->marks[i]);
+	say(u, false, "no earlier chapter");
+	return UI_OUT_REDRAW;
+}
+
+static int
+act_next_mark(struct ui *u, int arg)
+{
+	size_t pos = replay_pos(u->r);
+
+	(void)arg;
+	for (size_t i = 0; i < u->nmarks; i++)
+		if (u->marks[i] > pos)
+			return go(u, u->marks[i]);
+	say(u, false, "no later chapter");
+	return UI_OUT_REDRAW;
+}
+
+static int
+act_jump(struct ui *u, int arg)
+{
+	return go(u, replay_nsteps(u->r) * (size_t)arg / 10);
+}
+
+static int
+act_slower(struct ui *u, int arg)
+{
+	(void)arg;
+	if (u->speed > 0)
+		u->speed--;
+	say(u, false, "speed %s", ui_speeds[u->speed].label);
+	return UI_OUT_REDRAW;
+}
+
+static int
+act_faster(struct ui *u, int arg)
+{
+	(void)arg;
+	if (u->speed + 1 < ui_nspeeds)
+		u->speed++;
+	say(u, false, "speed %s", ui_speeds[u->speed].label);
+	return UI_OUT_REDRAW;
+}
+
+static int
+act_goto(struct ui *u, int arg)
+{
+	(void)arg;
+	u->overlay = UI_OV_PROMPT;
+	u->prompt_kind = UI_PROMPT_GOTO;
+	u->prompt[0] = '\0';
+	return UI_OUT_REDRAW;
+}
+
+static int
+act_focus(struct ui *u, int arg)
+{
+	(void)arg;
+	u->focus = !u->focus;
+	return UI_OUT_REDRAW;
+}
+
+/* Move the focused pane's cursor by D rows. */
+static int
+move(struct ui *u, long d)
+{
+	int p = u->focus;
+
+	if (d < 0 && (size_t)-d > u->cursor[p])
+		u->cursor[p] = 0;
+	else
+		u->cursor[p] = (size_t)((long)u->cursor[p] + d);
+	ui_state_clamp(u, p, (size_t)u->page_rows);
+	return UI_OUT_REDRAW;
+}
+
+static int
+act_up(struct ui *u, int arg)
+{
+	(void)arg;
+	return move(u, -1);
+}
+
+static int
+act_down(struct ui *u, int arg)
+{
+	(void)arg;
+	return move(u, 1);
+}
+
+static int
+act_page_up(struct ui *u, int arg)
+{
+	(void)arg;
+	return move(u, -(long)(u->page_rows > 1 ? u->page_rows - 1 : 1));
+}
+
+static int
+act_page_down(struct ui *u, int arg)
+{
+	(void)arg;
+	return move(u, u->page_rows > 1 ? u->page_rows - 1 : 1);
+}
+
+static int
+act_detail(struct ui *u, int arg)
+{
+	const struct ui_snap *s = ui_state_pane(u, u->focus);
+
+	(void)arg;
+	if (u->overlay == UI_OV_DETAIL) {
+		u->overlay = UI_OV_NONE;
+		return UI_OUT_REDRAW;
+	}
+	if (s == NULL || s->n == 0) {
+		say(u, false, "no region to show in this pane");
+		return UI_OUT_REDRAW;
+	}
+	u->overlay = UI_OV_DETAIL;
+	u->detail_scroll = 0;
+	return UI_OUT_REDRAW;
+}
+
+static int
+act_search(struct ui *u, int arg)
+{
+	(void)arg;
+	u->overlay = UI_OV_PROMPT;
+	u->prompt_kind = UI_PROMPT_SEARCH;
+	u->prompt[0] = '\0';
+	return UI_OUT_REDRAW;
+}
+
+/* Return whether step K matches the search text. */
+static bool
+step_matches(const struct ui *u, size_t k, const char *q)
+{
+	const struct trace_event *ev = replay_event(u->r, k);
+	const char *note;
+	char desc[256];
+
+	if (ev == NULL)
+		return false;
+	if (ui_text_contains(trace_op_name(ev->op), q) ||
+	    ui_text_contains(trace_task_name(u->t, ev->task), q) ||
+	    (ev->task2 != ev->task && ui_text_contains(trace_task_name(u->t, ev->task2), q)))
+		return true;
+	note = trace_event_note(u->t, ev);
+	if (note != NULL && ui_text_contains(note, q))
+		return true;
+	note = trace_event_mark(u->t, ev);
+	if (note != NULL && ui_text_contains(note, q))
+		return true;
+	replay_describe(u->r, k, desc, sizeof desc);
+	return ui_text_contains(desc, q);
+}
+
+/* Go to the next (DIR 1) or previous (-1) match, wrapping around. */
+static int
+search_go(struct ui *u, int dir)
+{
+	size_t n = replay_nsteps(u->r), pos = replay_pos(u->r);
+
+	if (u->search[0] == '\0') {
+		say(u, true, "no search yet: press / first");
+		return UI_OUT_REDRAW;
+	}
+	for (size_t i = 1; i <= n; i++) {
+		size_t k = dir > 0 ? (pos + i - 1) % n + 1 : (pos + n - i + n) % n + 1;
+
+		if (k != pos && step_matches(u, k, u->search)) {
+			int out = go(u, k);
+
+			say(u, false, "/%s: step %zu%s", u->search, k,
+			    (dir > 0 && k < pos) || (dir < 0 && k > pos) ? " (wrapped)" : "");
+			return out;
+		}
+	}
+	if (pos > 0 && step_matches(u, pos, u->search))
+		say(u, false, "/%s: only this step matches", u->search);
+	else
+		say(u, true, "/%s: no match", u->search);
+	return UI_OUT_REDRAW;
+}
+
+static int
+act_search_next(struct ui *u, int arg)
+{
+	(void)arg;
+	return search_go(u, 1);
+}
+
+static int
+act_search_prev(struct ui *u, int arg)
+{
+	(void)arg;
+	return search_go(u, -1);
+}
+
+/* Show the next trace task in pane P (skipping the other pane's). */
+static int
+pick_task(struct ui *u, int p)
+{
+	int cur = u->pane_task[p];
+
+	if (u->ntasks < 2 && cur >= 0) {
+		say(u, false, "the trace has only one task");
+		return UI_OUT_REDRAW;
+	}
+	for (size_t i = 1; i <= u->ntasks; i++) {
+		int id = (int)(((size_t)(cur < 0 ? -1 : cur) + i) % u->ntasks);
+
+		if (id != u->pane_task[!p]) {
+			char name[64];
+
+			u->pane_task[p] = id;
+			u->cursor[p] = u->scroll[p] = 0;
+			say(u, false, "%s pane: %s", p == 0 ? "left" : "right",
+			    ui_draw_task_name(u, id, name, sizeof name));
+			break;
+		}
+	}
+	return UI_OUT_REDRAW;
+}
+
+static int
+act_left_task(struct ui *u, int arg)
+{
+	(void)arg;
+	return pick_task(u, 0);
+}
+
+static int
+act_right_task(struct ui *u, int arg)
+{
+	(void)arg;
+	return pick_task(u, 1);
+}
+
+static int
+act_help(struct ui *u, int arg)
+{
+	(void)arg;
+	u->overlay = u->overlay == UI_OV_HELP ? UI_OV_NONE : UI_OV_HELP;
+	u->help_scroll = 0;
+	return UI_OUT_REDRAW;
+}
+
+static int
+act_close(struct ui *u, int arg)
+{
+	(void)arg;
+	u->overlay = UI_OV_NONE;
+	return UI_OUT_REDRAW;
+}
+
+static int
+act_redraw(struct ui *u, int arg)
+{
+	(void)u;
+	(void)arg;
+	return UI_OUT_REDRAW | UI_OUT_FULL;
+}
+
+static int
+act_quit(struct ui *u, int arg)
+{
+	(void)u;
+	(void)arg;
+	return UI_OUT_QUIT;
+}
+
+/* One handler per action. */
+static int (*const handlers[UI_ACT_COUNT])(struct ui *, int) = {
+	[UI_ACT_PLAY] = act_play,
+	[UI_ACT_STEP_FWD] = act_step_fwd,
+	[UI_ACT_STEP_BACK] = act_step_back,
+	[UI_ACT_FIRST] = act_first,
+	[UI_ACT_LAST] = act_last,
+	[UI_ACT_PREV_MARK] = act_prev_mark,
+	[UI_ACT_NEXT_MARK] = act_next_mark,
+	[UI_ACT_JUMP_PCT] = act_jump,
+	[UI_ACT_SLOWER] = act_slower,
+	[UI_ACT_FASTER] = act_faster,
+	[UI_ACT_GOTO] = act_goto,
+	[UI_ACT_FOCUS] = act_focus,
+	[UI_ACT_UP] = act_up,
+	[UI_ACT_DOWN] = act_down,
+	[UI_ACT_PAGE_UP] = act_page_up,
+	[UI_ACT_PAGE_DOWN] = act_page_down,
+	[UI_ACT_DETAIL] = act_detail,
+	[UI_ACT_SEARCH] = act_search,
+	[UI_ACT_SEARCH_NEXT] = act_search_next,
+	[UI_ACT_SEARCH_PREV] = act_search_prev,
+	[UI_ACT_LEFT_TASK] = act_left_task,
+	[UI_ACT_RIGHT_TASK] = act_right_task,
+	[UI_ACT_HELP] = act_help,
+	[UI_ACT_CLOSE] = act_close,
+	[UI_ACT_REDRAW] = act_redraw,
+	[UI_ACT_QUIT] = act_quit,
+};
+
+/* Typing into the ":" or "/" prompt. */
+static int
+prompt_key(struct ui *u, int key)
+{
+	size_t len = strlen(u->prompt);
+
+	if (key == UI_KEY_ESC) {
+		u->overlay = UI_OV_NONE;
+		return UI_OUT_REDRAW;
+	}
+	if (key == UI_KEY_BACKSPACE) {
+		while (len > 0 && ((unsigned char)u->prompt[len - 1] & 0xc0) == 0x80)
+			len--;
+		if (len > 0)
+			len--;
+		u->prompt[len] = '\0';
+		return UI_OUT_REDRAW;
+	}
+	if (key == UI_KEY_ENTER) {
+		u->overlay = UI_OV_NONE;
+		if (u->prompt_kind == UI_PROMPT_GOTO) {
+			char *end;
+			unsigned long long k = strtoull(u->prompt, &end, 10);
+
+			if (u->prompt[0] == '\0' || *end != '\0') {
+				say(u, true, "not a step number: %s", u->prompt);
+				return UI_OUT_REDRAW;
+			}
+			u->playing = false;
+			if (k > replay_nsteps(u->r))
+				say(u, true, "no step %llu: the trace has %zu", k, replay_nsteps(u->r));
+			return go(u, (size_t)k) | UI_OUT_REDRAW;
+		}
+		if (u->prompt[0] != '\0')
+			snprintf(u->search, sizeof u->search, "%s", u->prompt);
+		return search_go(u, 1);
+	}
+	if (key >= 0x20 && key < UI_KEY_BASE && key != 0x7f) {
+		char enc[5];
+		size_t n = ui_text_encode((uint32_t)key, enc);
+
+		if (u->prompt_kind == UI_PROMPT_GOTO && (key < '0' || key > '9'))
+			return 0;
+		if (len + n < sizeof u->prompt && (key < 0x80 || key > 0x9f)) {
+			memcpy(u->prompt + len, enc, n);
+			u->prompt[len + n] = '\0';
+		}
+		return UI_OUT_REDRAW;
+	}
+	return 0;
+}
+
+/* A mouse click or wheel. */
+static int
+mouse_key(struct ui *u, const struct ui_input *in)
+{
+	if (in->key == UI_KEY_WHEEL_UP || in->key == UI_KEY_WHEEL_DOWN) {
+		if (u->overlay == UI_OV_HELP || u->overlay == UI_OV_DETAIL) {
+			size_t *s = u->overlay == UI_OV_HELP ? &u->help_scroll : &u->detail_scroll;
+
+			if (in->key == UI_KEY_WHEEL_UP)
+				*s = *s >= 3 ? *s - 3 : 0;
+			else
+				*s += 3;
+			return UI_OUT_REDRAW;
+		}
+		for (int i = 0; i < u->nhits; i++)
+			if (u->hits[i].kind == UI_HIT_ROW && in->y == u->hits[i].y &&
+			    in->x >= u->hits[i].x && in->x < u->hits[i].x + u->hits[i].w)
+				u->focus = u->hits[i].pane;
+		return move(u, in->key == UI_KEY_WHEEL_UP ? -3 : 3);
+	}
+	for (int i = 0; i < u->nhits; i++) {
+		const struct ui_hit *h = &u->hits[i];
+
+		if (in->y != h->y || in->x < h->x || in->x >= h->x + h->w)
+			continue;
+		if (h->kind == UI_HIT_STEP) {
+			u->playing = false;
+			return go(u, h->arg);
+		}
+		u->focus = h->pane;
+		u->cursor[h->pane] = h->arg;
+		u->overlay = UI_OV_DETAIL;
+		u->detail_scroll = 0;
+		return UI_OUT_REDRAW;
+	}
+	return 0;
+}
+
+/* Apply one input. */
+int
+ui_handle(struct ui *u, const struct ui_input *in)
+{
+	int action, arg = 0;
+
+	if (in->key == UI_KEY_RESIZE)
+		return UI_OUT_REDRAW | UI_OUT_FULL;
+	if (u->overlay == UI_OV_PROMPT)
+		return prompt_key(u, in->key);
+	u->msg[0] = '\0';
+	if (in->key == UI_KEY_CLICK || in->key == UI_KEY_WHEEL_UP || in->key == UI_KEY_WHEEL_DOWN)
+		return mouse_key(u, in) | UI_OUT_REDRAW;
+	action = ui_keys_action(in->key, &arg);
+	if (u->overlay == UI_OV_HELP || u->overlay == UI_OV_DETAIL) {
+		size_t *s = u->overlay == UI_OV_HELP ? &u->help_scroll : &u->detail_scroll;
+
+		switch (action) {
+		case UI_ACT_UP:
+			*s = *s > 0 ? *s - 1 : 0;
+			return UI_OUT_REDRAW;
+		case UI_ACT_DOWN:
+			(*s)++;
+			return UI_OUT_REDRAW;
+		case UI_ACT_PAGE_UP:
+			*s = *s > 10 ? *s - 10 : 0;
+			return UI_OUT_REDRAW;
+		case UI_ACT_PAGE_DOWN:
+			*s += 10;
+			return UI_OUT_REDRAW;
+		case UI_ACT_FOCUS:
+		case UI_ACT_GOTO:
+		case UI_ACT_SEARCH:
+			u->overlay = UI_OV_NONE;
+			break;
+		default:
+			break;
+		}
+	}
+	if (action == UI_ACT_NONE || handlers[action] == NULL) {
+		char name[16];
+
+		say(u, true, "key %s is not bound: ? lists the keys",
+		    ui_keys_name(in->key, name, sizeof name));
+		return UI_OUT_REDRAW;
+	}
+	return handlers[action](u, arg);
+}
+
+/* Monotonic milliseconds. */
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Pick ASCII when the locale cannot show UTF-8. */
+static void
+locale_setup(struct ui_opts *o)
+{
+	const char *cs;
+
+	setlocale(LC_ALL, "");
+	cs = nl_langinfo(CODESET);
+	if (cs == NULL || (strcmp(cs, "UTF-8") != 0 && strcmp(cs, "utf8") != 0))
+		o->ascii = true;
+}
+
+/* Run the interactive player. */
+int
+ui_run(struct replay *r, const struct ui_opts *opts)
+{
+	struct ui_opts o = *opts;
+	struct ui u;
+	struct ui_grid g = { 0, 0, NULL, false };
+	char err[256];
+	long long next_step = 0;
+	int status = 0, cols, rows;
+	bool redraw = true, full = true;
+	const char *nc = getenv("NO_COLOR");
+
+	locale_setup(&o);
+	if (nc != NULL && nc[0] != '\0')
+		o.no_color = true;
+	if (ui_state_init(&u, r, &o) != 0) {
+		fprintf(stderr, "vmscope: out of memory\n");
+		return 1;
+	}
+	if (ui_state_goto(&u, o.start_step, false) != 0) {
+		ui_state_free(&u);
+		fprintf(stderr, "vmscope: out of memory\n");
+		return 1;
+	}
+	if (ui_term_open(&o, NULL, NULL, NULL, 0, 0, err, sizeof err) != 0) {
+		ui_state_free(&u);
+		fprintf(stderr, "vmscope: %s\n", err);
+		return 1;
+	}
+	ui_term_size(&cols, &rows);
+	if (ui_grid_init(&g, cols, rows, o.ascii) != 0)
+		goto oom;
+	for (;;) {
+		struct ui_input in;
+		int timeout = -1, rc, out = 0;
+		long long now;
+
+		if (redraw) {
+			ui_draw(&u, &g);
+			ui_term_present(&g, full);
+			redraw = full = false;
+		}
+		now = now_ms();
+		if (u.anim > 0)
+			timeout = UI_FRAME_MS;
+		if (u.playing) {
+			long long rem = next_step - now;
+
+			if (rem < 0)
+				rem = 0;
+			if (timeout < 0 || rem < timeout)
+				timeout = (int)rem;
+		}
+		rc = ui_term_read(&in, timeout);
+		if (rc < 0) {
+			status = 128 + ui_term_signal();
+			break;
+		}
+		if (rc == 0) {
+			now = now_ms();
+			if (u.anim > 0) {
+				u.anim--;
+				redraw = true;
+			}
+			if (u.playing && now >= next_step) {
+				if (replay_pos(r) >= replay_nsteps(r)) {
+					u.playing = false;
+				} else {
+					go(&u, replay_pos(r) + 1);
+					if (replay_pos(r) >= replay_nsteps(r))
+						u.playing = false;
+				}
+				next_step = now + ui_speeds[u.speed].ms;
+				redraw = true;
+			}
+			continue;
+		}
+		/* A batch: this input and whatever is already waiting. */
+		for (int batch = 0; rc == 1 && batch < 64; batch++) {
+			bool was_playing = u.playing;
+
+			out |= ui_handle(&u, &in);
+			if (u.playing && !was_playing)
+				next_step = now_ms() + ui_speeds[u.speed].ms;
+			if (out & UI_OUT_QUIT)
+				break;
+			if (in.key == UI_KEY_RESIZE) {
+				ui_term_size(&cols, &rows);
+				ui_grid_free(&g);
+				if (ui_grid_init(&g, cols, rows, o.ascii) != 0)
+					goto oom;
+			}
+			/* Draw between inputs so that mouse targets stay current. */
+			if (in.key == UI_KEY_CLICK)
+				ui_draw(&u, &g);
+			rc = ui_term_read(&in, 0);
+		}
+		if (rc < 0) {
+			status = 128 + ui_term_signal();
+			break;
+		}
+		if (out & UI_OUT_QUIT)
+			break;
+		redraw = true;
+		full = (out & UI_OUT_FULL) != 0;
+	}
+	ui_term_close();
+	ui_grid_free(&g);
+	ui_state_free(&u);
+	return status;
+oom:
+	ui_term_close();
+	ui_grid_free(&g);
+	ui_state_free(&u);
+	fprintf(stderr, "vmscope: out of memory\n");
 	return 1;
 }
 
-/* Not built yet: say so. */
+/* Draw the player's screen headlessly. */
 int
 ui_render(struct replay *r, const struct ui_opts *o, int cols, int rows, size_t step,
           const char *keys, enum ui_format format, FILE *out, char *err, size_t errlen)
 {
-	(void)r; (void)o; (void)cols; (void)rows; (void)step; (void)keys; (void)format; (void)out;
-	snprintf(err, errlen, "render is not built yet");
-	return -1;
+	struct ui_input *script;
+	struct ui_grid g;
+	struct ui u;
+	size_t n = 0;
+	int rc = 0;
+
+	if (cols < 1 || rows < 1 || cols > 1000 || rows > 1000) {
+		snprintf(err, errlen, "bad size %dx%d (want COLSxROWS, 1..1000 each)", cols, rows);
+		return -1;
+	}
+	if (step > replay_nsteps(r)) {
+		snprintf(err, errlen, "step %zu is past the end (the trace has %zu steps)", step,
+		         replay_nsteps(r));
+		return -1;
+	}
+	script = calloc(MAX_SCRIPT, sizeof *script);
+	if (script == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (ui_keys_parse(keys, script, MAX_SCRIPT, &n, err, errlen) != 0) {
+		free(script);
+		return -1;
+	}
+	if (ui_state_init(&u, r, o) != 0 || ui_grid_init(&g, cols, rows, o->ascii) != 0) {
+		ui_state_free(&u);
+		free(script);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (ui_state_goto(&u, step, o->animate) != 0) {
+		snprintf(err, errlen, "out of memory");
+		rc = -1;
+	}
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		ui_draw(&u, &g);   /* layout and mouse targets for the input */
+		if (ui_handle(&u, &script[i]) & UI_OUT_QUIT)
+			break;
+	}
+	if (rc == 0) {
+		ui_draw(&u, &g);
+		if (ui_grid_write(&g, format, o->no_color, out) != 0) {
+			snprintf(err, errlen, "write error");
+			rc = -1;
+		}
+	}
+	ui_grid_free(&g);
+	ui_state_free(&u);
+	free(script);
+	return rc;
 }

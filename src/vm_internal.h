@@ -18,6 +18,15 @@
 #include "vm_profile.h"
 
 #define VM_PAGE_DIRTY 0x80000000u
+
+/*
+ * Model limits, so that a hostile trace cannot exhaust memory: one region
+ * of at most 2^24 pages (64 GiB of 4 KiB pages), at most 2^26 resident
+ * frames in the world.  Past them an operation fails with
+ * KERN_RESOURCE_SHORTAGE and changes nothing.
+ */
+#define VM_MAX_REGION_PAGES (1ull << 24)
+#define VM_MAX_FRAMES (1ull << 26)
 #define VM_PAGE_FRAME(s) ((s) & ~VM_PAGE_DIRTY)
 
 struct vm_object {

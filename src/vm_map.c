@@ -440,7 +440,8 @@ enter_coalesce(struct vm_world *w, struct vm_map *m, uint64_t start, uint64_t en
 	    object_may_extend(w, prev->object)) {
 		uint64_t merged = prev->end - prev->start + size;
 
-		if (p->coalesce_limit == 0 || merged <= p->coalesce_limit) {
+		if ((p->coalesce_limit == 0 || merged <= p->coalesce_limit) &&
+		    (merged >> w->page_shift) <= VM_MAX_REGION_PAGES) {
 			extend_object(w, prev, size);
 			prev->end = end;
 			w->fx.flags |= VMFX_COALESCED;
@@ -454,7 +455,8 @@ enter_coalesce(struct vm_world *w, struct vm_map *m, uint64_t start, uint64_t en
 	    next != NULL && next->start == end &&
 	    enter_compatible(next, prot, max_prot, inh, tag) &&
 	    object_may_extend(w, next->object) &&
-	    (next->object == 0 || next->offset >= size)) {
+	    (next->object == 0 || next->offset >= size) &&
+	    ((next->end - start) >> w->page_shift) <= VM_MAX_REGION_PAGES) {
 		/* A NULL range in front of an object needs offset room below. */
 		struct vm_map_entry *before = next->prev;
 

@@ -53,6 +53,20 @@ page_range(const struct vm_world *w, uint64_t addr, uint64_t size, uint64_t *sta
 	return true;
 }
 
+/* May the world take N more frames (VM_MAX_FRAMES)? */
+static bool
+frames_available(const struct vm_world *w, uint64_t n)
+{
+	return w->live_frames + n <= VM_MAX_FRAMES;
+}
+
+/* Is [start, end) a region size the model accepts (VM_MAX_REGION_PAGES)? */
+static bool
+region_size_ok(const struct vm_world *w, uint64_t start, uint64_t end)
+{
+	return ((end - start) >> w->page_shift) <= VM_MAX_REGION_PAGES;
+}
+
 /* Check that every entry of [start, end) allows PROT. */
 static bool
 range_allows(const struct vm_map *m, uint64_t start, uint64_t end, int prot)
@@ -100,6 +114,8 @@ vm_op_allocate(struct vm_world *w, int task, uint64_t *addr, uint64_t size, int 
 		return KERN_INVALID_ARGUMENT;
 	if (tag < 0 || tag > 0xffff)
 		return KERN_INVALID_ARGUMENT;
+	if (!region_size_ok(w, start, end))
+		return KERN_RESOURCE_SHORTAGE;
 	if (flags & VM_FLAGS_ANYWHERE) {
 		if (!vm_map_find_space(m, end - start, &start))
 			return KERN_NO_SPACE;
@@ -264,6 +280,8 @@ fault_range(struct vm_world *w, int task, uint64_t addr, uint64_t size, bool wri
 		return KERN_INVALID_ADDRESS;
 	if (!range_allows(m, start, end, write ? VM_PROT_WRITE : VM_PROT_READ))
 		return KERN_PROTECTION_FAILURE;
+	if (!frames_available(w, (end - start) >> w->page_shift))
+		return KERN_RESOURCE_SHORTAGE;
 	for (e = vm_map_lookup(m, start); e != NULL && e->start < end; e = e->next) {
 		uint64_t a = e->start > start ? e->start : start;
 		uint64_t b = e->end < end ? e->end : end;
@@ -436,6 +454,8 @@ vm_op_fork(struct vm_world *w, int task, const char *child, int *child_out)
 		return KERN_INVALID_TASK;
 	if (child == NULL || child[0] == '\0' || vm_task_find(w, child) >= 0)
 		return KERN_INVALID_ARGUMENT;
+	if (!frames_available(w, w->live_frames))
+		return KERN_RESOURCE_SHORTAGE;   /* slow copies may double them */
 	c = vm_task_create(w, child);   /* may move w->tasks */
 	pm = &w->tasks[task].map;
 	cm = &w->tasks[c].map;
@@ -617,6 +637,8 @@ vm_op_ool_send(struct vm_world *w, int from, int to, uint64_t addr, uint64_t siz
 		return KERN_PROTECTION_FAILURE;
 	if (!vm_map_find_space(mr, len, &raddr))
 		return KERN_NO_SPACE;
+	if (!frames_available(w, 2 * (len >> w->page_shift)))
+		return KERN_RESOURCE_SHORTAGE;
 
 	if (w->prof->ool == OOL_LINUX ||
 	    (w->prof->ool == OOL_XNU && size <= w->prof->ool_kbuf_threshold)) {
@@ -719,6 +741,8 @@ vm_op_make_memory_entry(struct vm_world *w, int task, uint64_t addr, uint64_t si
 		return KERN_INVALID_ARGUMENT;   /* vmscope: one entry only */
 	if ((e->prot & (VM_PROT_READ | VM_PROT_WRITE)) != (VM_PROT_READ | VM_PROT_WRITE))
 		return KERN_PROTECTION_FAILURE;
+	if (!frames_available(w, (end - start) >> w->page_shift))
+		return KERN_RESOURCE_SHORTAGE;
 	if (w->prof->fork == FORK_LINUX) {
 		/*
 		 * memfd_create + copy + mmap(MAP_SHARED|MAP_FIXED) over the range:
@@ -867,6 +891,8 @@ vm_op_map_file(struct vm_world *w, int task, const char *file, uint64_t offset,
 	if (!page_range(w, 0, size, &start, &end) || offset + end < offset)
 		return KERN_INVALID_ARGUMENT;
 	len = end - start;
+	if (!region_size_ok(w, 0, len) || !region_size_ok(w, 0, offset))
+		return KERN_RESOURCE_SHORTAGE;
 	if (!vm_map_find_space(m, len, &addr))
 		return KERN_NO_SPACE;
 	f = file_index(w, file);

@@ -176,6 +176,13 @@ test_bad_requests(void)
 	is_int(vm_op_inherit(W, t, a, 16 * KB, 9), KERN_INVALID_ARGUMENT, "bad inheritance");
 	is_int(vm_op_map_entry(W, t, 3, &b), KERN_INVALID_NAME, "unknown memory entry");
 	is_int(vm_op_fork(W, t, "t", NULL), KERN_INVALID_ARGUMENT, "fork to an existing name");
+	b = 0;
+	is_int(vm_op_allocate(W, t, &b, (1ull << 24) * 16 * KB + 16 * KB, VM_FLAGS_ANYWHERE, 0),
+	       KERN_RESOURCE_SHORTAGE, "a region over 2^24 pages is refused (model limit)");
+	is_int(vm_op_allocate(W, t, &b, 1ull << 62, VM_FLAGS_ANYWHERE, 0), KERN_RESOURCE_SHORTAGE,
+	       "a 4 EiB region is refused");
+	is_int(vm_op_allocate(W, t, &b, UINT64_MAX, VM_FLAGS_ANYWHERE, 0), KERN_INVALID_ARGUMENT,
+	       "a size that overflows when rounded is refused");
 	is_int(vm_op_exit(W, t), KERN_SUCCESS, "exit");
 	is_int(vm_op_write(W, t, a, 1), KERN_INVALID_TASK, "dead task");
 	is_int(vm_world_nobjects(W), 0, "exit freed every object");

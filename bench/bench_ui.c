@@ -1,0 +1,181 @@
+/*
+ * bench_ui.c -- how fast the player redraws and how much it writes
+ * (`make bench-ui`; prints numbers, never fails on them).
+ *
+ * For each trace: the CPU time of one redraw at 200x60 (all drawing into
+ * the cell grid), of one step (two exact seeks, snapshots, narration) plus
+ * the redraw, the CPU time to hand the changed cells to curses and write
+ * them, and the bytes curses writes to the terminal per step (only
+ * the cells that changed, through a real ncurses screen on a temporary
+ * file with TERM xterm-256color) against a full repaint of the same frame.
+ * Times are medians over repeats, in CPU time (CLOCK_PROCESS_CPUTIME_ID).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "replay.h"
+#include "trace.h"
+#include "ui_grid.h"
+#include "ui_player.h"
+#include "ui_term.h"
+
+#define COLS 200
+#define ROWS 60
+#define REPEAT 200
+
+/* CPU seconds used by the process. */
+static double
+cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Compare doubles (qsort). */
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median of N samples (sorts them). */
+static double
+median(double *v, size_t n)
+{
+	qsort(v, n, sizeof *v, cmp_double);
+	return v[n / 2];
+}
+
+/* Benchmark one trace file. */
+static int
+bench_trace(const char *path)
+{
+	static double t_draw[REPEAT], t_step[REPEAT];
+	struct trace_error te;
+	struct trace *t = NULL;
+	struct replay *r;
+	struct ui_opts o;
+	struct ui u;
+	struct ui_grid g;
+	char err[256];
+	FILE *out, *in;
+	size_t n, nstep = 0;
+	double present = 0;
+	long diff_bytes = 0, full_bytes = 0, pos;
+
+	if (trace_load_file(path, &t, &te) != 0) {
+		trace_error_format(&te, err, sizeof err);
+		fprintf(stderr, "bench_ui: %s\n", err);
+		return -1;
+	}
+	r = replay_new(t, &(struct replay_opts){ NULL, 0 }, err, sizeof err);
+	if (r == NULL) {
+		fprintf(stderr, "bench_ui: %s\n", err);
+		trace_free(t);
+		return -1;
+	}
+	ui_opts_default(&o);
+	o.no_color = false;
+	if (ui_state_init(&u, r, &o) != 0 || ui_grid_init(&g, COLS, ROWS, false) != 0) {
+		fprintf(stderr, "bench_ui: out of memory\n");
+		return -1;
+	}
+	n = replay_nsteps(r);
+
+	/* Redraw only, at the middle of the trace. */
+	ui_state_goto(&u, n / 2, true);
+	for (int i = 0; i < REPEAT; i++) {
+		double t0 = cpu_now();
+
+		ui_draw(&u, &g);
+		t_draw[i] = cpu_now() - t0;
+	}
+	/* Step + redraw, walking the trace forwards (wrapping). */
+	for (int i = 0; i < REPEAT; i++) {
+		double t0 = cpu_now();
+
+		ui_state_goto(&u, (size_t)i % (n + 1), true);
+		ui_draw(&u, &g);
+		t_step[i] = cpu_now() - t0;
+	}
+
+	/* Bytes to the terminal: diff per step against a full repaint. */
+	out = tmpfile();
+	in = fopen("/dev/null", "r");
+	if (out == NULL || in == NULL ||
+	    (ui_term_open(&o, out, in, "xterm-256color", COLS, ROWS, err, sizeof err) != 0 &&
+	     ui_term_open(&o, out, in, "xterm", COLS, ROWS, err, sizeof err) != 0)) {
+		fprintf(stderr, "bench_ui: %s\n", err);
+		return -1;
+	}
+	ui_state_goto(&u, 0, false);
+	ui_draw(&u, &g);
+	ui_term_present(&g, true);
+	fflush(out);
+	for (size_t k = 1; k <= n; k++) {
+		ui_state_goto(&u, k, false);
+		ui_draw(&u, &g);
+		fflush(out);
+		pos = ftell(out);
+		{
+			double t0 = cpu_now();
+
+			ui_term_present(&g, false);
+			fflush(out);
+			present += cpu_now() - t0;
+		}
+		diff_bytes += ftell(out) - pos;
+		pos = ftell(out);
+		ui_term_present(&g, true);
+		fflush(out);
+		full_bytes += ftell(out) - pos;
+		nstep++;
+	}
+	ui_term_close();
+	fclose(out);
+	fclose(in);
+
+	printf("%-26s %3zu steps  redraw %.3f ms  step+redraw %.3f ms  to terminal %.3f ms  "
+	       "bytes/step %ld diff vs %ld full repaint (%.1f%%)\n",
+	       strrchr(path, '/') ? strrchr(path, '/') + 1 : path, n,
+	       median(t_draw, REPEAT) * 1e3, median(t_step, REPEAT) * 1e3,
+	       nstep ? present * 1e3 / (double)nstep : 0.0,
+	       nstep ? diff_bytes / (long)nstep : 0, nstep ? full_bytes / (long)nstep : 0,
+	       full_bytes ? 100.0 * (double)diff_bytes / (double)full_bytes : 0.0);
+	ui_grid_free(&g);
+	ui_state_free(&u);
+	replay_free(r);
+	trace_free(t);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const char *const def[] = {
+		"data/fork-lifecycle.jsonl", "data/ool-purgeable.jsonl",
+		"data/mach-shared-memory.jsonl", "data/redis-bgsave.jsonl",
+	};
+	const char *srcdir = getenv("SRCDIR");
+	int rc = 0;
+
+	printf("vmscope player at %dx%d (CPU time, median of %d)\n", COLS, ROWS, REPEAT);
+	if (argc > 1) {
+		for (int i = 1; i < argc; i++)
+			rc |= bench_trace(argv[i]);
+		return rc ? 1 : 0;
+	}
+	for (size_t i = 0; i < sizeof def / sizeof def[0]; i++) {
+		char path[1024];
+
+		snprintf(path, sizeof path, "%s/%s", srcdir ? srcdir : ".", def[i]);
+		rc |= bench_trace(path);
+	}
+	return rc ? 1 : 0;
+}

@@ -1,0 +1,945 @@
+/*
+ * ui_draw.c -- the player's main screen, drawn into the cell grid.
+ *
+ *   row 0          title bar: trace title, profile, page size, step, play
+ *   rows 1..       two task panes (left | gutter | right): pane title,
+ *                  column headers, one region per row (two rows per region
+ *                  when the panes are narrow), page strips
+ *   bottom         page legend, [chapter ruler], timeline, step line,
+ *                  the trace's note, the generated narration, key hints
+ *
+ * The gutter between the panes joins regions of the two tasks that
+ * reference the same VM object or share physical frames (COW / SHM).
+ * Changed fields use the fading highlight styles while ui->anim > 0.
+ * Layout is recomputed from the grid size on every draw; below 80x24 the
+ * screen says "terminal too small" instead.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ui_player.h"
+#include "ui_text.h"
+#include "vm_profile.h"
+
+#define GUTTER_W 5
+#define UI_MAX_ROWS 1000   /* ui_render's limit */
+
+/* Where everything goes at this size. */
+struct layout {
+	int cols, rows;
+	int pane_x[2], pane_w;
+	int gut_x;
+	int top, bottom;         /* region rows [top, bottom) */
+	int rh;                  /* screen rows per region: 1 wide, 2 narrow */
+	bool wide;
+	int aw;                  /* hex digits of addresses */
+	int name_w, strip_w;
+	int legend_y, ruler_y, timeline_y, step_y, note_y, note_h, narr_y, narr_h, status_y;
+};
+
+/* A region row as placed on screen. */
+struct placed {
+	const struct ui_row *row;
+	size_t idx;              /* row index in the snapshot */
+	int y;
+};
+
+/* Format a size compactly ("16K", "1.5M", "2G"). */
+void
+ui_draw_size(uint64_t b, char *buf, size_t len)
+{
+	static const char units[] = "BKMGTP";
+	int u = 0;
+	uint64_t whole = b;
+
+	while (whole >= 1024 && u < 5 && whole % 1024 == 0) {
+		whole /= 1024;
+		u++;
+	}
+	if (whole >= 10000 && u < 5) {
+		double v = (double)b;
+
+		for (u = 0; v >= 1024 && u < 5; u++)
+			v /= 1024;
+		snprintf(buf, len, v < 10 ? "%.1f%c" : "%.0f%c", v, units[u]);
+		return;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%llu", (unsigned long long)whole);
+	else
+		snprintf(buf, len, "%llu%c", (unsigned long long)whole, units[u]);
+}
+
+/* Format a page count in at most 4 columns. */
+static void
+fmt_count(uint32_t n, char *buf, size_t len)
+{
+	if (n < 10000)
+		snprintf(buf, len, "%u", n);
+	else if (n < 1000000)
+		snprintf(buf, len, "%uk", n / 1000);
+	else
+		snprintf(buf, len, "%uM", n / 1000000);
+}
+
+/* The style of a share mode. */
+int
+ui_draw_sm_style(int sm)
+{
+	switch (sm) {
+	case SM_COW: return UI_S_COW;
+	case SM_PRIVATE: return UI_S_PRV;
+	case SM_EMPTY: return UI_S_NUL;
+	case SM_SHARED: case SM_TRUESHARED: return UI_S_SHM;
+	case SM_PRIVATE_ALIASED: return UI_S_ALI;
+	case SM_SHARED_ALIASED: return UI_S_SA;
+	case SM_LARGE_PAGE: return UI_S_LPG;
+	}
+	return UI_S_NORMAL;
+}
+
+/* A trace task's name, sanitized. */
+const char *
+ui_draw_task_name(const struct ui *u, int id, char *buf, size_t len)
+{
+	if (id < 0)
+		snprintf(buf, len, "-");
+	else
+		ui_text_sanitize(buf, len, trace_task_name(u->t, (uint16_t)id), u->o.ascii);
+	return buf;
+}
+
+/* The highlight style for the current animation frame, or -1. */
+static int
+hl_style(const struct ui *u)
+{
+	if (u->anim >= 6)
+		return UI_S_HOT;
+	if (u->anim >= 3)
+		return UI_S_WARM;
+	if (u->anim >= 1)
+		return UI_S_COOL;
+	return -1;
+}
+
+/* Remember a mouse target. */
+static void
+add_hit(struct ui *u, int x, int y, int w, int kind, int pane, size_t arg)
+{
+	struct ui_hit *h;
+
+	if (u->nhits >= UI_MAX_HITS)
+		return;
+	h = &u->hits[u->nhits++];
+	h->x = x;
+	h->y = y;
+	h->w = w;
+	h->kind = (uint8_t)kind;
+	h->pane = (uint8_t)pane;
+	h->arg = arg;
+}
+
+/* Hex digits of V (at least 1). */
+static int
+hex_digits(uint64_t v)
+{
+	int d = 1;
+
+	while (v >>= 4)
+		d++;
+	return d;
+}
+
+/* Place the bottom rows from the note and narration heights. */
+static void
+layout_rows(const struct ui_grid *g, struct layout *l)
+{
+	l->status_y = g->rows - 1;
+	l->narr_y = l->status_y - l->narr_h;
+	l->note_y = l->narr_y - l->note_h;
+	l->step_y = l->note_y - 1;
+	l->timeline_y = l->step_y - 1;
+	l->ruler_y = g->rows >= 30 ? l->timeline_y - 1 : -1;
+	l->legend_y = (l->ruler_y >= 0 ? l->ruler_y : l->timeline_y) - 1;
+}
+
+/* Compute the layout for the grid's size. */
+static void
+layout_compute(const struct ui *u, const struct ui_grid *g, struct layout *l)
+{
+	int fixed;
+
+	memset(l, 0, sizeof *l);
+	l->cols = g->cols;
+	l->rows = g->rows;
+	l->pane_w = (g->cols - GUTTER_W) / 2;
+	l->pane_x[0] = 0;
+	l->gut_x = l->pane_w;
+	l->pane_x[1] = l->pane_w + GUTTER_W;
+	l->aw = 4;
+	for (int p = 0; p < 2; p++) {
+		const struct ui_snap *s = ui_state_pane(u, p);
+
+		for (size_t i = 0; s != NULL && i < s->n + s->nghost; i++) {
+			int d = hex_digits(s->rows[i].ri.end);
+
+			if (d > l->aw)
+				l->aw = d;
+		}
+	}
+	l->narr_h = g->rows >= 40 ? 3 : 2;
+	l->note_h = g->rows >= 40 ? 2 : 1;
+	layout_rows(g, l);
+	/* Wide: NAME RANGE SIZE PROT/MAX SM REF RES DTY PAGES on one line. */
+	fixed = 1 + 1 + (2 * l->aw + 1) + 1 + 5 + 1 + 7 + 1 + 3 + 1 + 3 + 1 + 4 + 1 + 4 + 1;
+	l->wide = l->pane_w - fixed >= 6 + 12;
+	if (l->wide) {
+		l->rh = 1;
+		l->name_w = l->pane_w - fixed - 12;
+		if (l->name_w > 14)
+			l->name_w = 14;
+		l->strip_w = l->pane_w - fixed - l->name_w;
+		l->top = 3;
+	} else {
+		l->rh = 2;
+		l->name_w = l->pane_w - (1 + 1 + (2 * l->aw + 1) + 1 + 5);
+		if (l->name_w < 0)
+			l->name_w = 0;
+		l->strip_w = l->pane_w - (1 + 7 + 1 + 3 + 1 + 3 + 1 + 4 + 1 + 4 + 1);
+		l->top = 4;
+	}
+	l->bottom = l->legend_y;
+	/* Rows the panes do not need go to the note and the narration. */
+	{
+		size_t need = 0;
+		int spare;
+
+		for (int p = 0; p < 2; p++) {
+			const struct ui_snap *s = ui_state_pane(u, p);
+
+			if (s != NULL && s->n + s->nghost > need)
+				need = s->n + s->nghost;
+		}
+		spare = (l->bottom - l->top) - (int)need * l->rh - 1;
+		for (int i = 0; spare > 0 && i < 4; i++, spare--) {
+			if (i % 2 == 0 && l->narr_h < 5)
+				l->narr_h++;
+			else if (l->note_h < 3)
+				l->note_h++;
+		}
+		layout_rows(g, l);
+		l->bottom = l->legend_y;
+	}
+}
+
+/* Draw S wrapped at spaces over H rows of W columns; an ellipsis ends
+ * text that does not fit. */
+static void
+put_wrapped(struct ui_grid *g, int x, int y, int w, int h, int style, const char *s)
+{
+	size_t len = strlen(s);
+
+	for (int row = 0; row < h && len > 0; row++) {
+		size_t take = 0, brk = 0;
+		int cols = 0;
+
+		while (take < len) {
+			uint32_t cp;
+			size_t n = ui_text_decode(s + take, len - take, &cp);
+			int cw;
+
+			if (n == 0)
+				n = 1;
+			cw = ui_text_cpwidth(cp);
+			if (cols + cw > w)
+				break;
+			cols += cw;
+			take += n;
+			if (cp == ' ')
+				brk = take;
+		}
+		if (take < len && brk > 0 && row + 1 < h)
+			take = brk;
+		if (take < len && row + 1 == h) {
+			/* Last row and more to say: end with an ellipsis. */
+			char tmp[1024];
+			size_t keep = take;
+
+			while (keep > 0 && ui_text_width(s) > 0) {
+				snprintf(tmp, sizeof tmp, "%.*s", (int)keep, s);
+				if (ui_text_width(tmp) <= w - 1)
+					break;
+				do
+					keep--;
+				while (keep > 0 && ((unsigned char)s[keep] & 0xc0) == 0x80);
+			}
+			snprintf(tmp, sizeof tmp, "%.*s", (int)keep, s);
+			ui_grid_put(g, x, y + row, w, style, 0, tmp);
+			ui_grid_put(g, x + ui_text_width(tmp), y + row, 1, UI_S_DIM, 0,
+			            ui_grid_glyph(g, UI_G_ELLIPSIS));
+			return;
+		}
+		{
+			char tmp[1024];
+
+			snprintf(tmp, sizeof tmp, "%.*s", (int)take, s);
+			ui_grid_put(g, x, y + row, w, style, 0, tmp);
+		}
+		s += take;
+		len -= take;
+		while (len > 0 && *s == ' ')
+			s++, len--;
+	}
+}
+
+/* Draw text truncated to W columns with an ellipsis when cut. */
+static int
+put_clip(struct ui_grid *g, int x, int y, int w, int style, int attr, const char *s)
+{
+	if (w <= 0)
+		return 0;
+	if (ui_text_width(s) <= w)
+		return ui_grid_put(g, x, y, w, style, attr, s);
+	ui_grid_put(g, x, y, w - 1, style, attr, s);
+	ui_grid_put(g, x + w - 1, y, 1, style, attr, ui_grid_glyph(g, UI_G_ELLIPSIS));
+	return w;
+}
+
+/* The title bar. */
+static void
+draw_title(struct ui *u, struct ui_grid *g)
+{
+	const struct vm_profile *prof = replay_profile(u->r);
+	char title[256], right[160], ps[16];
+	int rw;
+
+	ui_grid_fill(g, 0, 0, g->cols, UI_S_TITLE, 0, " ");
+	ui_text_sanitize(title, sizeof title,
+	                 u->t->title != NULL && u->t->title[0] != '\0' ? u->t->title : u->t->path,
+	                 u->o.ascii);
+	ui_draw_size(vm_world_page_size(replay_world(u->r)), ps, sizeof ps);
+	if (g->cols >= 120)
+		snprintf(right, sizeof right, " %s | %s pages | step %zu/%zu | %s %s %s ",
+		         prof != NULL ? prof->name : "?", ps, replay_pos(u->r), replay_nsteps(u->r),
+		         u->playing ? ui_grid_glyph(g, UI_G_PLAY) : (g->ascii ? "||" : "\u2016"),
+		         u->playing ? "playing" : "paused", ui_speeds[u->speed].label);
+	else
+		snprintf(right, sizeof right, " %s | %s pg | step %zu/%zu | %s %s ",
+		         prof != NULL ? prof->name : "?", ps, replay_pos(u->r), replay_nsteps(u->r),
+		         u->playing ? ui_grid_glyph(g, UI_G_PLAY) : (g->ascii ? "||" : "\u2016"),
+		         ui_speeds[u->speed].label);
+	rw = ui_text_width(right);
+	ui_grid_put(g, 1, 0, 8, UI_S_TITLE, UI_A_BOLD, "vmscope");
+	put_clip(g, 9, 0, g->cols - rw - 10, UI_S_TITLE, 0, title);
+	ui_grid_put(g, g->cols - rw, 0, rw, UI_S_TITLE, 0, right);
+}
+
+/* The page-strip glyph of a kind. */
+static enum ui_glyph
+page_glyph(int kind, bool dirty)
+{
+	switch (kind) {
+	case VMPG_PRIVATE: return dirty ? UI_G_PG_PRV_DIRTY : UI_G_PG_PRV;
+	case VMPG_COW: return dirty ? UI_G_PG_COW_DIRTY : UI_G_PG_COW;
+	case VMPG_SHARED: return dirty ? UI_G_PG_SHM_DIRTY : UI_G_PG_SHM;
+	}
+	return UI_G_PG_ABSENT;
+}
+
+/* The style of a page kind. */
+static int
+page_style(int kind)
+{
+	switch (kind) {
+	case VMPG_PRIVATE: return UI_S_PRV;
+	case VMPG_COW: return UI_S_COW;
+	case VMPG_SHARED: return UI_S_SHM;
+	}
+	return UI_S_DIM;
+}
+
+/* Draw a row's page strip in W columns: one glyph per page, or one per
+ * group of pages followed by "xN" when the region has more pages than
+ * columns.  A group shows its most common resident kind, dirty if any
+ * page is. */
+static void
+draw_strip(const struct ui *u, struct ui_grid *g, int x, int y, int w, const struct ui_row *r,
+           int hl)
+{
+	size_t ppc = 1, ncell = r->npages;
+	char suffix[24] = "";
+
+	if (w <= 0 || r->npages == 0)
+		return;
+	if (r->npages > (size_t)w) {
+		int sl = 0;
+
+		for (int iter = 0; iter < 3; iter++) {
+			size_t cells = w - sl > 1 ? (size_t)(w - sl) : 1;
+
+			ppc = (r->npages + cells - 1) / cells;
+			snprintf(suffix, sizeof suffix, "%s%zu", g->ascii ? "x" : "\u00d7", ppc);
+			sl = ui_text_width(suffix) + 1;
+		}
+		ncell = (r->npages + ppc - 1) / ppc;
+	}
+	for (size_t c = 0; c < ncell; c++) {
+		size_t a = c * ppc, b = a + ppc < r->npages ? a + ppc : r->npages;
+		size_t count[4] = { 0, 0, 0, 0 };
+		bool dirty = false, changed = false;
+		int kind = VMPG_ABSENT, style;
+
+		for (size_t p = a; p < b; p++) {
+			const struct vm_page_info *pi = &r->pages[p];
+
+			if (pi->kind < 4)
+				count[pi->kind]++;
+			if (pi->kind != VMPG_ABSENT && pi->dirty)
+				dirty = true;
+			if (r->pchanged != NULL && r->pchanged[p])
+				changed = true;
+		}
+		for (int k = VMPG_PRIVATE; k <= VMPG_SHARED; k++)
+			if (count[k] > 0 && (kind == VMPG_ABSENT || count[k] > count[kind]))
+				kind = k;
+		style = page_style(kind);
+		if (changed && hl >= 0)
+			style = hl;
+		ui_grid_put(g, x + (int)c, y, 1, style, 0, ui_grid_glyph(g, page_glyph(kind, dirty)));
+	}
+	if (suffix[0] != '\0')
+		ui_grid_put(g, x + (int)ncell + 1, y, -1, UI_S_DIM, 0, suffix);
+	(void)u;
+}
+
+/* Draw one region row at Y in pane P. */
+static void
+draw_row(struct ui *u, struct ui_grid *g, const struct layout *l, int p, int y,
+         const struct ui_row *r, bool selected)
+{
+	const struct vm_region_info *ri = &r->ri;
+	int x0 = l->pane_x[p], x, hl = hl_style(u);
+	bool ghost = (r->changes & UI_CH_GONE) != 0, fresh = (r->changes & UI_CH_NEW) != 0;
+	char buf[64], prot[4], maxp[4];
+	int base = ghost || fresh ? (hl >= 0 ? hl : UI_S_NORMAL) : UI_S_NORMAL;
+	int sm_style = ui_draw_sm_style(ri->share_mode);
+
+#define FIELD_STYLE(flag, normal) ((r->changes & (flag)) && hl >= 0 ? hl : (normal))
+	if (selected)
+		ui_grid_put(g, x0, y, 1, UI_S_HEADER, 0, ui_grid_glyph(g, UI_G_CURSOR));
+	x = x0 + 1;
+	if (l->name_w > 0) {
+		put_clip(g, x, y, l->name_w, ghost ? base : UI_S_HEADER, 0,
+		         r->name[0] != '\0' ? r->name : "-");
+		x += l->name_w + 1;
+	}
+	snprintf(buf, sizeof buf, "%*llx-%*llx", l->aw, (unsigned long long)ri->start, l->aw,
+	         (unsigned long long)ri->end);
+	ui_grid_put(g, x, y, -1, FIELD_STYLE(UI_CH_RANGE, base), 0, buf);
+	x += 2 * l->aw + 2;
+	ui_draw_size(ri->end - ri->start, buf, sizeof buf);
+	ui_grid_printf(g, x, y, 5, FIELD_STYLE(UI_CH_RANGE, base), 0, "%5s", buf);
+	x += 6;
+	if (!l->wide) {
+		y++;
+		x = x0 + 1;
+	}
+	if (ghost) {
+		ui_grid_put(g, x, y, l->pane_w - (x - x0), base, 0,
+		            g->ascii ? "(removed at this step)" : "(removed at this step)");
+		return;
+	}
+	vm_prot_str(ri->prot, prot);
+	vm_prot_str(ri->max_prot, maxp);
+	ui_grid_printf(g, x, y, 7, FIELD_STYLE(UI_CH_PROT, base), 0, "%s/%s", prot, maxp);
+	x += 8;
+	ui_grid_put(g, x, y, 3, FIELD_STYLE(UI_CH_SM, fresh ? base : sm_style), 0,
+	            vm_share_mode_abbrev(ri->share_mode));
+	x += 4;
+	ui_grid_printf(g, x, y, 3, FIELD_STYLE(UI_CH_REF, base), 0, "%3u", ri->ref_count);
+	x += 4;
+	fmt_count(ri->pages_resident, buf, sizeof buf);
+	ui_grid_printf(g, x, y, 4, FIELD_STYLE(UI_CH_RES, base), 0, "%4s", buf);
+	x += 5;
+	fmt_count(ri->pages_dirtied, buf, sizeof buf);
+	ui_grid_printf(g, x, y, 4, FIELD_STYLE(UI_CH_DIRTY, base), 0, "%4s", buf);
+	x += 5;
+	draw_strip(u, g, x, y, l->strip_w, r, hl);
+#undef FIELD_STYLE
+}
+
+/* Column headers of a pane. */
+static void
+draw_headers(struct ui_grid *g, const struct layout *l, int p)
+{
+	int x0 = l->pane_x[p], x = x0 + 1, y = l->top - l->rh;
+	char range[64];
+
+	if (l->name_w > 0) {
+		ui_grid_put(g, x, y, l->name_w, UI_S_DIM, 0, "NAME");
+		x += l->name_w + 1;
+	}
+	snprintf(range, sizeof range, "%-*s", 2 * l->aw + 1, "START-END");
+	ui_grid_put(g, x, y, -1, UI_S_DIM, 0, range);
+	x += 2 * l->aw + 2;
+	ui_grid_put(g, x, y, 5, UI_S_DIM, 0, " SIZE");
+	x += 6;
+	if (!l->wide) {
+		y++;
+		x = x0 + 1;
+	}
+	ui_grid_put(g, x, y, l->pane_w - (x - x0), UI_S_DIM, 0, "PROT/MAX SM  REF  RES  DTY PAGES");
+}
+
+/* Draw pane P; fills PL with the rows placed and returns their count. */
+static int
+draw_pane(struct ui *u, struct ui_grid *g, const struct layout *l, int p, struct placed *pl,
+          int maxpl)
+{
+	const struct ui_snap *s = ui_state_pane(u, p);
+	int x0 = l->pane_x[p], npl = 0, y;
+	size_t vis = (size_t)((l->bottom - l->top) / l->rh);
+	char name[64], title[160];
+
+	ui_draw_task_name(u, u->pane_task[p], name, sizeof name);
+	if (s == NULL || s->task < 0) {
+		snprintf(title, sizeof title, " %s ", name);
+		ui_grid_put(g, x0, 1, l->pane_w, UI_S_HEADER, u->focus == p ? UI_A_REVERSE : 0, title);
+		put_wrapped(g, x0 + 2, l->top, l->pane_w - 3, 3, UI_S_DIM,
+		            s == NULL ? "(the trace has only one task)"
+		                      : "(this task does not exist at this step)");
+		return 0;
+	}
+	snprintf(title, sizeof title, " %s ", name);
+	ui_grid_put(g, x0, 1, l->pane_w, UI_S_HEADER, u->focus == p ? UI_A_REVERSE : 0, title);
+	snprintf(title, sizeof title, "%zu region%s", s->n, s->n == 1 ? "" : "s");
+	ui_grid_put(g, x0 + ui_text_width(name) + 3, 1, -1, UI_S_DIM, 0, title);
+	draw_headers(g, l, p);
+	ui_state_clamp(u, p, vis);
+	y = l->top;
+	for (size_t i = u->scroll[p]; i < s->n && y + l->rh <= l->bottom; i++) {
+		bool sel = i == u->cursor[p];
+
+		draw_row(u, g, l, p, y, &s->rows[i], sel);
+		if (sel && u->focus == p)
+			for (int k = 0; k < l->rh; k++)
+				ui_grid_paint(g, x0, y + k, l->pane_w, -1, UI_A_REVERSE);
+		for (int k = 0; k < l->rh; k++)
+			add_hit(u, x0, y + k, l->pane_w, UI_HIT_ROW, p, i);
+		if (npl < maxpl)
+			pl[npl++] = (struct placed){ &s->rows[i], i, y };
+		y += l->rh;
+	}
+	if (u->anim > 0)
+		for (size_t i = s->n; i < s->n + s->nghost && y + l->rh <= l->bottom; i++) {
+			draw_row(u, g, l, p, y, &s->rows[i], false);
+			y += l->rh;
+		}
+	if (u->scroll[p] > 0)
+		ui_grid_put(g, x0 + l->pane_w - 1, l->top, 1, UI_S_DIM, 0, ui_grid_glyph(g, UI_G_UP));
+	if (u->scroll[p] + vis < s->n)
+		ui_grid_put(g, x0 + l->pane_w - 1, l->bottom - 1, 1, UI_S_DIM, 0,
+		            ui_grid_glyph(g, UI_G_DOWN));
+	if (s->n == 0 && (u->anim == 0 || s->nghost == 0))
+		ui_grid_put(g, x0 + 2, l->top, l->pane_w - 3, UI_S_DIM, 0, "(no regions)");
+	return npl;
+}
+
+/* Line directions of the gutter's lane column, merged into box glyphs. */
+enum { LN_U = 1, LN_D = 2, LN_L = 4, LN_R = 8 };
+
+/* The box-drawing glyph for a set of directions. */
+static const char *
+lane_glyph(const struct ui_grid *g, int bits)
+{
+	static const char *const utf8[16] = {
+		" ", "\u2502", "\u2502", "\u2502", "\u2500", "\u2518", "\u2510", "\u2524",
+		"\u2500", "\u2514", "\u250c", "\u251c", "\u2500", "\u2534", "\u252c", "\u253c",
+	};
+
+	if (!g->ascii)
+		return utf8[bits & 15];
+	if (bits == LN_U || bits == LN_D || bits == (LN_U | LN_D))
+		return "|";
+	if (bits == LN_L || bits == LN_R || bits == (LN_L | LN_R))
+		return "-";
+	return bits ? "+" : " ";
+}
+
+/* Record one link of the gutter from the left row at Y1 to the right row
+ * at Y2 (label drawn now, the lane column merged in LANE later). */
+static void
+draw_link(struct ui_grid *g, const struct layout *l, int *lane, int y1, int y2,
+          const char *label, int *lane_style)
+{
+	int gx = l->gut_x, st = strcmp(label, "COW") == 0 ? UI_S_COW : UI_S_SHM;
+
+	ui_grid_put(g, gx, y1, 1, st, 0, ui_grid_glyph(g, UI_G_HLINE));
+	ui_grid_put(g, gx + 1, y1, 3, st, 0, label);
+	if (y1 < 0 || y2 < 0 || y1 >= UI_MAX_ROWS || y2 >= UI_MAX_ROWS)
+		return;
+	if (y1 == y2) {
+		lane[y1] |= LN_L | LN_R;
+		lane_style[y1] = st;
+		return;
+	}
+	lane[y1] |= LN_L | (y2 > y1 ? LN_D : LN_U);
+	lane[y2] |= LN_R | (y2 > y1 ? LN_U : LN_D);
+	lane_style[y1] = lane_style[y2] = st;
+	for (int y = (y1 < y2 ? y1 : y2) + 1; y < (y1 < y2 ? y2 : y1); y++) {
+		lane[y] |= LN_U | LN_D;
+		if (lane_style[y] < 0)
+			lane_style[y] = st;
+	}
+}
+
+/* The gutter: links between the visible rows of both panes, and an arrow
+ * for an out-of-line send while it animates. */
+static void
+draw_gutter(struct ui *u, struct ui_grid *g, const struct layout *l, const struct placed *lp,
+            int nl, const struct placed *rp, int nr)
+{
+	const struct ui_snap *sr = ui_state_pane(u, 1);
+	const struct trace_event *ev;
+	int lane[UI_MAX_ROWS], lane_style[UI_MAX_ROWS];
+
+	for (int y = 0; y < UI_MAX_ROWS; y++) {
+		lane[y] = 0;
+		lane_style[y] = -1;
+	}
+	for (int i = 0; i < nl; i++) {
+		bool any = false;
+
+		for (int j = 0; j < nr; j++) {
+			const char *lab = ui_state_link(lp[i].row, rp[j].row);
+
+			if (lab != NULL) {
+				draw_link(g, l, lane, lp[i].y, rp[j].y, lab, lane_style);
+				any = true;
+			}
+		}
+		/* A partner scrolled out of view: point at it. */
+		for (size_t j = 0; !any && sr != NULL && j < sr->n; j++) {
+			const char *lab;
+
+			if (nr > 0 && j >= rp[0].idx && j <= rp[nr - 1].idx)
+				continue;
+			lab = ui_state_link(lp[i].row, &sr->rows[j]);
+			if (lab == NULL)
+				continue;
+			ui_grid_put(g, l->gut_x, lp[i].y, 1, UI_S_GUTTER, 0, ui_grid_glyph(g, UI_G_HLINE));
+			ui_grid_put(g, l->gut_x + 1, lp[i].y, 3, UI_S_GUTTER, 0, lab);
+			ui_grid_put(g, l->gut_x + 4, lp[i].y, 1, UI_S_GUTTER, 0,
+			            ui_grid_glyph(g, nr > 0 && j < rp[0].idx ? UI_G_UP : UI_G_DOWN));
+			any = true;
+		}
+	}
+	for (int y = 0; y < UI_MAX_ROWS && y < g->rows; y++)
+		if (lane[y] != 0)
+			ui_grid_put(g, l->gut_x + 4, y, 1, lane_style[y], 0, lane_glyph(g, lane[y]));
+	/* OOL send: an arrow from the sender's pane to the receiver's row. */
+	ev = replay_pos(u->r) > 0 ? replay_event(u->r, replay_pos(u->r)) : NULL;
+	if (u->anim > 0 && ev != NULL && ev->op == TOP_OOL_SEND &&
+	    replay_status(u->r, replay_pos(u->r)) == KERN_SUCCESS) {
+		const struct vm_effects *fx = replay_effects(u->r);
+		int to = -1, y = -1;
+
+		for (int p = 0; p < 2; p++) {
+			const struct ui_snap *s = ui_state_pane(u, p);
+
+			if (s != NULL && s->task >= 0 && s->task == fx->task)
+				to = p;
+		}
+		for (int i = 0; to >= 0 && i < (to == 0 ? nl : nr); i++) {
+			const struct placed *pp = to == 0 ? &lp[i] : &rp[i];
+
+			if (fx->addr >= pp->row->ri.start && fx->addr < pp->row->ri.end)
+				y = pp->y;
+		}
+		if (y >= 0) {
+			int head = (UI_ANIM_FRAMES - u->anim) % GUTTER_W;
+			int st = hl_style(u);
+
+			for (int i = 0; i < GUTTER_W; i++) {
+				int gx = to == 1 ? l->gut_x + i : l->gut_x + GUTTER_W - 1 - i;
+
+				ui_grid_put(g, gx, y, 1, st, 0,
+				            ui_grid_glyph(g, i == head || i == GUTTER_W - 1
+				                                 ? (to == 1 ? UI_G_ARROW_R : UI_G_ARROW_L)
+				                                 : UI_G_HLINE));
+			}
+		}
+	}
+}
+
+/* The page legend. */
+static void
+draw_legend(const struct ui *u, struct ui_grid *g, const struct layout *l)
+{
+	int x = 0, y = l->legend_y;
+	static const struct {
+		enum ui_glyph gl;
+		int style;
+		const char *text;
+	} items[] = {
+		{ UI_G_PG_ABSENT, UI_S_DIM, "absent" },
+		{ UI_G_PG_PRV, UI_S_PRV, "private" },
+		{ UI_G_PG_COW, UI_S_COW, "COW" },
+		{ UI_G_PG_SHM, UI_S_SHM, "shared" },
+	};
+
+	ui_grid_fill(g, 0, y, g->cols, UI_S_BORDER, 0, ui_grid_glyph(g, UI_G_HLINE));
+	x += ui_grid_put(g, x, y, -1, UI_S_DIM, 0, "pages: ");
+	for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+		x += ui_grid_put(g, x, y, 1, items[i].style, 0, ui_grid_glyph(g, items[i].gl));
+		x += ui_grid_printf(g, x, y, -1, UI_S_DIM, 0, " %s ", items[i].text);
+	}
+	x += ui_grid_printf(g, x, y, -1, UI_S_DIM, 0, "%s",
+	                    g->ascii ? "| upper case=dirty | xN: N pages/cell "
+	                             : "\u2502 filled=dirty \u2502 \u00d7N: N pages/cell ");
+	(void)u;
+	(void)x;
+}
+
+/* One timeline item's text. */
+static void
+item_text(const struct ui *u, const struct ui_grid *g, size_t k, char *buf, size_t len)
+{
+	const struct trace_event *ev = k > 0 ? replay_event(u->r, k) : NULL;
+	bool failed = k > 0 && replay_status(u->r, k) != KERN_SUCCESS;
+	const char *m = ev != NULL ? trace_event_mark(u->t, ev) : NULL;
+
+	snprintf(buf, len, "%s%zu %s%s", m != NULL && m[0] != '\0' ? ui_grid_glyph(g, UI_G_MARK) : "",
+	         k, ev != NULL ? trace_op_name(ev->op) : "start",
+	         failed ? ui_grid_glyph(g, UI_G_FAIL) : "");
+}
+
+/* The timeline: a window of steps around the current one. */
+static void
+draw_timeline(struct ui *u, struct ui_grid *g, const struct layout *l)
+{
+	size_t n = replay_nsteps(u->r), pos = replay_pos(u->r), first = pos;
+	int W = g->cols - 2, used, y = l->timeline_y;
+	char buf[96];
+
+	item_text(u, g, pos, buf, sizeof buf);
+	used = ui_text_width(buf) + 1;
+	/* Take steps on the left up to half the width... */
+	while (first > 0) {
+		item_text(u, g, first - 1, buf, sizeof buf);
+		if (used + ui_text_width(buf) + 1 > W / 2 + W / 6)
+			break;
+		used += ui_text_width(buf) + 1;
+		first--;
+	}
+	/* ...and more when the right end leaves room. */
+	{
+		int right = 0;
+
+		for (size_t k = pos + 1; k <= n && used + right < W; k++) {
+			item_text(u, g, k, buf, sizeof buf);
+			right += ui_text_width(buf) + 1;
+		}
+		while (first > 0 && used + right < W) {
+			item_text(u, g, first - 1, buf, sizeof buf);
+			if (used + right + ui_text_width(buf) + 1 > W)
+				break;
+			used += ui_text_width(buf) + 1;
+			first--;
+		}
+	}
+	if (first > 0)
+		ui_grid_put(g, 0, y, 1, UI_S_DIM, 0, ui_grid_glyph(g, UI_G_ARROW_L));
+	int x = 1;
+	size_t k;
+
+	for (k = first; k <= n; k++) {
+		int w, style;
+
+		item_text(u, g, k, buf, sizeof buf);
+		w = ui_text_width(buf);
+		if (x + w > g->cols - 1)
+			break;
+		style = k == pos ? UI_S_CURRENT
+		      : k > 0 && replay_status(u->r, k) != KERN_SUCCESS ? UI_S_FAIL
+		      : k > pos ? UI_S_DIM : UI_S_NORMAL;
+		ui_grid_put(g, x, y, w, style, 0, buf);
+		if (buf[0] != '\0' && k > 0 && trace_event_mark(u->t, replay_event(u->r, k)) != NULL &&
+		    k != pos)
+			ui_grid_put(g, x, y, 1, UI_S_MARK, 0, ui_grid_glyph(g, UI_G_MARK));
+		add_hit(u, x, y, w, UI_HIT_STEP, 0, k);
+		x += w + 1;
+	}
+	if (k <= n)
+		ui_grid_put(g, g->cols - 1, y, 1, UI_S_DIM, 0, ui_grid_glyph(g, UI_G_ARROW_R));
+}
+
+/* The ruler: the whole trace in one row; step k sits in column
+ * k * W / (n + 1); failures win over chapter marks. */
+static void
+draw_ruler(struct ui *u, struct ui_grid *g, const struct layout *l)
+{
+	size_t n = replay_nsteps(u->r), pos = replay_pos(u->r);
+	int W = g->cols - 2, y = l->ruler_y, last = -1;
+
+	if (y < 0 || n == 0)
+		return;
+	ui_grid_fill(g, 1, y, W, UI_S_BORDER, 0, ui_grid_glyph(g, UI_G_HLINE));
+	for (size_t k = 0; k <= n; k++) {
+		int c = (int)(k * (size_t)W / (n + 1));
+
+		if (c != last)
+			add_hit(u, 1 + c, y, 1, UI_HIT_STEP, 0, k);
+		last = c;
+		if (k > 0 && replay_status(u->r, k) != KERN_SUCCESS)
+			ui_grid_put(g, 1 + c, y, 1, UI_S_FAIL, 0, ui_grid_glyph(g, UI_G_FAIL));
+		else if (k > 0 && trace_event_mark(u->t, replay_event(u->r, k)) != NULL &&
+		         ui_grid_at(g, 1 + c, y)->style != UI_S_FAIL)
+			ui_grid_put(g, 1 + c, y, 1, UI_S_MARK, 0, ui_grid_glyph(g, UI_G_MARK));
+	}
+	ui_grid_paint(g, 1 + (int)(pos * (size_t)W / (n + 1)), y, 1, UI_S_CURRENT, 0);
+}
+
+/* Step line, note, narration. */
+static void
+draw_story(struct ui *u, struct ui_grid *g, const struct layout *l)
+{
+	size_t pos = replay_pos(u->r), at = 0;
+	const char *chapter = ui_state_chapter(u, pos, &at);
+	char buf[256], clean[256];
+	int x = 1;
+
+	x += ui_grid_printf(g, x, l->step_y, -1, UI_S_HEADER, 0, "Step %zu/%zu", pos,
+	                    replay_nsteps(u->r));
+	if (chapter != NULL) {
+		ui_text_sanitize(clean, sizeof clean, chapter, u->o.ascii);
+		x += ui_grid_printf(g, x, l->step_y, -1, UI_S_MARK, 0, "  %s %s",
+		                    ui_grid_glyph(g, UI_G_MARK), clean);
+	}
+	if (pos > 0) {
+		kern_return_t kr = replay_status(u->r, pos);
+
+		replay_describe(u->r, pos, buf, sizeof buf);
+		ui_text_sanitize(clean, sizeof clean, buf, u->o.ascii);
+		x += ui_grid_put(g, x, l->step_y, -1, UI_S_NORMAL, 0, "  ");
+		if (kr != KERN_SUCCESS) {
+			const char *why = replay_reason_text(replay_reason(u->r, pos));
+
+			x += ui_grid_printf(g, x, l->step_y, -1, UI_S_FAIL, 0, "%s FAILED %s%s%s  ",
+			                    ui_grid_glyph(g, UI_G_FAIL), vm_kr_name(kr),
+			                    why[0] ? ": " : "", why);
+		}
+		put_clip(g, x, l->step_y, g->cols - x - 1, UI_S_NORMAL, UI_A_BOLD, clean);
+	}
+	if (pos > 0) {
+		const struct trace_event *ev = replay_event(u->r, pos);
+		const char *note = trace_event_note(u->t, ev);
+		char nb[1024];
+
+		if ((note == NULL || note[0] == '\0') && ev->op == TOP_NOTE)
+			note = trace_str(u->t, ev->region);
+		if (note != NULL && note[0] != '\0') {
+			ui_text_sanitize(nb, sizeof nb, note, u->o.ascii);
+			ui_grid_put(g, 1, l->note_y, 2, UI_S_DIM, 0, g->ascii ? "\"" : "\u201c");
+			put_wrapped(g, 2, l->note_y, g->cols - 3, l->note_h, UI_S_NOTE, nb);
+		}
+	}
+	put_wrapped(g, 1, l->narr_y, g->cols - 2, l->narr_h, UI_S_NORMAL, u->narration);
+}
+
+/* The bottom line: prompt, message or key hints. */
+static void
+draw_status(struct ui *u, struct ui_grid *g, const struct layout *l)
+{
+	static const int hints[] = {
+		UI_ACT_PLAY, UI_ACT_STEP_FWD, UI_ACT_STEP_BACK, UI_ACT_HELP, UI_ACT_QUIT,
+		UI_ACT_FOCUS, UI_ACT_DETAIL, UI_ACT_SEARCH, UI_ACT_LEFT_TASK,
+	};
+	static const char *const hint_words[] = {
+		"play", "step", "back", "help", "quit", "pane", "detail", "search", "task",
+	};
+	int x = 1, y = l->status_y;
+
+	if (u->overlay == UI_OV_PROMPT) {
+		x += ui_grid_put(g, x, y, -1, UI_S_KEY, 0,
+		                 u->prompt_kind == UI_PROMPT_GOTO ? "Go to step: " : "Search: /");
+		x += ui_grid_put(g, x, y, g->cols - x - 1, UI_S_NORMAL, 0, u->prompt);
+		ui_grid_put(g, x, y, 1, UI_S_NORMAL, UI_A_REVERSE, " ");
+		return;
+	}
+	if (u->msg[0] != '\0') {
+		put_clip(g, x, y, g->cols - 2, u->msg_error ? UI_S_FAIL : UI_S_HEADER, 0, u->msg);
+		return;
+	}
+	for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
+		char keys[64];
+		char *sp;
+		int need;
+
+		ui_keys_for(hints[i], keys, sizeof keys);
+		sp = strchr(keys, ' ');
+		if (sp != NULL)
+			*sp = '\0';
+		need = ui_text_width(keys) + 1 + ui_text_width(hint_words[i]) + 2;
+		if (x + need > g->cols - 1)
+			break;
+		x += ui_grid_put(g, x, y, -1, UI_S_KEY, 0, keys);
+		x += ui_grid_printf(g, x, y, -1, UI_S_DIM, 0, " %s  ", hint_words[i]);
+	}
+}
+
+/* The screen for a terminal below 80x24. */
+static void
+draw_too_small(struct ui_grid *g)
+{
+	char buf[64];
+	int y = g->rows / 2 - 1;
+
+	snprintf(buf, sizeof buf, "terminal too small");
+	ui_grid_put(g, (g->cols - (int)strlen(buf)) / 2 > 0 ? (g->cols - (int)strlen(buf)) / 2 : 0,
+	            y, -1, UI_S_FAIL, 0, buf);
+	snprintf(buf, sizeof buf, "%dx%d, need %dx%d", g->cols, g->rows, UI_MIN_COLS, UI_MIN_ROWS);
+	ui_grid_put(g, (g->cols - (int)strlen(buf)) / 2 > 0 ? (g->cols - (int)strlen(buf)) / 2 : 0,
+	            y + 1, -1, UI_S_DIM, 0, buf);
+	snprintf(buf, sizeof buf, "q quits");
+	ui_grid_put(g, (g->cols - (int)strlen(buf)) / 2 > 0 ? (g->cols - (int)strlen(buf)) / 2 : 0,
+	            y + 2, -1, UI_S_DIM, 0, buf);
+}
+
+/* Draw everything. */
+void
+ui_draw(struct ui *u, struct ui_grid *g)
+{
+	struct placed lp[128], rp[128];
+	struct layout l;
+	int nl, nr;
+
+	ui_grid_clear(g);
+	u->nhits = 0;
+	if (g->cols < UI_MIN_COLS || g->rows < UI_MIN_ROWS) {
+		draw_too_small(g);
+		return;
+	}
+	layout_compute(u, g, &l);
+	u->page_rows = (l.bottom - l.top) / l.rh;
+	draw_title(u, g);
+	nl = draw_pane(u, g, &l, 0, lp, 128);
+	nr = draw_pane(u, g, &l, 1, rp, 128);
+	for (int y = 1; y < l.bottom; y++)
+		ui_grid_put(g, l.gut_x + 2, y, 1, UI_S_BORDER, 0, ui_grid_glyph(g, UI_G_VLINE));
+	draw_gutter(u, g, &l, lp, nl, rp, nr);
+	draw_legend(u, g, &l);
+	draw_ruler(u, g, &l);
+	draw_timeline(u, g, &l);
+	draw_story(u, g, &l);
+	draw_status(u, g, &l);
+	if (u->overlay == UI_OV_HELP || u->overlay == UI_OV_DETAIL) {
+		int x = 0, y = 1, w = g->cols, h = l.status_y - 1;
+
+		u->nhits = 0;
+		if (u->overlay == UI_OV_HELP)
+			ui_help_draw(u, g, x, y, w, h);
+		else
+			ui_detail_draw(u, g, x, y, w, h);
+	}
+}

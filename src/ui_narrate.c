@@ -1,0 +1,337 @@
+/*
+ * ui_narrate.c -- the generated sentence under the timeline: what the step
+ * did and why (from the effects flags the model reported), then what
+ * changed in the region reports (from the before/after snapshots), e.g.
+ *
+ *   write child buf -> copy-on-write fault: 1 page copied into a new shadow
+ *   object; the shadow bypassed its backing object; child buf: COW->PRV,
+ *   ref_count 2->1; parent buf: ref_count 2->1
+ *
+ * The sentence only restates what the model and the reports say.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ui_player.h"
+#include "ui_text.h"
+
+/* A growing sentence. */
+struct sb {
+	char *buf;
+	size_t len, o;
+	const char *arrow;   /* "→" or "->" */
+};
+
+/* Append formatted text. */
+static void __attribute__((format(printf, 2, 3)))
+sb_add(struct sb *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->o + 1 >= b->len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->buf + b->o, b->len - b->o, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		b->o += (size_t)n < b->len - b->o ? (size_t)n : b->len - b->o - 1;
+}
+
+/* Replace each "(s)" in the last LEN0.. part of B by "s", or drop it
+ * when N is 1. */
+static void
+sb_plural(struct sb *b, size_t from, unsigned n)
+{
+	char *p;
+
+	while ((p = strstr(b->buf + from, "(s)")) != NULL) {
+		if (n == 1) {
+			memmove(p, p + 3, strlen(p + 3) + 1);
+			b->o -= 3;
+		} else {
+			memmove(p + 1, p + 3, strlen(p + 3) + 1);
+			*p = 's';
+			b->o -= 2;
+		}
+	}
+}
+
+/* Why-phrases for the effects flags, in the order they are told.  %u is
+ * the flag's counter when it has one. */
+static const struct {
+	uint32_t flag;
+	const char *text;
+	int counter;   /* 0 none, 1 zero-filled, 2 copied, 3 pushed, 4 freed, 5 clipped, 6 merged */
+} phrases[] = {
+	{ VMFX_OBJECT_CREATED, "first touch: a VM object was created for the entry", 0 },
+	{ VMFX_ZERO_FILL, "%u page(s) zero-filled", 1 },
+	{ VMFX_SHADOW_SKIPPED, "no copy needed: the object had ref_count 1, so needs_copy was "
+	  "just cleared (vm_object_shadow skipped)", 0 },
+	{ VMFX_KERNEL_BUFFER, "small message: the bytes were copied into a kernel buffer at send "
+	  "time", 0 },
+	{ VMFX_EAGER_COPY, "physical copy: %u page(s) copied eagerly through a kernel buffer", 2 },
+	{ VMFX_COPY_SLOWLY, "vm_object_copy_slowly: %u page(s) copied into a new private object", 2 },
+	{ VMFX_COPY_QUICKLY, "shared copy-on-write (vm_object_copy_quickly): same object, "
+	  "needs_copy on both sides", 0 },
+	{ VMFX_COPY_DELAYED, "delayed copy through a copy object", 0 },
+	{ VMFX_PUSHED, "%u page(s) pushed into the copy object first", 3 },
+	{ VMFX_PAGES_FAULTED_IN, "pages faulted in", 0 },
+	{ VMFX_PAGED_IN, "file pages read from the pager", 0 },
+	{ VMFX_FRAME_REUSED, "the page was reused in place, no copy (do_wp_page)", 0 },
+	{ VMFX_COLLAPSED, "vm_object_collapse moved the backing object's pages up", 0 },
+	{ VMFX_BYPASSED, "the shadow bypassed the object below it (its ref_count drops by 1)", 0 },
+	{ VMFX_COALESCED, "the range extended the previous entry (coalesced, no new entry)", 0 },
+	{ VMFX_CLIPPED, "%u entry clip(s)", 5 },
+	{ VMFX_SIMPLIFIED, "%u entries merged back (vm_map_simplify_entry)", 6 },
+	{ VMFX_SOURCE_REMOVED, "the source range was deallocated", 0 },
+	{ VMFX_MOVED, "the object moved to the receiver", 0 },
+	{ VMFX_HOLES_SKIPPED, "holes in the range were skipped", 0 },
+	{ VMFX_OBJECT_FREED, "%u object(s) freed", 4 },
+	{ VMFX_PURGEABLE_IGNORED, "this profile has no purgeable memory: flag ignored", 0 },
+	{ VMFX_LINUX_ANALOGUE, "modelled by its Linux analogue", 0 },
+};
+
+/* The counter a phrase reports. */
+static unsigned
+counter(const struct vm_effects *fx, int which)
+{
+	switch (which) {
+	case 1: return fx->pages_zero_filled;
+	case 2: return fx->pages_copied;
+	case 3: return fx->pages_pushed;
+	case 4: return fx->objects_freed;
+	case 5: return fx->entries_clipped;
+	case 6: return fx->entries_merged;
+	}
+	return 0;
+}
+
+/* Tell the effects; returns how many phrases were written. */
+static int
+tell_effects(struct sb *b, const struct vm_effects *fx)
+{
+	uint32_t f = fx->flags;
+	int n = 0;
+
+	/* The copy-on-write fault is one story: copy + shadow. */
+	if ((f & VMFX_COW_COPY) && (f & VMFX_SHADOW_CREATED)) {
+		size_t at = b->o;
+
+		sb_add(b, "copy-on-write fault: %u page(s) copied into a new shadow object",
+		       fx->pages_copied);
+		sb_plural(b, at, fx->pages_copied);
+		f &= ~(uint32_t)(VMFX_COW_COPY | VMFX_SHADOW_CREATED);
+		n++;
+	} else if (f & VMFX_SHADOW_CREATED) {
+		sb_add(b, "a new shadow object was put on top (vm_object_shadow)");
+		f &= ~(uint32_t)VMFX_SHADOW_CREATED;
+		n++;
+	} else if (f & VMFX_COW_COPY) {
+		size_t at = b->o;
+
+		sb_add(b, "copy-on-write fault: %u page(s) copied up the shadow chain",
+		       fx->pages_copied);
+		sb_plural(b, at, fx->pages_copied);
+		f &= ~(uint32_t)VMFX_COW_COPY;
+		n++;
+	}
+	for (size_t i = 0; i < sizeof phrases / sizeof phrases[0]; i++) {
+		if ((f & phrases[i].flag) == 0)
+			continue;
+		if (phrases[i].flag == VMFX_PAGES_FAULTED_IN && (f & VMFX_ZERO_FILL))
+			continue;
+		sb_add(b, n ? "; " : "");
+		if (phrases[i].counter) {
+			const char *at = strstr(phrases[i].text, "%u");
+			size_t from = b->o;
+			unsigned cnt = counter(fx, phrases[i].counter);
+
+			sb_add(b, "%.*s%u%s", (int)(at - phrases[i].text), phrases[i].text, cnt, at + 2);
+			sb_plural(b, from, cnt);
+		} else {
+			sb_add(b, "%s", phrases[i].text);
+		}
+		n++;
+	}
+	return n;
+}
+
+/* Short label of a row: its name, else its start address. */
+static void
+row_label(const struct ui_row *r, char *buf, size_t len)
+{
+	if (r->name[0] != '\0')
+		snprintf(buf, len, "%s", r->name);
+	else
+		snprintf(buf, len, "0x%llx", (unsigned long long)r->ri.start);
+}
+
+/* Tell what changed in row R; returns whether anything was told. */
+static bool
+tell_row(struct sb *b, const struct ui_row *r, const char *task, bool *first)
+{
+	const struct vm_region_info *a = &r->before, *c = &r->ri;
+	char label[64], s1[16], s2[16];
+	int n = 0;
+
+	if (r->changes == 0 || r->changes == UI_CH_OBJECT)
+		return false;
+	row_label(r, label, sizeof label);
+	sb_add(b, "%s%s %s: ", *first ? "" : "; ", task, label);
+	*first = false;
+	if (r->changes & UI_CH_NEW) {
+		ui_draw_size(c->end - c->start, s1, sizeof s1);
+		sb_add(b, "new region, %s %s", s1, vm_share_mode_abbrev(c->share_mode));
+		return true;
+	}
+	if (r->changes & UI_CH_GONE) {
+		sb_add(b, "removed");
+		return true;
+	}
+	if (r->changes & UI_CH_SM)
+		sb_add(b, "%s%s%s%s", n++ ? ", " : "", vm_share_mode_abbrev(a->share_mode), b->arrow,
+		       vm_share_mode_abbrev(c->share_mode));
+	if (r->changes & UI_CH_REF)
+		sb_add(b, "%sref_count %u%s%u", n++ ? ", " : "", a->ref_count, b->arrow, c->ref_count);
+	if (r->changes & UI_CH_RANGE) {
+		ui_draw_size(a->end - a->start, s1, sizeof s1);
+		ui_draw_size(c->end - c->start, s2, sizeof s2);
+		sb_add(b, "%ssize %s%s%s", n++ ? ", " : "", s1, b->arrow, s2);
+	}
+	if (r->changes & UI_CH_PROT) {
+		char p1[4], p2[4], m1[4], m2[4];
+
+		vm_prot_str(a->prot, p1);
+		vm_prot_str(c->prot, p2);
+		vm_prot_str(a->max_prot, m1);
+		vm_prot_str(c->max_prot, m2);
+		sb_add(b, "%sprot %s/%s%s%s/%s", n++ ? ", " : "", p1, m1, b->arrow, p2, m2);
+	}
+	if (r->changes & UI_CH_RES)
+		sb_add(b, "%sresident %u%s%u", n++ ? ", " : "", a->pages_resident, b->arrow,
+		       c->pages_resident);
+	if (r->changes & UI_CH_DIRTY)
+		sb_add(b, "%sdirty %u%s%u", n++ ? ", " : "", a->pages_dirtied, b->arrow,
+		       c->pages_dirtied);
+	if ((r->changes & UI_CH_PAGES) && r->pchanged != NULL) {
+		unsigned nf = 0, nk = 0, kinds = 0;
+
+		for (size_t i = 0; i < r->npages; i++) {
+			if (r->pchanged[i] & UI_PG_FRAME) {
+				if (r->pages[i].frame != 0)
+					nf++;
+			} else if (r->pchanged[i] & UI_PG_KIND) {
+				nk++;
+				kinds |= 1u << r->pages[i].kind;
+			}
+		}
+		if (nf > 0 && !(r->changes & (UI_CH_RES | UI_CH_NEW)))
+			sb_add(b, "%s%u page%s copied to new frame%s", n++ ? ", " : "", nf,
+			       nf == 1 ? "" : "s", nf == 1 ? "" : "s");
+		if (nk > 0)
+			sb_add(b, "%s%u page%s now %s", n++ ? ", " : "", nk, nk == 1 ? "" : "s",
+			       kinds == 1u << VMPG_PRIVATE ? "private"
+			       : kinds == 1u << VMPG_COW ? "copy-on-write"
+			       : kinds == 1u << VMPG_SHARED ? "shared" : "of another kind");
+	}
+	if (n == 0)
+		sb_add(b, "new top object");
+	return true;
+}
+
+/* Describe the changes of row R alone ("COW->PRV, ref_count 2->1"). */
+void
+ui_narrate_row(const struct ui_row *r, bool ascii, char *buf, size_t len)
+{
+	struct sb b = { buf, len, 0, ascii ? "->" : "\u2192" };
+	bool first = true;
+	size_t colon;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (!tell_row(&b, r, "", &first))
+		return;
+	/* Drop the " label: " prefix tell_row writes. */
+	colon = strcspn(buf, ":");
+	if (buf[colon] == ':')
+		memmove(buf, buf + colon + 2, strlen(buf + colon + 2) + 1);
+}
+
+/* Tell the changes of every task; returns how many rows were told. */
+static int
+tell_changes(struct sb *b, const struct ui *u)
+{
+	bool first = true;
+	int told = 0;
+
+	for (size_t id = 0; id < u->ntasks; id++) {
+		const struct ui_snap *c = &u->cur[id], *p = &u->prev[id];
+		char task[48];
+
+		ui_text_sanitize(task, sizeof task, trace_task_name(u->t, (uint16_t)id), u->o.ascii);
+		if (p->task < 0 && c->task >= 0) {
+			sb_add(b, "%s%s: new task with %zu region%s", first ? "" : "; ", task, c->n,
+			       c->n == 1 ? "" : "s");
+			first = false;
+			told++;
+			continue;
+		}
+		if (p->task >= 0 && c->task < 0) {
+			sb_add(b, "%s%s: task gone, %zu region%s released", first ? "" : "; ", task,
+			       p->n, p->n == 1 ? "" : "s");
+			first = false;
+			told++;
+			continue;
+		}
+		for (size_t i = 0; i < c->n + c->nghost; i++) {
+			if (told >= 6) {
+				sb_add(b, "; %s", u->o.ascii ? "..." : "\u2026");
+				return told;
+			}
+			told += tell_row(b, &c->rows[i], task, &first);
+		}
+	}
+	return told;
+}
+
+/* Write the sentence for the current step. */
+void
+ui_narrate(const struct ui *u, char *buf, size_t len)
+{
+	struct sb b = { buf, len, 0, u->o.ascii ? "->" : "\u2192" };
+	size_t k = replay_pos(u->r);
+	char desc[256], clean[256];
+	kern_return_t kr;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (k == 0) {
+		sb_add(&b, "Start: %zu step%s", replay_nsteps(u->r), replay_nsteps(u->r) == 1 ? "" : "s");
+		if (replay_nfailed(u->r) > 0)
+			sb_add(&b, ", %zu failed", replay_nfailed(u->r));
+		sb_add(&b, ". Press Space to play, . or Right to step, ? for help.");
+		return;
+	}
+	replay_describe(u->r, k, desc, sizeof desc);
+	ui_text_sanitize(clean, sizeof clean, desc, u->o.ascii);
+	kr = replay_status(u->r, k);
+	if (kr != KERN_SUCCESS) {
+		const char *why = replay_reason_text(replay_reason(u->r, k));
+
+		sb_add(&b, "%s failed: %s%s%s; nothing changed.", clean, vm_kr_name(kr),
+		       why[0] != '\0' ? " - " : "", why);
+		return;
+	}
+	sb_add(&b, "%s %s ", clean, b.arrow);
+	if (tell_effects(&b, replay_effects(u->r)) > 0)
+		sb_add(&b, "; ");
+	if (tell_changes(&b, u) == 0) {
+		if (b.o >= 2 && strcmp(buf + b.o - 2, "; ") == 0)
+			b.o -= 2, buf[b.o] = '\0';
+		sb_add(&b, "%sno region report changed", b.o && buf[b.o - 1] == ' ' ? "" : "; ");
+	}
+}

@@ -1,0 +1,166 @@
+/*
+ * ui_player.h -- the player's state, shared by the ui_*.c files.
+ *
+ * The player shows two tasks of a replay side by side.  Whenever the
+ * position changes, ui_state.c takes a snapshot of every task's region
+ * reports at step k-1 and at step k (both exact, through replay_seek),
+ * marks what changed (for the highlights that fade over a few frames) and
+ * has ui_narrate.c write the sentence about it.  Drawing (ui_draw.c,
+ * ui_detail.c, ui_help.c) only reads this state and the model's reports;
+ * it never decides a model rule.  Private to src/ui*.c; no curses here.
+ */
+#ifndef VMSCOPE_UI_PLAYER_H
+#define VMSCOPE_UI_PLAYER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "replay.h"
+#include "ui.h"
+#include "ui_grid.h"
+#include "ui_keys.h"
+#include "vm.h"
+
+#define UI_CHAIN_MAX 8       /* objects of a shadow chain kept per row */
+#define UI_ANIM_FRAMES 8     /* frames a change stays highlighted */
+#define UI_FRAME_MS 70       /* one animation frame */
+#define UI_MIN_COLS 80
+#define UI_MIN_ROWS 24
+
+/* What changed in a row since the previous step. */
+enum {
+	UI_CH_NEW = 1 << 0,      /* region appeared */
+	UI_CH_GONE = 1 << 1,     /* region vanished (ghost row) */
+	UI_CH_RANGE = 1 << 2,
+	UI_CH_PROT = 1 << 3,
+	UI_CH_SM = 1 << 4,
+	UI_CH_REF = 1 << 5,
+	UI_CH_RES = 1 << 6,
+	UI_CH_DIRTY = 1 << 7,
+	UI_CH_PAGES = 1 << 8,
+	UI_CH_OBJECT = 1 << 9,
+};
+
+/* What changed in one page (ui_row.pchanged). */
+enum { UI_PG_FRAME = 1, UI_PG_KIND = 2, UI_PG_DIRTY = 4 };
+
+/* One region of a task as the panes show it. */
+struct ui_row {
+	struct vm_region_info ri;      /* the report at this step */
+	struct vm_region_info before;  /* at the previous step, when matched */
+	char name[40];                 /* sanitized "as" name, "" if none */
+	size_t index;                  /* entry index for vm_region_pages */
+	size_t npages;
+	struct vm_page_info *pages;    /* npages, owned by the row */
+	uint8_t *pchanged;             /* per page: UI_PG_* changed this step, or NULL */
+	uint32_t chain[UI_CHAIN_MAX];  /* top object and its shadows */
+	uint8_t nchain;
+	uint32_t fmin, fmax;           /* range of resident frame ids, 0 0: none */
+	uint16_t changes;              /* UI_CH_* */
+};
+
+/* Every region of one trace task at one step. */
+struct ui_snap {
+	int task;                /* world task index, -1: no such task now */
+	size_t n;                /* live rows, address order */
+	size_t nghost;           /* vanished rows after them (rows[n..n+nghost)) */
+	size_t cap;
+	struct ui_row *rows;
+};
+
+enum ui_overlay { UI_OV_NONE, UI_OV_HELP, UI_OV_DETAIL, UI_OV_PROMPT };
+enum ui_prompt_kind { UI_PROMPT_GOTO, UI_PROMPT_SEARCH };
+
+/* Outcome flags of an action (htop style). */
+enum { UI_OUT_REDRAW = 1, UI_OUT_FULL = 2, UI_OUT_QUIT = 4, UI_OUT_STEP = 8 };
+
+/* A mouse target recorded while drawing. */
+enum ui_hit_kind { UI_HIT_STEP, UI_HIT_ROW };
+struct ui_hit {
+	int x, y, w;
+	uint8_t kind;
+	uint8_t pane;
+	size_t arg;              /* step or row */
+};
+#define UI_MAX_HITS 512
+
+struct ui {
+	struct replay *r;
+	const struct trace *t;
+	struct ui_opts o;
+	int pane_task[2];        /* trace task id per pane, -1 none */
+	int focus;               /* 0 left, 1 right */
+	size_t cursor[2];        /* selected row per pane */
+	size_t scroll[2];        /* first row shown */
+	int page_rows;           /* rows per page, from the last layout */
+
+	size_t *marks;           /* steps that start a chapter, ascending */
+	size_t nmarks;
+	size_t ntasks;           /* trace task ids 0..ntasks-1 */
+	struct ui_snap *cur;     /* per task id, at the current step */
+	struct ui_snap *prev;    /* per task id, at the step before */
+	char narration[768];     /* generated sentence for the current step */
+
+	bool playing;
+	int speed;               /* index into ui_speeds */
+	int anim;                /* frames of highlight left */
+
+	int overlay;             /* enum ui_overlay */
+	int prompt_kind;
+	char prompt[64];
+	char search[64];
+	size_t detail_scroll, help_scroll;
+	char msg[160];           /* one-shot message on the bottom line */
+	bool msg_error;
+
+	struct ui_hit hits[UI_MAX_HITS];
+	int nhits;
+};
+
+/* Playback speeds. */
+struct ui_speed {
+	int ms;                  /* per step */
+	const char *label;
+};
+extern const struct ui_speed ui_speeds[];
+extern const int ui_nspeeds;
+
+/* ---- ui_state.c ---- */
+int ui_state_init(struct ui *u, struct replay *r, const struct ui_opts *o);
+void ui_state_free(struct ui *u);
+/* Seek to step K, take the snapshots, mark changes, narrate.  ANIMATE
+ * starts the highlight fade. */
+int ui_state_goto(struct ui *u, size_t k, bool animate);
+/* The snapshot of pane P (NULL when the pane shows no task). */
+const struct ui_snap *ui_state_pane(const struct ui *u, int p);
+/* Keep pane P's cursor inside its rows and visible in VISIBLE rows. */
+void ui_state_clamp(struct ui *u, int p, size_t visible);
+/* Link kind between two rows: NULL, "COW" or "SHM". */
+const char *ui_state_link(const struct ui_row *a, const struct ui_row *b);
+/* The chapter mark in force at step K (NULL: none) and its step. */
+const char *ui_state_chapter(const struct ui *u, size_t k, size_t *at);
+
+/* ---- ui_narrate.c ---- */
+/* Write the sentence for the step that led to the current position. */
+void ui_narrate(const struct ui *u, char *buf, size_t len);
+/* Describe what changed in one row ("COW->PRV, ref_count 2->1"). */
+void ui_narrate_row(const struct ui_row *r, bool ascii, char *buf, size_t len);
+
+/* ---- ui_draw.c ---- */
+/* Draw the whole screen (panes, gutter, timeline, narration, overlays). */
+void ui_draw(struct ui *u, struct ui_grid *g);
+/* Format helpers shared with the detail view. */
+void ui_draw_size(uint64_t bytes, char *buf, size_t len);
+int ui_draw_sm_style(int share_mode);
+const char *ui_draw_task_name(const struct ui *u, int task_id, char *buf, size_t len);
+
+/* ---- ui_detail.c / ui_help.c: overlays drawn inside (X, Y, W, H) ---- */
+void ui_detail_draw(struct ui *u, struct ui_grid *g, int x, int y, int w, int h);
+void ui_help_draw(struct ui *u, struct ui_grid *g, int x, int y, int w, int h);
+
+/* ---- ui.c ---- */
+/* Apply one input; returns UI_OUT_* flags. */
+int ui_handle(struct ui *u, const struct ui_input *in);
+
+#endif

@@ -1,0 +1,397 @@
+/*
+ * ui_state.c -- the player's state: snapshots of every task's regions at
+ * the current step and the one before, what changed between them, pane
+ * cursors, chapters.
+ *
+ * Rows are matched across the two steps by start address; a row of the
+ * previous step that overlaps nothing any more becomes a "ghost" kept after
+ * the live rows, so the panes can show a vanished region fading out.
+ * Everything comes from vm_region_get / vm_region_pages / vm_object_get:
+ * the player never recomputes a model rule.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui_player.h"
+#include "ui_text.h"
+
+const struct ui_speed ui_speeds[] = {
+	{ 4000, "0.25x" }, { 2000, "0.5x" }, { 1000, "1x" }, { 500, "2x" },
+	{ 250, "4x" }, { 100, "10x" },
+};
+const int ui_nspeeds = (int)(sizeof ui_speeds / sizeof ui_speeds[0]);
+
+/* Free the per-row arrays of a snapshot from row FROM on. */
+static void
+snap_clear_rows(struct ui_snap *s, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++) {
+		free(s->rows[i].pages);
+		free(s->rows[i].pchanged);
+		s->rows[i].pages = NULL;
+		s->rows[i].pchanged = NULL;
+	}
+}
+
+/* Release a snapshot. */
+static void
+snap_free(struct ui_snap *s)
+{
+	snap_clear_rows(s, 0, s->n + s->nghost);
+	free(s->rows);
+	memset(s, 0, sizeof *s);
+}
+
+/* Make room for N rows. */
+static int
+snap_reserve(struct ui_snap *s, size_t n)
+{
+	struct ui_row *nr;
+	size_t cap = s->cap ? s->cap : 8;
+
+	if (n <= s->cap)
+		return 0;
+	while (cap < n)
+		cap *= 2;
+	nr = realloc(s->rows, cap * sizeof *nr);
+	if (nr == NULL)
+		return -1;
+	memset(nr + s->cap, 0, (cap - s->cap) * sizeof *nr);
+	s->rows = nr;
+	s->cap = cap;
+	return 0;
+}
+
+/* Fill ROW with entry I of world task TASK. */
+static int
+row_take(struct ui *u, struct ui_row *row, int task, size_t i)
+{
+	const struct vm_world *w = replay_world(u->r);
+	const char *name;
+	uint32_t obj;
+
+	memset(row, 0, sizeof *row);
+	if (!vm_region_get(w, task, i, &row->ri))
+		return -1;
+	row->index = i;
+	name = replay_region_name(u->r, task, row->ri.start, row->ri.end);
+	ui_text_sanitize(row->name, sizeof row->name, name, u->o.ascii);
+	row->npages = vm_region_pages(w, task, i, NULL, 0);
+	if (row->npages > 0) {
+		row->pages = malloc(row->npages * sizeof *row->pages);
+		if (row->pages == NULL)
+			return -1;
+		vm_region_pages(w, task, i, row->pages, row->npages);
+	}
+	for (size_t p = 0; p < row->npages; p++) {
+		uint32_t f = row->pages[p].frame;
+
+		if (f == 0)
+			continue;
+		if (row->fmin == 0 || f < row->fmin)
+			row->fmin = f;
+		if (f > row->fmax)
+			row->fmax = f;
+	}
+	for (obj = row->ri.object; obj != 0 && row->nchain < UI_CHAIN_MAX;) {
+		struct vm_object_info oi;
+
+		row->chain[row->nchain++] = obj;
+		if (!vm_object_get(w, obj, &oi))
+			break;
+		obj = oi.shadow;
+	}
+	return 0;
+}
+
+/* Take the snapshot of trace task ID at the current position. */
+static int
+snap_take(struct ui *u, struct ui_snap *s, uint16_t id)
+{
+	const struct vm_world *w = replay_world(u->r);
+	size_t n;
+
+	snap_clear_rows(s, 0, s->n + s->nghost);
+	s->n = s->nghost = 0;
+	s->task = replay_task(u->r, id);
+	if (s->task < 0 || !vm_task_alive(w, s->task)) {
+		s->task = -1;
+		return 0;
+	}
+	n = vm_task_nentries(w, s->task);
+	if (snap_reserve(s, n) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (row_take(u, &s->rows[s->n], s->task, i) != 0) {
+			snap_clear_rows(s, s->n, s->n + 1);
+			return -1;
+		}
+		s->n++;
+	}
+	return 0;
+}
+
+/* Compare two pages as the strip shows them. */
+static bool
+page_differs(const struct vm_page_info *a, const struct vm_page_info *b)
+{
+	return a->frame != b->frame || a->kind != b->kind || a->dirty != b->dirty;
+}
+
+/* Mark what changed in CUR's row R against the previous row P. */
+static void
+row_diff(struct ui_row *r, const struct ui_row *p)
+{
+	const struct vm_region_info *a = &p->ri, *b = &r->ri;
+
+	r->before = *a;
+	if (a->end != b->end)
+		r->changes |= UI_CH_RANGE;
+	if (a->prot != b->prot || a->max_prot != b->max_prot)
+		r->changes |= UI_CH_PROT;
+	if (a->share_mode != b->share_mode)
+		r->changes |= UI_CH_SM;
+	if (a->ref_count != b->ref_count)
+		r->changes |= UI_CH_REF;
+	if (a->pages_resident != b->pages_resident)
+		r->changes |= UI_CH_RES;
+	if (a->pages_dirtied != b->pages_dirtied)
+		r->changes |= UI_CH_DIRTY;
+	if (a->object != b->object)
+		r->changes |= UI_CH_OBJECT;
+	if (r->npages == 0)
+		return;
+	r->pchanged = calloc(r->npages, 1);
+	if (r->pchanged == NULL)
+		return;
+	for (size_t i = 0; i < r->npages; i++) {
+		const struct vm_page_info *n = &r->pages[i], *o = i < p->npages ? &p->pages[i] : NULL;
+
+		if (o != NULL && !page_differs(n, o))
+			continue;
+		r->pchanged[i] = (uint8_t)((o == NULL || o->frame != n->frame ? UI_PG_FRAME : 0) |
+		                           (o == NULL || o->kind != n->kind ? UI_PG_KIND : 0) |
+		                           (o == NULL || o->dirty != n->dirty ? UI_PG_DIRTY : 0));
+		r->changes |= UI_CH_PAGES;
+	}
+}
+
+/* Mark the changes from PREV to CUR and append PREV's vanished rows to
+ * CUR as ghosts (their page arrays move over). */
+static void
+snap_diff(struct ui_snap *prev, struct ui_snap *cur)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < cur->n; i++) {
+		struct ui_row *r = &cur->rows[i];
+
+		while (j < prev->n && prev->rows[j].ri.start < r->ri.start)
+			j++;
+		if (prev->task >= 0 && j < prev->n && prev->rows[j].ri.start == r->ri.start)
+			row_diff(r, &prev->rows[j]);
+		else
+			r->changes |= UI_CH_NEW;
+	}
+	for (size_t pi = 0; pi < prev->n; pi++) {
+		struct ui_row *p = &prev->rows[pi];
+		bool overlaps = false;
+
+		for (size_t i = 0; i < cur->n && !overlaps; i++)
+			overlaps = cur->rows[i].ri.start < p->ri.end && p->ri.start < cur->rows[i].ri.end;
+		if (overlaps || snap_reserve(cur, cur->n + cur->nghost + 1) != 0)
+			continue;
+		cur->rows[cur->n + cur->nghost] = *p;
+		cur->rows[cur->n + cur->nghost].before = p->ri;
+		cur->rows[cur->n + cur->nghost].changes = UI_CH_GONE;
+		cur->nghost++;
+		p->pages = NULL;
+		p->pchanged = NULL;
+	}
+}
+
+/* Set up the player over replay R. */
+int
+ui_state_init(struct ui *u, struct replay *r, const struct ui_opts *o)
+{
+	memset(u, 0, sizeof *u);
+	u->r = r;
+	u->t = replay_trace(r);
+	u->o = *o;
+	u->ntasks = u->t->ntask_names;
+	u->speed = 2;
+	u->page_rows = 10;
+	u->cur = calloc(u->ntasks ? u->ntasks : 1, sizeof *u->cur);
+	u->prev = calloc(u->ntasks ? u->ntasks : 1, sizeof *u->prev);
+	u->marks = calloc(replay_nsteps(r) + 1, sizeof *u->marks);
+	if (u->cur == NULL || u->prev == NULL || u->marks == NULL) {
+		ui_state_free(u);
+		return -1;
+	}
+	for (size_t k = 1; k <= replay_nsteps(r); k++) {
+		const char *m = trace_event_mark(u->t, replay_event(r, k));
+
+		if (m != NULL && m[0] != '\0')
+			u->marks[u->nmarks++] = k;
+	}
+	u->pane_task[0] = o->left >= 0 && (size_t)o->left < u->ntasks ? o->left
+	                : u->ntasks > 0 ? 0 : -1;
+	u->pane_task[1] = o->right >= 0 && (size_t)o->right < u->ntasks ? o->right : -1;
+	if (u->pane_task[1] < 0)
+		for (size_t id = 0; id < u->ntasks; id++)
+			if ((int)id != u->pane_task[0]) {
+				u->pane_task[1] = (int)id;
+				break;
+			}
+	return 0;
+}
+
+/* Release the player's state. */
+void
+ui_state_free(struct ui *u)
+{
+	for (size_t i = 0; u->cur != NULL && i < u->ntasks; i++)
+		snap_free(&u->cur[i]);
+	for (size_t i = 0; u->prev != NULL && i < u->ntasks; i++)
+		snap_free(&u->prev[i]);
+	free(u->cur);
+	free(u->prev);
+	free(u->marks);
+	u->cur = u->prev = NULL;
+	u->marks = NULL;
+}
+
+/* Go to step K. */
+int
+ui_state_goto(struct ui *u, size_t k, bool animate)
+{
+	size_t n = replay_nsteps(u->r);
+	int rc = 0;
+
+	if (k > n)
+		k = n;
+	if (k >= 1) {
+		if (replay_seek(u->r, k - 1) != 0)
+			return -1;
+		for (size_t id = 0; id < u->ntasks; id++)
+			rc |= snap_take(u, &u->prev[id], (uint16_t)id);
+	}
+	if (replay_seek(u->r, k) != 0)
+		return -1;
+	for (size_t id = 0; id < u->ntasks; id++)
+		rc |= snap_take(u, &u->cur[id], (uint16_t)id);
+	if (k >= 1)
+		for (size_t id = 0; id < u->ntasks; id++)
+			snap_diff(&u->prev[id], &u->cur[id]);
+	u->anim = animate && k >= 1 ? UI_ANIM_FRAMES : 0;
+	ui_narrate(u, u->narration, sizeof u->narration);
+	for (int p = 0; p < 2; p++)
+		ui_state_clamp(u, p, (size_t)(u->page_rows > 0 ? u->page_rows : 1));
+	return rc;
+}
+
+/* The snapshot shown in pane P. */
+const struct ui_snap *
+ui_state_pane(const struct ui *u, int p)
+{
+	int id = u->pane_task[p];
+
+	if (id < 0 || (size_t)id >= u->ntasks)
+		return NULL;
+	return &u->cur[id];
+}
+
+/* Keep a pane's cursor on a live row and on screen. */
+void
+ui_state_clamp(struct ui *u, int p, size_t visible)
+{
+	const struct ui_snap *s = ui_state_pane(u, p);
+	size_t n = s != NULL ? s->n : 0;
+
+	if (visible == 0)
+		visible = 1;
+	if (n == 0) {
+		u->cursor[p] = u->scroll[p] = 0;
+		return;
+	}
+	if (u->cursor[p] >= n)
+		u->cursor[p] = n - 1;
+	if (u->cursor[p] < u->scroll[p])
+		u->scroll[p] = u->cursor[p];
+	if (u->cursor[p] >= u->scroll[p] + visible)
+		u->scroll[p] = u->cursor[p] - visible + 1;
+	if (u->scroll[p] + visible > n)
+		u->scroll[p] = n > visible ? n - visible : 0;
+}
+
+/* Compare two uint32 (qsort). */
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Return whether rows A and B have a resident frame in common. */
+static bool
+share_frames(const struct ui_row *a, const struct ui_row *b)
+{
+	uint32_t *fb;
+	size_t nb = 0;
+	bool found = false;
+
+	if (a->fmin == 0 || b->fmin == 0 || a->fmax < b->fmin || b->fmax < a->fmin)
+		return false;
+	fb = malloc(b->npages * sizeof *fb);
+	if (fb == NULL)
+		return false;
+	for (size_t i = 0; i < b->npages; i++)
+		if (b->pages[i].frame != 0)
+			fb[nb++] = b->pages[i].frame;
+	qsort(fb, nb, sizeof *fb, cmp_u32);
+	for (size_t i = 0; i < a->npages && !found; i++) {
+		uint32_t f = a->pages[i].frame;
+
+		found = f != 0 && bsearch(&f, fb, nb, sizeof *fb, cmp_u32) != NULL;
+	}
+	free(fb);
+	return found;
+}
+
+/* How two rows of different tasks are joined in the gutter. */
+const char *
+ui_state_link(const struct ui_row *a, const struct ui_row *b)
+{
+	bool common = false;
+
+	for (int i = 0; i < a->nchain && !common; i++)
+		for (int j = 0; j < b->nchain && !common; j++)
+			common = a->chain[i] == b->chain[j];
+	if (!common && !share_frames(a, b))
+		return NULL;
+	if (a->ri.share_mode == SM_COW || b->ri.share_mode == SM_COW)
+		return "COW";
+	return "SHM";
+}
+
+/* The chapter in force at step K. */
+const char *
+ui_state_chapter(const struct ui *u, size_t k, size_t *at)
+{
+	size_t lo = 0, hi = u->nmarks;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (u->marks[mid] <= k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	if (at != NULL)
+		*at = u->marks[lo - 1];
+	return trace_event_mark(u->t, replay_event(u->r, u->marks[lo - 1]));
+}
