@@ -17,6 +17,7 @@
 #include "vm_profile.h"
 
 #define CHECKPOINT_BUDGET (256u << 20)   /* bytes of checkpoints at most */
+#define RECENT 4                          /* states kept just behind a seek */
 
 size_t vm_world_bytes(const struct vm_world *w);   /* vm_world.c */
 
@@ -59,6 +60,10 @@ struct replay {
 	size_t ncps, cps_cap;
 	size_t every;
 	size_t cp_bytes;
+	/* The states of the RECENT steps before the target of the last long
+	 * seek, oldest first, so that stepping back is a swap. */
+	struct checkpoint recent[RECENT];
+	size_t nrecent;
 };
 
 static void *
@@ -464,6 +469,14 @@ replay_new(const struct trace *t, const struct replay_opts *o, char *err, size_t
 	return r;
 }
 
+/* Forget the recent states at or after step K. */
+static void
+recent_drop_from(struct replay *r, size_t k)
+{
+	while (r->nrecent > 0 && r->recent[r->nrecent - 1].step >= k)
+		state_free(&r->recent[--r->nrecent].st);
+}
+
 void
 replay_free(struct replay *r)
 {
@@ -472,21 +485,39 @@ replay_free(struct replay *r)
 	state_free(&r->cur);
 	for (size_t i = 0; i < r->ncps; i++)
 		state_free(&r->cps[i].st);
+	recent_drop_from(r, 0);
 	free(r->cps);
 	free(r->status);
 	free(r->reason);
 	free(r);
 }
 
+/*
+ * Move to step K.  Stepping back onto one of the recent states is a swap;
+ * otherwise start from the best state at or before K (the current one, a
+ * recent one, or the last checkpoint) and replay forward.  A replay of more
+ * than one event keeps copies of the RECENT states before K, so that the
+ * next steps back are cheap too.
+ */
 int
 replay_seek(struct replay *r, size_t k)
 {
-	size_t lo = 0, hi;
+	size_t lo = 0, hi, from, keep_from;
+	const struct rstate *base = NULL;
 
 	if (k > r->t->nev)
 		return -1;
 	if (k == r->pos)
 		return 0;
+	if (k < r->pos && r->nrecent > 0 && r->recent[r->nrecent - 1].step >= k) {
+		recent_drop_from(r, k + 1);
+		if (r->nrecent > 0 && r->recent[r->nrecent - 1].step == k) {
+			state_free(&r->cur);
+			r->cur = r->recent[--r->nrecent].st;
+			r->pos = k;
+			return 0;
+		}
+	}
 	/* The last checkpoint at or before K. */
 	hi = r->ncps;
 	while (hi - lo > 1) {
@@ -497,15 +528,34 @@ replay_seek(struct replay *r, size_t k)
 		else
 			hi = mid;
 	}
-	/* Going forward from here is cheaper than from the checkpoint? */
-	if (!(k > r->pos && r->pos >= r->cps[lo].step)) {
+	from = r->cps[lo].step;
+	base = &r->cps[lo].st;
+	if (r->nrecent > 0 && r->recent[r->nrecent - 1].step <= k &&
+	    r->recent[r->nrecent - 1].step > from) {
+		from = r->recent[r->nrecent - 1].step;
+		base = &r->recent[r->nrecent - 1].st;
+	}
+	if (k > r->pos && r->pos >= from) {
+		base = NULL;              /* go on from the current state */
+	} else {
 		state_free(&r->cur);
-		state_clone(r, &r->cps[lo].st, &r->cur);
-		r->pos = r->cps[lo].step;
+		state_clone(r, base, &r->cur);
+		r->pos = from;
+	}
+	if (k - r->pos > 1) {
+		recent_drop_from(r, 0);
+		keep_from = k - r->pos > RECENT ? k - RECENT : r->pos + 1;
+	} else {
+		keep_from = k + 1;        /* a single step: keep nothing */
 	}
 	while (r->pos < k) {
 		int reason;
 
+		if (r->pos >= keep_from && r->nrecent < RECENT) {
+			r->recent[r->nrecent].step = r->pos;
+			state_clone(r, &r->cur, &r->recent[r->nrecent].st);
+			r->nrecent++;
+		}
 		apply(r, &r->cur, &r->t->ev[r->pos], &reason);
 		r->pos++;
 	}

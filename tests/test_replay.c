@@ -200,6 +200,26 @@ test_seek_exact(void)
 			}
 		}
 		ok(same, "seek: %s is the same at every step forwards and backwards", s->name);
+		/* Random jumps, single steps both ways, against a fresh replay. */
+		for (int j = 0; j < 40 && same; j++) {
+			static char a[65536], b[65536];
+			size_t k = (size_t)(j * 7919) % (n + 1);
+
+			if (j % 3 == 1 && k > 0)
+				k = replay_pos(cp) > 0 ? replay_pos(cp) - 1 : 0;
+			else if (j % 3 == 2)
+				k = replay_pos(cp) < n ? replay_pos(cp) + 1 : n;
+			replay_seek(cp, k);
+			replay_seek(fwd, 0);
+			replay_seek(fwd, k);
+			digest(fwd, a, sizeof a);
+			digest(cp, b, sizeof b);
+			if (strcmp(a, b) != 0) {
+				same = 0;
+				printf("# %s: jump %d to step %zu differs\n", s->name, j, k);
+			}
+		}
+		ok(same, "seek: %s is the same after random jumps and single steps", s->name);
 		{
 			char msg[256];
 
