@@ -15,7 +15,7 @@
 
 static int tap_n, tap_failed;
 
-static inline int
+static inline int __attribute__((format(printf, 2, 0)))
 tap_vok(int cond, const char *fmt, va_list ap)
 {
 	tap_n++;
