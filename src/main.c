@@ -16,10 +16,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "dump.h"
 #include "replay.h"
 #include "scenarios.h"
 #include "trace.h"
+#include "trace_import.h"
 #include "ui.h"
 #include "vm.h"
 #include "vm_profile.h"
@@ -34,6 +36,8 @@ static const char usage_text[] =
 "                      [--ascii] [--profile P] [TRACE]\n"
 "       vmscope validate TRACE\n"
 "       vmscope list\n"
+"       vmscope import vmmap|smaps|vminfo FILE... -o TRACE [--task NAME]\n"
+"       vmscope check [--profile P] TRACE\n"
 "       vmscope --help | --version\n"
 "\n"
 "TRACE is a trace file (JSON Lines, see docs/trace-format.md) or the name of\n"
@@ -54,6 +58,10 @@ static const char usage_text[] =
 "render: print the exact screen the player shows at step N, as text, ANSI\n"
 "  or SVG; --key applies a key script first (docs/keys.md).\n"
 "validate: check a trace; print its failed steps.  list: built-in scenarios.\n"
+"import: turn captures of one task (macOS vmmap output, Linux /proc/PID/smaps\n"
+"  or maps, GNU Hurd vminfo output) into a trace, one observe step per file.\n"
+"check: replay TRACE and compare each observe step with the model's report;\n"
+"  exit 1 when they differ (docs/recording.md).\n"
 "\n"
 "Profiles: xnu-arm64 (default), xnu-x86_64, mach, gnumach-2022, gnumach, linux.\n"
 "Exit status: 0 success, 1 file or terminal error, 2 malformed trace or\n"
@@ -302,6 +310,23 @@ cmd_validate(struct cli *c, struct replay *r)
 	return 0;
 }
 
+/* vmscope check: observations against the model; 1 when they differ. */
+static int
+cmd_check(struct replay *r)
+{
+	struct check_stats st;
+	const struct trace *t = replay_trace(r);
+
+	check_replay(r, stdout, &st);
+	printf("%s: %zu observe step%s, %zu region%s paired, %zu difference%s in %zu step%s "
+	       "(profile %s)\n", t->path, st.steps, st.steps == 1 ? "" : "s", st.regions,
+	       st.regions == 1 ? "" : "s", st.diffs, st.diffs == 1 ? "" : "s", st.diff_steps,
+	       st.diff_steps == 1 ? "" : "s", replay_profile(r)->name);
+	if (ferror(stdout))
+		return EXIT_IO;
+	return st.diffs > 0 ? 1 : 0;
+}
+
 static int
 cmd_list(void)
 {
@@ -317,6 +342,49 @@ cmd_list(void)
 		trace_free(t);
 	}
 	return 0;
+}
+
+/* vmscope import KIND FILE... -o TRACE [--task NAME]. */
+static int
+cmd_import(int argc, char **argv)
+{
+	struct import_opts o = { .errs = stderr };
+	const char **files = calloc((size_t)argc, sizeof *files);
+	int rc;
+
+	if (files == NULL)
+		return EXIT_IO;
+	if (argc < 3 || (o.kind = import_kind_parse(argv[2])) == IMPORT_NONE) {
+		free(files);
+		return usage_error("import needs a kind: vmmap, smaps (or maps) or vminfo, not '%s'",
+		                   argc < 3 ? "" : argv[2]);
+	}
+	for (int i = 3; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (is_opt(a, "-o") || is_opt(a, "--output")) {
+			if ((o.out = opt_value(argc, argv, &i, a[1] == 'o' ? "-o" : "--output")) == NULL)
+				break;
+		} else if (is_opt(a, "--task")) {
+			if ((o.task = opt_value(argc, argv, &i, "--task")) == NULL) {
+				free(files);
+				return usage_error("--task needs a task name");
+			}
+		} else if (a[0] == '-' && a[1] != '\0') {
+			free(files);
+			return usage_error("unknown option '%s'", a);
+		} else {
+			files[o.nfiles++] = a;
+		}
+	}
+	if (o.out == NULL || o.nfiles == 0) {
+		free(files);
+		return usage_error("import needs capture files and -o TRACE");
+	}
+	o.files = files;
+	rc = trace_import(&o);
+	free(files);
+	return rc == IMPORT_OK ? 0 : rc == IMPORT_IO ? EXIT_IO : EXIT_BAD_INPUT;
 }
 
 int
@@ -342,17 +410,21 @@ main(int argc, char **argv)
 	}
 	if (argc > 1 && (strcmp(argv[1], "dump") == 0 || strcmp(argv[1], "render") == 0 ||
 	                 strcmp(argv[1], "validate") == 0 || strcmp(argv[1], "list") == 0 ||
+	                 strcmp(argv[1], "check") == 0 ||
 	                 strcmp(argv[1], "play") == 0)) {
 		cmd = argv[1];
 		first = 2;
 	}
+	if (argc > 1 && strcmp(argv[1], "import") == 0)
+		return cmd_import(argc, argv);
 	if (cmd != NULL && strcmp(cmd, "list") == 0)
 		return argc > 2 ? usage_error("list takes no arguments ('%s')", argv[2]) : cmd_list();
 	rc = parse_options(argc, argv, first, &c);
 	if (rc != 0)
 		return rc;
-	if (cmd != NULL && strcmp(cmd, "validate") == 0 && c.trace == NULL)
-		return usage_error("%s needs a trace file", "validate");
+	if (cmd != NULL && (strcmp(cmd, "validate") == 0 || strcmp(cmd, "check") == 0) &&
+	    c.trace == NULL)
+		return usage_error("%s needs a trace file", cmd);
 	if (cmd != NULL && strcmp(cmd, "render") == 0 && c.cols == 0)
 		return usage_error("%s needs --size COLSxROWS", "render");
 	rc = load_trace(c.trace, &t);
@@ -378,6 +450,8 @@ main(int argc, char **argv)
 		rc = cmd_dump(&c, r);
 	} else if (cmd != NULL && strcmp(cmd, "validate") == 0) {
 		rc = cmd_validate(&c, r);
+	} else if (cmd != NULL && strcmp(cmd, "check") == 0) {
+		rc = cmd_check(r);
 	} else if (cmd != NULL && strcmp(cmd, "render") == 0) {
 		char err[256];
 

@@ -1,0 +1,606 @@
+/*
+ * trace_import.c -- the import driver and what the parsers share.
+ *
+ * For each file: read it whole (captures are small; 64 MiB at most), refuse
+ * binary data, check that it looks like the kind asked for (import_sniff),
+ * hand it to the kind's parser, then turn every capture into one "observe"
+ * event of one task.  The header's profile follows the kind: vmmap ->
+ * xnu-arm64, or xnu-x86_64 when the captures show 4 KiB pages (a declared
+ * "VM page size", else any region boundary that is not 16 KiB aligned);
+ * smaps -> linux; vminfo -> gnumach.  What the capture cannot show is said
+ * in the header's x_notes, never filled in with a guess.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace_import.h"
+#include "trace_import_int.h"
+#include "trace_write.h"
+#include "vm.h"
+
+#define IMP_FILE_LIMIT (64u << 20)   /* largest capture read */
+#define IMP_ERROR_LIMIT 20           /* errors printed per file */
+#define TASK_NAME_LIMIT 64           /* as the loader */
+
+static const char *const kind_names[] = { "none", "vmmap", "smaps", "vminfo" };
+
+/* Parse a kind name. */
+int
+import_kind_parse(const char *s)
+{
+	for (int k = IMPORT_VMMAP; k <= IMPORT_VMINFO; k++)
+		if (strcmp(s, kind_names[k]) == 0)
+			return k;
+	if (strcmp(s, "maps") == 0)
+		return IMPORT_SMAPS;
+	return IMPORT_NONE;
+}
+
+/* Name a kind. */
+const char *
+import_kind_name(int kind)
+{
+	return kind >= IMPORT_VMMAP && kind <= IMPORT_VMINFO ? kind_names[kind] : "none";
+}
+
+/* Print one "FILE:LINE: message" error. */
+void
+imp_error(struct imp_ctx *c, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+
+	c->nerrors++;
+	if (c->nerrors > IMP_ERROR_LIMIT) {
+		if (c->nerrors == IMP_ERROR_LIMIT + 1)
+			fprintf(c->errs, "%s: more errors follow (only the first %d are shown)\n", c->file,
+			        IMP_ERROR_LIMIT);
+		return;
+	}
+	if (line > 0)
+		fprintf(c->errs, "%s:%u: ", c->file, line);
+	else
+		fprintf(c->errs, "%s: ", c->file);
+	va_start(ap, fmt);
+	vfprintf(c->errs, fmt, ap);
+	va_end(ap);
+	fputc('\n', c->errs);
+}
+
+/* Add a note to CAP unless it is already there. */
+void
+imp_note(struct imp_capture *cap, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	for (size_t i = 0; i < cap->nnotes; i++)
+		if (strcmp(cap->notes[i], buf) == 0)
+			return;
+	if (cap->nnotes < sizeof cap->notes / sizeof cap->notes[0])
+		cap->notes[cap->nnotes++] = strdup(buf);
+}
+
+/* Append a zeroed region to CAP. */
+struct imp_region *
+imp_region_add(struct imp_capture *cap)
+{
+	if (cap->n == cap->cap) {
+		size_t ncap = cap->cap ? cap->cap * 2 : 64;
+		struct imp_region *nr = realloc(cap->r, ncap * sizeof *nr);
+
+		if (nr == NULL)
+			return NULL;
+		cap->r = nr;
+		cap->cap = ncap;
+	}
+	memset(&cap->r[cap->n], 0, sizeof cap->r[0]);
+	return &cap->r[cap->n++];
+}
+
+/* Copy LEN bytes at S into a new string. */
+static char *
+dup_len(const char *s, size_t len)
+{
+	char *p = malloc(len + 1);
+
+	if (p != NULL) {
+		memcpy(p, s, len);
+		p[len] = '\0';
+	}
+	return p;
+}
+
+/* Name region R. */
+void
+imp_region_name(struct imp_region *r, const char *s, size_t len)
+{
+	free(r->name);
+	r->name = dup_len(s, len);
+}
+
+/* Reserve the next extension slot of R with KEY. */
+static struct tw_ext *
+ext_slot(struct imp_region *r, const char *key)
+{
+	struct tw_ext *x;
+
+	if (r->o.next >= IMP_MAX_EXT)
+		return NULL;
+	x = &r->ext[r->o.next++];
+	memset(x, 0, sizeof *x);
+	x->key = key;
+	return x;
+}
+
+void
+imp_ext_str(struct imp_region *r, const char *key, const char *s, size_t len)
+{
+	struct tw_ext *x = ext_slot(r, key);
+
+	if (x == NULL)
+		return;
+	x->type = TW_EXT_STR;
+	r->ext_str[r->o.next - 1] = dup_len(s, len);
+	x->s = r->ext_str[r->o.next - 1];
+}
+
+void
+imp_ext_uint(struct imp_region *r, const char *key, uint64_t v)
+{
+	struct tw_ext *x = ext_slot(r, key);
+
+	if (x != NULL) {
+		x->type = TW_EXT_UINT;
+		x->u = v;
+	}
+}
+
+void
+imp_ext_bool(struct imp_region *r, const char *key, bool v)
+{
+	struct tw_ext *x = ext_slot(r, key);
+
+	if (x != NULL) {
+		x->type = TW_EXT_BOOL;
+		x->u = v;
+	}
+}
+
+/* Free everything CAP owns. */
+void
+imp_capture_free(struct imp_capture *cap)
+{
+	for (size_t i = 0; i < cap->n; i++) {
+		free(cap->r[i].name);
+		for (size_t j = 0; j < IMP_MAX_EXT; j++)
+			free(cap->r[i].ext_str[j]);
+	}
+	free(cap->r);
+	free(cap->process);
+	for (size_t i = 0; i < cap->nnotes; i++)
+		free(cap->notes[i]);
+	memset(cap, 0, sizeof *cap);
+}
+
+/* Next line of the buffer at *POS. */
+const char *
+imp_next_line(const char **pos, size_t *len)
+{
+	const char *s = *pos, *nl;
+
+	if (*s == '\0')
+		return NULL;
+	nl = strchr(s, '\n');
+	*len = nl != NULL ? (size_t)(nl - s) : strlen(s);
+	*pos = nl != NULL ? nl + 1 : s + *len;
+	if (*len > 0 && s[*len - 1] == '\r')
+		(*len)--;
+	return s;
+}
+
+/* Hex digit value of C, or -1. */
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Parse hex digits from S (before END). */
+bool
+imp_hex(const char *s, const char *end, const char **stop, uint64_t *out)
+{
+	uint64_t v = 0;
+	const char *p = s;
+
+	for (; p < end && hexval((unsigned char)*p) >= 0; p++) {
+		if (v >> 60)
+			return false;
+		v = v << 4 | (uint64_t)hexval((unsigned char)*p);
+	}
+	if (p == s)
+		return false;
+	*stop = p;
+	*out = v;
+	return true;
+}
+
+/* Does L start with PREFIX (or contain it, with ANYWHERE)? */
+static bool
+has(const char *l, size_t len, const char *what, bool anywhere)
+{
+	size_t n = strlen(what);
+
+	if (!anywhere)
+		return len >= n && memcmp(l, what, n) == 0;
+	for (size_t i = 0; i + n <= len; i++)
+		if (memcmp(l + i, what, n) == 0)
+			return true;
+	return false;
+}
+
+/* Guess the kind of a capture from its first meaningful lines. */
+int
+import_sniff(const char *text, size_t len, const char **what)
+{
+	const char *pos = text, *l;
+	size_t n;
+	int lines = 0;
+
+	*what = NULL;
+	(void)len;
+	while ((l = imp_next_line(&pos, &n)) != NULL && lines < 200) {
+		size_t i = 0;
+
+		while (i < n && (l[i] == ' ' || l[i] == '\t'))
+			i++;
+		if (i == n)
+			continue;
+		lines++;
+		if (lines == 1 && l[i] == '{') {
+			*what = "a vmscope trace or other JSON";
+			return IMPORT_NONE;
+		}
+		if (has(l, n, "Virtual Memory Map of process", true) ||
+		    (has(l, n, "==== ", false) && has(l, n, "regions for process", true)) ||
+		    (has(l, n, "REGION TYPE", false) && has(l, n, "START", true)))
+			return IMPORT_VMMAP;
+		if (imp_is_maps_line(l, n))
+			return IMPORT_SMAPS;
+		if (imp_is_vminfo_line(l, n))
+			return IMPORT_VMINFO;
+	}
+	return IMPORT_NONE;
+}
+
+/* Read PATH whole into a NUL-terminated buffer. */
+static int
+read_file(struct imp_ctx *c, char **out, size_t *outlen)
+{
+	FILE *fp = fopen(c->file, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+
+	if (fp == NULL) {
+		fprintf(c->errs, "%s: cannot open: %s\n", c->file, strerror(errno));
+		return IMPORT_IO;
+	}
+	for (;;) {
+		size_t got;
+
+		if (cap - len < 65536) {
+			char *nb;
+
+			cap = cap ? cap * 2 : 65536 + 1;
+			nb = realloc(buf, cap);
+			if (nb == NULL) {
+				fprintf(c->errs, "%s: out of memory\n", c->file);
+				goto fail;
+			}
+			buf = nb;
+		}
+		got = fread(buf + len, 1, cap - len - 1, fp);
+		len += got;
+		if (len > IMP_FILE_LIMIT) {
+			fprintf(c->errs, "%s: too large for a capture (limit %u MiB)\n", c->file,
+			        IMP_FILE_LIMIT >> 20);
+			fclose(fp);
+			free(buf);
+			return IMPORT_BAD;
+		}
+		if (got == 0)
+			break;
+	}
+	if (ferror(fp)) {
+		fprintf(c->errs, "%s: read error: %s\n", c->file, strerror(errno));
+		goto fail;
+	}
+	fclose(fp);
+	buf[len] = '\0';
+	if (memchr(buf, '\0', len) != NULL) {
+		size_t at = (size_t)((char *)memchr(buf, '\0', len) - buf);
+		unsigned line = 1;
+
+		for (size_t i = 0; i < at; i++)
+			line += buf[i] == '\n';
+		imp_error(c, line, "binary data (NUL byte): not a text capture");
+		free(buf);
+		return IMPORT_BAD;
+	}
+	*out = buf;
+	*outlen = len;
+	return IMPORT_OK;
+fail:
+	fclose(fp);
+	free(buf);
+	return IMPORT_IO;
+}
+
+/* The file name of PATH without directories. */
+static const char *
+base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s != NULL ? s + 1 : path;
+}
+
+/* Choose the task name: --task, the capture's process, the file's stem. */
+static void
+default_task(const struct import_opts *o, const struct imp_capture *caps, char *buf, size_t len)
+{
+	const char *b = base_name(o->files[0]);
+	const char *dot = strrchr(b, '.');
+	size_t n = dot != NULL && dot > b ? (size_t)(dot - b) : strlen(b);
+
+	if (caps[0].process != NULL && caps[0].process[0] != '\0') {
+		snprintf(buf, len, "%s", caps[0].process);
+		return;
+	}
+	if (n == 0 || n >= len || n > TASK_NAME_LIMIT) {
+		snprintf(buf, len, "imported");
+		return;
+	}
+	memcpy(buf, b, n);
+	buf[n] = '\0';
+}
+
+/* Convert the byte counters of every region to pages of PS bytes. */
+static void
+finish_pages(struct imp_capture *cap, uint32_t ps)
+{
+	static const uint32_t bits[IMPB_N] = { TWO_RESIDENT, TWO_DIRTIED, TWO_SWAPPED };
+
+	for (size_t i = 0; i < cap->n; i++) {
+		struct imp_region *r = &cap->r[i];
+		uint32_t *dst[IMPB_N] = { &r->o.pages_resident, &r->o.pages_dirtied, &r->o.pages_swapped };
+
+		for (int k = 0; k < IMPB_N; k++) {
+			if (!(r->have_bytes & (1u << k)))
+				continue;
+			*dst[k] = (uint32_t)((r->bytes[k] + ps / 2) / ps);
+			r->o.have |= bits[k];
+		}
+	}
+}
+
+/* Order regions by start address (qsort). */
+static int
+cmp_region(const void *a, const void *b)
+{
+	const struct imp_region *x = a, *y = b;
+
+	return x->o.start < y->o.start ? -1 : x->o.start > y->o.start;
+}
+
+/* Sort CAP's regions by address and fix their pointers (the array moved). */
+static void
+finish_pointers(struct imp_capture *cap)
+{
+	if (cap->n > 1)
+		qsort(cap->r, cap->n, sizeof *cap->r, cmp_region);
+	for (size_t i = 0; i < cap->n; i++) {
+		cap->r[i].o.name = cap->r[i].name;
+		cap->r[i].o.ext = cap->r[i].ext;
+	}
+}
+
+/* The vmmap profile from the captures: the page size and why. */
+static uint32_t
+vmmap_page_size(const struct imp_capture *caps, size_t n, char *why, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (caps[i].page_size != 0) {
+			snprintf(why, len, "the capture declares \"VM page size: %u bytes\"",
+			         caps[i].page_size);
+			return caps[i].page_size;
+		}
+	for (size_t i = 0; i < n; i++)
+		if (caps[i].not_16k) {
+			snprintf(why, len, "no page size is declared and some region boundaries are "
+			         "not 16 KiB aligned, so the pages are 4 KiB");
+			return 4096;
+		}
+	snprintf(why, len, "no page size is declared and every region boundary is 16 KiB "
+	         "aligned, so the pages are taken to be 16 KiB");
+	return 16384;
+}
+
+/* Write the trace for the parsed captures CAPS[N]. */
+static int
+write_trace(const struct import_opts *o, struct imp_capture *caps, size_t n)
+{
+	const char *notes[32];
+	size_t nnotes = 0;
+	char task[TASK_NAME_LIMIT + 1], why[256], title[300], err[600], pnote[400];
+	const char *tasks[1] = { task };
+	struct tw_header h;
+	struct trace_writer *w;
+	uint32_t ps = 4096;
+
+	memset(&h, 0, sizeof h);
+	if (o->task != NULL)
+		snprintf(task, sizeof task, "%s", o->task);
+	else
+		default_task(o, caps, task, sizeof task);
+	switch (o->kind) {
+	case IMPORT_VMMAP:
+		ps = vmmap_page_size(caps, n, why, sizeof why);
+		h.profile = ps == 4096 ? "xnu-x86_64" : "xnu-arm64";
+		snprintf(pnote, sizeof pnote, "profile %s: %s.", h.profile, why);
+		notes[nnotes++] = pnote;
+		notes[nnotes++] = "vmmap shows no ref_count; SHM stands for both SM_SHARED and "
+		                  "SM_TRUESHARED (x_shrmod keeps vmmap's own abbreviation; ZER has no "
+		                  "kernel share mode and is left unobserved).";
+		break;
+	case IMPORT_SMAPS:
+		h.profile = "linux";
+		notes[nnotes++] = "share_mode is derived as the linux profile defines it "
+		                  "(docs/profiles.md): Rss 0 -> SM_EMPTY; 's' mapping -> SM_SHARED; "
+		                  "Shared_Clean/Shared_Dirty > 0 on a private mapping -> SM_COW; else "
+		                  "SM_PRIVATE.";
+		notes[nnotes++] = "ref_count (the largest map count) is not in smaps and is left "
+		                  "unobserved; record with 'vmscope record' (pagemap, kpagecount) to "
+		                  "observe it.";
+		notes[nnotes++] = "Rss does not count the shared zero page: anonymous pages that were "
+		                  "only read show as not resident.";
+		break;
+	default:
+		h.profile = "gnumach";
+		notes[nnotes++] = "vminfo shows boundaries, protections, inheritance, 'shared' and the "
+		                  "memory object port; share_mode, ref_count and resident pages are not "
+		                  "observed.  max_prot equals prot when vminfo does not print it.";
+		break;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < caps[i].nnotes && nnotes < sizeof notes / sizeof notes[0]; j++)
+			notes[nnotes++] = caps[i].notes[j];
+	snprintf(title, sizeof title, "%s imported from %s (%zu capture%s)", task,
+	         import_kind_name(o->kind), n, n == 1 ? "" : "s");
+	h.title = title;
+	h.tasks = tasks;
+	h.ntasks = 1;
+	h.page_size = ps;
+	h.notes = notes;
+	h.nnotes = nnotes;
+	{
+		struct tw_ext ext = { .key = "x_source", .type = TW_EXT_STR,
+		                      .s = import_kind_name(o->kind) };
+
+		h.ext = &ext;
+		h.next = 1;
+		w = trace_writer_open(o->out, err, sizeof err);
+		if (w == NULL) {
+			fprintf(o->errs, "vmscope: %s\n", err);
+			return IMPORT_IO;
+		}
+		trace_writer_header(w, &h);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct tw_obs_region *regs = calloc(caps[i].n ? caps[i].n : 1, sizeof *regs);
+		struct tw_event e;
+		char note[600];
+		struct tw_ext ext = { .key = "x_file", .type = TW_EXT_STR, .s = base_name(o->files[i]) };
+
+		if (regs == NULL) {
+			trace_writer_abort(w);
+			fprintf(o->errs, "vmscope: out of memory\n");
+			return IMPORT_IO;
+		}
+		if (o->kind == IMPORT_VMMAP)
+			finish_pages(&caps[i], ps);
+		finish_pointers(&caps[i]);
+		for (size_t j = 0; j < caps[i].n; j++)
+			regs[j] = caps[i].r[j].o;
+		memset(&e, 0, sizeof e);
+		e.op = TOP_OBSERVE;
+		e.task = task;
+		e.regions = regs;
+		e.nregions = caps[i].n;
+		snprintf(note, sizeof note, "%s capture %zu of %zu: %s, %zu region%s.",
+		         import_kind_name(o->kind), i + 1, n, base_name(o->files[i]), caps[i].n,
+		         caps[i].n == 1 ? "" : "s");
+		e.note = note;
+		e.mark = base_name(o->files[i]);
+		e.ext = &ext;
+		e.next = 1;
+		trace_writer_event(w, &e);
+		free(regs);
+	}
+	if (trace_writer_close(w, err, sizeof err) != 0) {
+		fprintf(o->errs, "vmscope: %s\n", err);
+		return IMPORT_IO;
+	}
+	return IMPORT_OK;
+}
+
+/* Run an import. */
+int
+trace_import(const struct import_opts *o)
+{
+	struct imp_capture *caps = calloc(o->nfiles ? o->nfiles : 1, sizeof *caps);
+	int rc = IMPORT_OK;
+
+	if (caps == NULL) {
+		fprintf(o->errs, "vmscope: out of memory\n");
+		return IMPORT_IO;
+	}
+	if (o->task != NULL && (o->task[0] == '\0' || strlen(o->task) > TASK_NAME_LIMIT)) {
+		fprintf(o->errs, "vmscope: --task needs a name of 1 to %d bytes\n", TASK_NAME_LIMIT);
+		free(caps);
+		return IMPORT_BAD;
+	}
+	for (size_t i = 0; i < o->nfiles; i++) {
+		struct imp_ctx c = { .file = o->files[i], .errs = o->errs };
+		char *text = NULL;
+		size_t len = 0;
+		const char *what;
+		int r = read_file(&c, &text, &len), kind;
+
+		if (r != IMPORT_OK) {
+			if (rc == IMPORT_OK || r == IMPORT_IO)
+				rc = r;
+			continue;
+		}
+		kind = import_sniff(text, len, &what);
+		if (kind != o->kind) {
+			if (kind != IMPORT_NONE)
+				imp_error(&c, 0, "this looks like %s output, not %s (try 'vmscope import %s')",
+				          import_kind_name(kind), import_kind_name(o->kind),
+				          import_kind_name(kind));
+			else if (what != NULL)
+				imp_error(&c, 0, "this looks like %s, not %s output", what,
+				          import_kind_name(o->kind));
+			else if (len == 0)
+				imp_error(&c, 0, "empty file: not %s output", import_kind_name(o->kind));
+			else
+				imp_error(&c, 0, "no line looks like %s output", import_kind_name(o->kind));
+		} else if (kind == IMPORT_VMMAP) {
+			imp_parse_vmmap(&c, text, &caps[i]);
+		} else if (kind == IMPORT_SMAPS) {
+			imp_parse_smaps(&c, text, &caps[i]);
+		} else {
+			imp_parse_vminfo(&c, text, &caps[i]);
+		}
+		free(text);
+		if (c.nerrors > 0 && rc == IMPORT_OK)
+			rc = IMPORT_BAD;
+	}
+	if (rc == IMPORT_OK)
+		rc = write_trace(o, caps, o->nfiles);
+	for (size_t i = 0; i < o->nfiles; i++)
+		imp_capture_free(&caps[i]);
+	free(caps);
+	return rc;
+}

@@ -1,0 +1,647 @@
+/*
+ * trace_write.c -- write a vmscope trace as JSON Lines (trace_write.h).
+ *
+ * Each line is built in a growable buffer and written whole, so a line on
+ * disk is always complete JSON or absent.  The file is "PATH.tmp" until
+ * trace_writer_close() renames it onto PATH.  Key order follows
+ * docs/trace-format.md's examples: "op" first, then task, range, options,
+ * "as", "note", "mark", extensions last.  No JSON library is needed: the
+ * writer only emits objects of known shape, and its escaper is the one
+ * place that decides what a valid string is (UTF-8, control bytes as \u).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "trace_write.h"
+#include "vm.h"
+
+/* A growable byte buffer for one line. */
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+struct trace_writer {
+	char *path;                  /* final name */
+	char *tmp;                   /* PATH.tmp */
+	FILE *fp;
+	struct sbuf line;
+	size_t nlines;
+	bool header_done;
+	bool line_flush;
+	int err;                     /* first errno, 0 = fine */
+	char errmsg[256];
+};
+
+/* Make room for N more bytes in B. */
+static bool
+sb_room(struct sbuf *b, size_t n)
+{
+	if (b->oom)
+		return false;
+	if (b->len + n + 1 > b->cap) {
+		size_t ncap = b->cap ? b->cap : 256;
+		char *np;
+
+		while (ncap < b->len + n + 1)
+			ncap *= 2;
+		np = realloc(b->p, ncap);
+		if (np == NULL) {
+			b->oom = true;
+			return false;
+		}
+		b->p = np;
+		b->cap = ncap;
+	}
+	return true;
+}
+
+/* Append N bytes at S to B. */
+static void
+sb_add(struct sbuf *b, const char *s, size_t n)
+{
+	if (!sb_room(b, n))
+		return;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Append formatted text to B. */
+static void
+sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	char tmp[128];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		sb_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+/* Length of the valid UTF-8 sequence at S (1..4), or 0 if it is invalid. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	unsigned c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0))
+			return 0;   /* overlong, or a UTF-16 surrogate */
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
+			return 0;
+		if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90))
+			return 0;   /* overlong, or beyond U+10FFFF */
+		return 4;
+	}
+	return 0;
+}
+
+/* Append S as a JSON string literal to B. */
+static void
+sb_str(struct sbuf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+
+	sb_add(b, "\"", 1);
+	while (*p != '\0') {
+		size_t n;
+
+		switch (*p) {
+		case '"': sb_add(b, "\\\"", 2); p++; continue;
+		case '\\': sb_add(b, "\\\\", 2); p++; continue;
+		case '\n': sb_add(b, "\\n", 2); p++; continue;
+		case '\t': sb_add(b, "\\t", 2); p++; continue;
+		case '\r': sb_add(b, "\\r", 2); p++; continue;
+		case '\b': sb_add(b, "\\b", 2); p++; continue;
+		case '\f': sb_add(b, "\\f", 2); p++; continue;
+		}
+		if (*p < 0x20 || *p == 0x7f) {
+			sb_printf(b, "\\u%04x", *p);
+			p++;
+			continue;
+		}
+		n = utf8_len(p);
+		if (n == 0) {
+			sb_add(b, "\\ufffd", 6);
+			p++;
+			continue;
+		}
+		sb_add(b, (const char *)p, n);
+		p += n;
+	}
+	sb_add(b, "\"", 1);
+}
+
+/* Append S as a JSON string literal to BUF of LEN bytes at *POS. */
+bool
+tw_json_string(char *buf, size_t len, size_t *pos, const char *s)
+{
+	struct sbuf b = { 0 };
+	bool fits;
+
+	sb_str(&b, s);
+	fits = !b.oom && *pos + b.len < len;
+	if (fits) {
+		memcpy(buf + *pos, b.p, b.len + 1);
+		*pos += b.len;
+	}
+	free(b.p);
+	return fits;
+}
+
+/* Append the member separator and "KEY": to B (FIRST: no comma). */
+static void
+sb_key(struct sbuf *b, const char *key)
+{
+	if (b->len > 1)
+		sb_add(b, ", ", 2);
+	sb_str(b, key);
+	sb_add(b, ": ", 2);
+}
+
+static void
+sb_kstr(struct sbuf *b, const char *key, const char *v)
+{
+	sb_key(b, key);
+	sb_str(b, v);
+}
+
+static void
+sb_kuint(struct sbuf *b, const char *key, uint64_t v)
+{
+	sb_key(b, key);
+	sb_printf(b, "%llu", (unsigned long long)v);
+}
+
+/* "KEY": "0x..." (bytes) or "Np" (pages). */
+static void
+sb_kqty(struct sbuf *b, const char *key, uint64_t v, bool pages)
+{
+	sb_key(b, key);
+	if (pages)
+		sb_printf(b, "\"%llup\"", (unsigned long long)v);
+	else
+		sb_printf(b, "\"0x%llx\"", (unsigned long long)v);
+}
+
+static void
+sb_kprot(struct sbuf *b, const char *key, int prot)
+{
+	char p[4];
+
+	vm_prot_str(prot, p);
+	sb_kstr(b, key, p);
+}
+
+/* Append the extension members EXT[N]; false if a key lacks "x_". */
+static bool
+sb_ext(struct sbuf *b, const struct tw_ext *ext, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ext[i].key == NULL || strncmp(ext[i].key, "x_", 2) != 0)
+			return false;
+		switch (ext[i].type) {
+		case TW_EXT_STR:
+			sb_kstr(b, ext[i].key, ext[i].s);
+			break;
+		case TW_EXT_UINT:
+			sb_kuint(b, ext[i].key, ext[i].u);
+			break;
+		default:
+			sb_key(b, ext[i].key);
+			sb_add(b, ext[i].u ? "true" : "false", ext[i].u ? 4 : 5);
+			break;
+		}
+	}
+	return true;
+}
+
+/* Record the first error of W. */
+static int
+w_fail(struct trace_writer *w, int errnum, const char *what)
+{
+	if (w->err == 0) {
+		w->err = errnum != 0 ? errnum : EIO;
+		snprintf(w->errmsg, sizeof w->errmsg, "%s: %s: %s", w->tmp, what, strerror(w->err));
+	}
+	return -1;
+}
+
+/* Write the line in W->line (plus '\n') and empty the buffer. */
+static int
+w_flush_line(struct trace_writer *w)
+{
+	struct sbuf *b = &w->line;
+
+	if (b->oom) {
+		b->oom = false;
+		b->len = 0;
+		return w_fail(w, ENOMEM, "building a line");
+	}
+	sb_add(b, "\n", 1);
+	if (b->oom || fwrite(b->p, 1, b->len, w->fp) != b->len)
+		return w_fail(w, b->oom ? ENOMEM : errno, "write");
+	if (w->line_flush && fflush(w->fp) != 0)
+		return w_fail(w, errno, "write");
+	b->len = 0;
+	w->nlines++;
+	return 0;
+}
+
+/* Open a writer for PATH (writing PATH.tmp). */
+struct trace_writer *
+trace_writer_open(const char *path, char *err, size_t errlen)
+{
+	struct trace_writer *w = calloc(1, sizeof *w);
+	size_t n = strlen(path);
+
+	if (w == NULL || (w->path = strdup(path)) == NULL || (w->tmp = malloc(n + 5)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto fail;
+	}
+	memcpy(w->tmp, path, n);
+	memcpy(w->tmp + n, ".tmp", 5);
+	w->fp = fopen(w->tmp, "w");
+	if (w->fp == NULL) {
+		snprintf(err, errlen, "%s: cannot create: %s", w->tmp, strerror(errno));
+		goto fail;
+	}
+	return w;
+fail:
+	if (w != NULL) {
+		free(w->path);
+		free(w->tmp);
+		free(w);
+	}
+	return NULL;
+}
+
+/* Flush after every line. */
+void
+trace_writer_set_line_flush(struct trace_writer *w, bool on)
+{
+	w->line_flush = on;
+}
+
+/* Number of lines written so far. */
+size_t
+trace_writer_lines(const struct trace_writer *w)
+{
+	return w->nlines;
+}
+
+/* Write the header line. */
+int
+trace_writer_header(struct trace_writer *w, const struct tw_header *h)
+{
+	struct sbuf *b = &w->line;
+
+	if (w->err != 0)
+		return -1;
+	if (w->header_done || h->ntasks == 0)
+		return w_fail(w, EINVAL, w->header_done ? "second header" : "header without tasks");
+	sb_add(b, "{", 1);
+	sb_kuint(b, "vmscope", 1);
+	if (h->title != NULL)
+		sb_kstr(b, "title", h->title);
+	if (h->profile != NULL)
+		sb_kstr(b, "profile", h->profile);
+	sb_key(b, "tasks");
+	sb_add(b, "[", 1);
+	for (size_t i = 0; i < h->ntasks; i++) {
+		if (i > 0)
+			sb_add(b, ", ", 2);
+		sb_str(b, h->tasks[i]);
+	}
+	sb_add(b, "]", 1);
+	if (h->page_size != 0)
+		sb_kuint(b, "page_size", h->page_size);
+	if (h->nnotes > 0) {
+		sb_key(b, "x_notes");
+		sb_add(b, "[", 1);
+		for (size_t i = 0; i < h->nnotes; i++) {
+			if (i > 0)
+				sb_add(b, ", ", 2);
+			sb_str(b, h->notes[i]);
+		}
+		sb_add(b, "]", 1);
+	}
+	if (!sb_ext(b, h->ext, h->next)) {
+		b->len = 0;
+		return w_fail(w, EINVAL, "extension key without x_");
+	}
+	sb_add(b, "}", 1);
+	w->header_done = true;
+	return w_flush_line(w);
+}
+
+/* Append one observed region R as a JSON object to B. */
+static bool
+sb_obs_region(struct sbuf *b, const struct tw_obs_region *r)
+{
+	static const struct { uint32_t bit; const char *key; size_t off; } counters[] = {
+		{ TWO_REF_COUNT, "ref_count", offsetof(struct tw_obs_region, ref_count) },
+		{ TWO_RESIDENT, "pages_resident", offsetof(struct tw_obs_region, pages_resident) },
+		{ TWO_DIRTIED, "pages_dirtied", offsetof(struct tw_obs_region, pages_dirtied) },
+		{ TWO_SWAPPED, "pages_swapped", offsetof(struct tw_obs_region, pages_swapped) },
+		{ TWO_PRIVATE, "pages_private", offsetof(struct tw_obs_region, pages_private) },
+		{ TWO_COW, "pages_cow", offsetof(struct tw_obs_region, pages_cow) },
+		{ TWO_SHARED, "pages_shared", offsetof(struct tw_obs_region, pages_shared) },
+		{ TWO_ZERO, "pages_zero", offsetof(struct tw_obs_region, pages_zero) },
+	};
+	sb_add(b, "{", 1);
+	/* Inside a line sb_key always puts a comma: start and end come first. */
+	sb_str(b, "start");
+	sb_printf(b, ": \"0x%llx\", ", (unsigned long long)r->start);
+	sb_str(b, "end");
+	sb_printf(b, ": \"0x%llx\"", (unsigned long long)r->end);
+	if (r->name != NULL) {
+		sb_add(b, ", ", 2);
+		sb_str(b, "name");
+		sb_add(b, ": ", 2);
+		sb_str(b, r->name);
+	}
+	if (r->have & TWO_PROT)
+		sb_kprot(b, "prot", r->prot);
+	if (r->have & TWO_MAX_PROT)
+		sb_kprot(b, "max_prot", r->max_prot);
+	if ((r->have & TWO_SHARE_MODE) && r->share_mode >= SM_COW && r->share_mode <= SM_LARGE_PAGE)
+		sb_kstr(b, "share_mode", vm_share_mode_name(r->share_mode));
+	for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++)
+		if (r->have & counters[i].bit)
+			sb_kuint(b, counters[i].key,
+			         *(const uint32_t *)(const void *)((const char *)r + counters[i].off));
+	if (!sb_ext(b, r->ext, r->next))
+		return false;
+	sb_add(b, "}", 1);
+	return true;
+}
+
+/* The key under which an op writes its name string. */
+static const char *
+name_key(int op)
+{
+	switch (op) {
+	case TOP_MAP_ENTRY:
+	case TOP_RELEASE_ENTRY:
+		return "entry";
+	case TOP_MAP_FILE:
+		return "file";
+	case TOP_NOTE:
+		return "text";
+	}
+	return "region";
+}
+
+/* Write one event. */
+int
+trace_writer_event(struct trace_writer *w, const struct tw_event *e)
+{
+	struct sbuf *b = &w->line;
+
+	if (w->err != 0)
+		return -1;
+	if (!w->header_done)
+		return w_fail(w, EINVAL, "event before the header");
+	if (e->op <= TOP_NONE || e->op >= TOP_COUNT)
+		return w_fail(w, EINVAL, "unknown op");
+	sb_add(b, "{", 1);
+	sb_kstr(b, "op", trace_op_name(e->op));
+	if (e->task != NULL)
+		sb_kstr(b, "task", e->task);
+	if (e->task2 != NULL)
+		sb_kstr(b, e->op == TOP_FORK ? "child" : "to", e->task2);
+	if (e->name != NULL)
+		sb_kstr(b, name_key(e->op), e->name);
+	if (e->flags & TEF_ADDR)
+		sb_kqty(b, "addr", e->addr, (e->flags & TEF_ADDR_PAGES) != 0);
+	if (e->flags & TEF_OFFSET)
+		sb_kqty(b, "offset", e->offset, (e->flags & TEF_OFFSET_PAGES) != 0);
+	if (e->flags & TEF_SIZE)
+		sb_kqty(b, "size", e->size, (e->flags & TEF_SIZE_PAGES) != 0);
+	switch (e->op) {
+	case TOP_ALLOCATE:
+		if (e->flags & TEF_PURGEABLE) {
+			sb_key(b, "purgeable");
+			sb_add(b, "true", 4);
+		}
+		if (e->tag != 0)
+			sb_kuint(b, "tag", e->tag);
+		break;
+	case TOP_INHERIT:
+		sb_kstr(b, "inheritance", vm_inherit_name(e->inheritance));
+		break;
+	case TOP_PROTECT:
+		sb_kprot(b, "prot", e->prot);
+		if (e->flags & TEF_SET_MAX)
+			sb_kprot(b, "max", e->max_prot);
+		break;
+	case TOP_OOL_SEND:
+		sb_kstr(b, "copy", (e->flags & TEF_PHYSICAL) ? "physical" : "virtual");
+		if (e->flags & TEF_DEALLOC) {
+			sb_key(b, "deallocate");
+			sb_add(b, "true", 4);
+		}
+		break;
+	case TOP_MAP_FILE:
+		if (e->flags & TEF_PRIVATE) {
+			sb_key(b, "private");
+			sb_add(b, "true", 4);
+		}
+		break;
+	case TOP_OBSERVE:
+		sb_key(b, "regions");
+		sb_add(b, "[", 1);
+		for (size_t i = 0; i < e->nregions; i++) {
+			if (i > 0)
+				sb_add(b, ", ", 2);
+			if (!sb_obs_region(b, &e->regions[i])) {
+				b->len = 0;
+				return w_fail(w, EINVAL, "extension key without x_");
+			}
+		}
+		sb_add(b, "]", 1);
+		break;
+	}
+	if (e->as != NULL)
+		sb_kstr(b, "as", e->as);
+	if (e->note != NULL && e->note[0] != '\0')
+		sb_kstr(b, "note", e->note);
+	if (e->mark != NULL && e->mark[0] != '\0')
+		sb_kstr(b, "mark", e->mark);
+	if (!sb_ext(b, e->ext, e->next)) {
+		b->len = 0;
+		return w_fail(w, EINVAL, "extension key without x_");
+	}
+	sb_add(b, "}", 1);
+	return w_flush_line(w);
+}
+
+/* Convert observed region R of trace T into OUT (zero fields stay out). */
+static void
+obs_from_trace(const struct trace *t, const struct trace_obs_region *r, struct tw_obs_region *out)
+{
+	memset(out, 0, sizeof *out);
+	out->start = r->start;
+	out->end = r->end;
+	out->name = r->name != 0 ? trace_str(t, r->name) : NULL;
+	out->prot = r->prot;
+	out->max_prot = r->max_prot;
+	out->share_mode = r->share_mode;
+	out->ref_count = r->ref_count;
+	out->pages_resident = r->pages_resident;
+	out->pages_dirtied = r->pages_dirtied;
+	out->pages_swapped = r->pages_swapped;
+	out->pages_private = r->pages_private;
+	out->pages_cow = r->pages_cow;
+	out->pages_shared = r->pages_shared;
+	out->pages_zero = r->pages_zero;
+	/* The compact form cannot tell 0 from "not observed": write non-zero
+	 * values only (prot always, it is never absent in practice). */
+	out->have = TWO_PROT | TWO_MAX_PROT;
+	if (r->share_mode != 0)
+		out->have |= TWO_SHARE_MODE;
+	out->have |= (r->ref_count ? TWO_REF_COUNT : 0) | (r->pages_resident ? TWO_RESIDENT : 0) |
+	             (r->pages_dirtied ? TWO_DIRTIED : 0) | (r->pages_swapped ? TWO_SWAPPED : 0) |
+	             (r->pages_private ? TWO_PRIVATE : 0) | (r->pages_cow ? TWO_COW : 0) |
+	             (r->pages_shared ? TWO_SHARED : 0) | (r->pages_zero ? TWO_ZERO : 0);
+}
+
+/* Write event E of loaded trace T. */
+int
+trace_writer_trace_event(struct trace_writer *w, const struct trace *t, const struct trace_event *e)
+{
+	struct tw_event o;
+	struct tw_obs_region *regs = NULL;
+	int rc;
+
+	memset(&o, 0, sizeof o);
+	o.op = e->op;
+	if (e->op != TOP_NOTE && e->op != TOP_RELEASE_ENTRY)
+		o.task = trace_task_name(t, e->task);
+	if (e->op == TOP_FORK || e->op == TOP_OOL_SEND)
+		o.task2 = trace_task_name(t, e->task2);
+	o.name = e->region != 0 ? trace_str(t, e->region) : NULL;
+	o.as = e->as != 0 ? trace_str(t, e->as) : NULL;
+	o.note = trace_event_note(t, e);
+	o.mark = trace_event_mark(t, e);
+	o.addr = e->addr;
+	o.size = e->size;
+	o.offset = e->offset;
+	o.flags = e->flags;
+	o.tag = e->tag;
+	o.prot = e->prot;
+	o.max_prot = e->max_prot;
+	o.inheritance = e->inheritance;
+	if (e->op == TOP_OBSERVE && e->obs != 0) {
+		const struct trace_obs *ob = &t->obs[e->obs - 1];
+
+		if (ob->nregions > 0 && (regs = calloc(ob->nregions, sizeof *regs)) == NULL)
+			return w_fail(w, ENOMEM, "observation");
+		for (uint32_t i = 0; i < ob->nregions; i++)
+			obs_from_trace(t, &ob->regions[i], &regs[i]);
+		o.regions = regs;
+		o.nregions = ob->nregions;
+	}
+	rc = trace_writer_event(w, &o);
+	free(regs);
+	return rc;
+}
+
+/* Write the whole loaded trace T. */
+int
+trace_writer_trace(struct trace_writer *w, const struct trace *t)
+{
+	struct tw_header h;
+	const char **tasks = malloc((t->nheader_tasks ? t->nheader_tasks : 1) * sizeof *tasks);
+	int rc;
+
+	if (tasks == NULL)
+		return w_fail(w, ENOMEM, "header");
+	for (uint16_t i = 0; i < t->nheader_tasks; i++)
+		tasks[i] = trace_task_name(t, i);
+	memset(&h, 0, sizeof h);
+	h.title = t->title;
+	h.profile = t->profile;
+	h.tasks = tasks;
+	h.ntasks = t->nheader_tasks;
+	h.page_size = t->page_size;
+	rc = trace_writer_header(w, &h);
+	free(tasks);
+	for (size_t i = 0; rc == 0 && i < t->nev; i++)
+		rc = trace_writer_trace_event(w, t, &t->ev[i]);
+	return rc;
+}
+
+/* Release W's memory (the file is already closed). */
+static void
+w_free(struct trace_writer *w)
+{
+	free(w->line.p);
+	free(w->path);
+	free(w->tmp);
+	free(w);
+}
+
+/* Finish: flush, sync, rename into place. */
+int
+trace_writer_close(struct trace_writer *w, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	if (w->err == 0 && !w->header_done)
+		w_fail(w, EINVAL, "no header written");
+	if (w->err == 0 && fflush(w->fp) != 0)
+		w_fail(w, errno, "write");
+	if (w->err == 0 && fsync(fileno(w->fp)) != 0 && errno != EINVAL)
+		w_fail(w, errno, "fsync");
+	if (fclose(w->fp) != 0 && w->err == 0)
+		w_fail(w, errno, "close");
+	w->fp = NULL;
+	if (w->err == 0 && rename(w->tmp, w->path) != 0) {
+		int e = errno;
+
+		snprintf(w->errmsg, sizeof w->errmsg, "%s: cannot rename to %s: %s", w->tmp, w->path,
+		         strerror(e));
+		w->err = e;
+	}
+	if (w->err != 0) {
+		snprintf(err, errlen, "%s", w->errmsg);
+		unlink(w->tmp);
+		rc = -1;
+	}
+	w_free(w);
+	return rc;
+}
+
+/* Give up: remove PATH.tmp. */
+void
+trace_writer_abort(struct trace_writer *w)
+{
+	if (w == NULL)
+		return;
+	if (w->fp != NULL)
+		fclose(w->fp);
+	unlink(w->tmp);
+	w_free(w);
+}

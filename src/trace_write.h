@@ -1,0 +1,126 @@
+/*
+ * trace_write.h -- the trace writer: a vmscope trace out, as JSON Lines.
+ *
+ * The sink that importers, the recorder and tools use to produce a trace
+ * that trace_load_file() reads back (docs/trace-format.md).  A writer
+ * writes into "PATH.tmp" and renames it onto PATH only when
+ * trace_writer_close() succeeds, so a reader never sees half a trace under
+ * the final name; trace_writer_abort() removes the temporary file.  With
+ * line_flush each line is flushed as soon as it is complete (the recorder
+ * uses it: a killed recording leaves whole lines in PATH.tmp).
+ *
+ * Strings are escaped for JSON; bytes that are not valid UTF-8 become
+ * U+FFFD, so whatever a capture holds, the trace loads.  Addresses and
+ * byte sizes are written as "0x..." strings, page sizes as "Np", counters
+ * as JSON integers.  Errors are sticky: after the first failed write every
+ * call fails and trace_writer_close() reports the first error.
+ *
+ * Ownership: the writer copies nothing it is given; every string and array
+ * passed in only needs to live for the duration of the call.
+ */
+#ifndef VMSCOPE_TRACE_WRITE_H
+#define VMSCOPE_TRACE_WRITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trace.h"
+
+struct trace_writer;
+
+/* One "x_" extension member (the key must start with "x_"). */
+enum tw_ext_type { TW_EXT_STR, TW_EXT_UINT, TW_EXT_BOOL };
+struct tw_ext {
+	const char *key;             /* "x_pid" */
+	int type;                    /* enum tw_ext_type */
+	const char *s;               /* TW_EXT_STR */
+	uint64_t u;                  /* TW_EXT_UINT; TW_EXT_BOOL: 0 or 1 */
+};
+
+/* The header line.  NULL / 0 fields are left out. */
+struct tw_header {
+	const char *title;
+	const char *profile;
+	const char *const *tasks;    /* at least one */
+	size_t ntasks;
+	uint32_t page_size;          /* 0: the profile's */
+	const char *const *notes;    /* written as "x_notes": [...] */
+	size_t nnotes;
+	const struct tw_ext *ext;
+	size_t next;
+};
+
+/* Which optional fields of an observed region are present. */
+enum {
+	TWO_PROT = 1u << 0, TWO_MAX_PROT = 1u << 1, TWO_SHARE_MODE = 1u << 2,
+	TWO_REF_COUNT = 1u << 3, TWO_RESIDENT = 1u << 4, TWO_DIRTIED = 1u << 5,
+	TWO_SWAPPED = 1u << 6, TWO_PRIVATE = 1u << 7, TWO_COW = 1u << 8,
+	TWO_SHARED = 1u << 9, TWO_ZERO = 1u << 10,
+};
+
+/* One region of an "observe" event. */
+struct tw_obs_region {
+	uint64_t start, end;         /* bytes, start < end */
+	const char *name;            /* NULL: none */
+	uint32_t have;               /* TWO_* */
+	uint8_t prot, max_prot;      /* VM_PROT_* bits */
+	uint8_t share_mode;          /* enum vm_share_mode */
+	uint32_t ref_count;
+	uint32_t pages_resident, pages_dirtied, pages_swapped;
+	uint32_t pages_private, pages_cow, pages_shared, pages_zero;
+	const struct tw_ext *ext;
+	size_t next;
+};
+
+/*
+ * One event, with strings instead of the loader's string ids.  OP is an
+ * enum trace_op; FLAGS are TEF_* bits and say which of addr/size/offset are
+ * present and whether they are in pages.  NAME is written under the key the
+ * op uses for it: "region" (range ops), "entry" (map_entry, release_entry),
+ * "file" (map_file) or "text" (note).
+ */
+struct tw_event {
+	int op;
+	const char *task;            /* NULL for note, release_entry */
+	const char *task2;           /* fork "child" / ool_send "to" */
+	const char *name;            /* region / entry / file / text */
+	const char *as;
+	const char *note, *mark;
+	uint64_t addr, size, offset;
+	uint16_t flags;              /* TEF_* */
+	uint16_t tag;                /* allocate: written when non-zero */
+	uint8_t prot, max_prot;      /* protect ("max" with TEF_SET_MAX) */
+	uint8_t inheritance;         /* inherit */
+	const struct tw_obs_region *regions;  /* observe */
+	size_t nregions;
+	const struct tw_ext *ext;
+	size_t next;
+};
+
+/* Open a writer for PATH (it writes PATH.tmp).  Returns NULL with ERR set. */
+struct trace_writer *trace_writer_open(const char *path, char *err, size_t errlen);
+/* Flush after every line (default: off). */
+void trace_writer_set_line_flush(struct trace_writer *w, bool on);
+/* Write the header; must come first and once.  Returns 0 or -1. */
+int trace_writer_header(struct trace_writer *w, const struct tw_header *h);
+/* Write one event.  Returns 0 or -1. */
+int trace_writer_event(struct trace_writer *w, const struct tw_event *e);
+/* Write event E of the loaded trace T (its annotation and observation too). */
+int trace_writer_trace_event(struct trace_writer *w, const struct trace *t,
+                             const struct trace_event *e);
+/* Write the whole loaded trace T (header and events). */
+int trace_writer_trace(struct trace_writer *w, const struct trace *t);
+/* Number of lines written so far. */
+size_t trace_writer_lines(const struct trace_writer *w);
+/* Finish: flush, sync, rename PATH.tmp onto PATH, free W.  Returns 0, or -1
+ * with ERR set (the temporary file is then removed). */
+int trace_writer_close(struct trace_writer *w, char *err, size_t errlen);
+/* Give up: remove PATH.tmp and free W (NULL is fine). */
+void trace_writer_abort(struct trace_writer *w);
+
+/* Append S as a JSON string literal (quotes included) to BUF of LEN bytes at
+ * *POS; returns false when it does not fit (for tests and small tools). */
+bool tw_json_string(char *buf, size_t len, size_t *pos, const char *s);
+
+#endif

@@ -1,0 +1,251 @@
+/*
+ * test_trace_write.c -- TAP tests of the trace writer (src/trace_write.c).
+ *
+ * Round trips: every built-in scenario and a synthetic trace with awkward
+ * strings and full observations are written with the writer, loaded again
+ * with trace_load_file and compared with the original field by field
+ * (strings resolved, line numbers aside).  Also: the JSON escaper, the
+ * PATH.tmp + rename protocol (nothing under PATH before close, nothing left
+ * after abort), refusals (event before header, extension key without x_),
+ * and the explicit "have" mask of observed regions.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scenarios.h"
+#include "tap.h"
+#include "trace.h"
+#include "trace_write.h"
+#include "vm.h"
+
+static char dir[] = "/tmp/vmscope-tw.XXXXXX";
+
+/* Compare two strings that may be NULL. */
+static int
+same_str(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/* True when observation regions A (of TA) and B (of TB) are equal. */
+static int
+same_obs(const struct trace *ta, const struct trace_obs *a, const struct trace *tb,
+         const struct trace_obs *b)
+{
+	if (a->nregions != b->nregions)
+		return 0;
+	for (uint32_t i = 0; i < a->nregions; i++) {
+		const struct trace_obs_region *x = &a->regions[i], *y = &b->regions[i];
+
+		if (x->start != y->start || x->end != y->end || x->prot != y->prot ||
+		    x->max_prot != y->max_prot || x->share_mode != y->share_mode ||
+		    x->ref_count != y->ref_count || x->pages_resident != y->pages_resident ||
+		    x->pages_dirtied != y->pages_dirtied || x->pages_swapped != y->pages_swapped ||
+		    x->pages_private != y->pages_private || x->pages_cow != y->pages_cow ||
+		    x->pages_shared != y->pages_shared || x->pages_zero != y->pages_zero ||
+		    strcmp(trace_str(ta, x->name), trace_str(tb, y->name)) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Compare traces A and B; print the first difference.  Returns 1 if equal. */
+static int
+same_trace(const struct trace *a, const struct trace *b)
+{
+	if (!same_str(a->title, b->title) || !same_str(a->profile, b->profile) ||
+	    a->page_size != b->page_size || a->nheader_tasks != b->nheader_tasks ||
+	    a->ntask_names != b->ntask_names || a->nev != b->nev) {
+		printf("# header or counts differ (nev %zu vs %zu)\n", a->nev, b->nev);
+		return 0;
+	}
+	for (uint16_t i = 0; i < a->ntask_names; i++)
+		if (strcmp(trace_task_name(a, i), trace_task_name(b, i)) != 0) {
+			printf("# task %u differs\n", i);
+			return 0;
+		}
+	for (size_t i = 0; i < a->nev; i++) {
+		const struct trace_event *x = &a->ev[i], *y = &b->ev[i];
+
+		if (x->op != y->op || x->addr != y->addr || x->size != y->size ||
+		    x->offset != y->offset || x->task != y->task || x->task2 != y->task2 ||
+		    x->flags != y->flags || x->tag != y->tag || x->prot != y->prot ||
+		    x->max_prot != y->max_prot || x->inheritance != y->inheritance ||
+		    strcmp(trace_str(a, x->region), trace_str(b, y->region)) != 0 ||
+		    strcmp(trace_str(a, x->as), trace_str(b, y->as)) != 0 ||
+		    !same_str(trace_event_note(a, x), trace_event_note(b, y)) ||
+		    !same_str(trace_event_mark(a, x), trace_event_mark(b, y)) ||
+		    (x->obs == 0) != (y->obs == 0) ||
+		    (x->obs != 0 && !same_obs(a, &a->obs[x->obs - 1], b, &b->obs[y->obs - 1]))) {
+			printf("# event %zu (line %u) differs\n", i + 1, x->line);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Write T to PATH and load it back; NULL (with a diagnostic) on failure. */
+static struct trace *
+round_trip(const struct trace *t, const char *path)
+{
+	char err[512];
+	struct trace_writer *w = trace_writer_open(path, err, sizeof err);
+	struct trace *back = NULL;
+	struct trace_error terr;
+
+	if (w == NULL) {
+		printf("# open: %s\n", err);
+		return NULL;
+	}
+	if (trace_writer_trace(w, t) != 0) {
+		trace_writer_close(w, err, sizeof err);
+		printf("# write: %s\n", err);
+		return NULL;
+	}
+	if (trace_writer_close(w, err, sizeof err) != 0) {
+		printf("# close: %s\n", err);
+		return NULL;
+	}
+	if (trace_load_file(path, &back, &terr) != 0) {
+		trace_error_format(&terr, err, sizeof err);
+		printf("# reload: %s\n", err);
+		return NULL;
+	}
+	return back;
+}
+
+static const char synthetic[] =
+	"{\"vmscope\": 1, \"title\": \"q\\\"uote \\\\ tab\\t nl\\n esc\\u001b del\\u007f \\u00e9\\u4e2d\\ud83d\\ude00\","
+	" \"profile\": \"linux\", \"tasks\": [\"p\", \"sp ace\"], \"page_size\": 8192, \"x_junk\": [1]}\n"
+	"\n"
+	"{\"op\": \"allocate\", \"task\": \"p\", \"size\": \"4p\", \"addr\": \"0x10000\", \"purgeable\": true, \"tag\": 240, \"as\": \"b\\\"uf\", \"mark\": \"m1\", \"note\": \"n\\u0001\"}\n"
+	"{\"op\": \"write\", \"task\": \"p\", \"region\": \"b\\\"uf\", \"offset\": \"1p\", \"size\": 4096}\n"
+	"{\"op\": \"read\", \"task\": \"p\", \"addr\": \"0x10000\"}\n"
+	"{\"op\": \"protect\", \"task\": \"p\", \"region\": \"b\\\"uf\", \"prot\": \"r--\", \"max\": \"r-x\"}\n"
+	"{\"op\": \"protect\", \"task\": \"p\", \"addr\": 65536, \"size\": \"0x1000\", \"prot\": \"---\"}\n"
+	"{\"op\": \"inherit\", \"task\": \"p\", \"region\": \"b\\\"uf\", \"inheritance\": \"share\"}\n"
+	"{\"op\": \"fork\", \"task\": \"p\", \"child\": \"c\"}\n"
+	"{\"op\": \"ool_send\", \"task\": \"p\", \"to\": \"c\", \"region\": \"b\\\"uf\", \"copy\": \"physical\", \"deallocate\": true, \"as\": \"r\"}\n"
+	"{\"op\": \"ool_send\", \"task\": \"p\", \"to\": \"sp ace\", \"addr\": \"0x10000\", \"size\": \"1p\", \"copy\": \"virtual\"}\n"
+	"{\"op\": \"make_memory_entry\", \"task\": \"p\", \"region\": \"b\\\"uf\", \"as\": \"e\"}\n"
+	"{\"op\": \"map_entry\", \"task\": \"c\", \"entry\": \"e\", \"as\": \"em\"}\n"
+	"{\"op\": \"release_entry\", \"entry\": \"e\"}\n"
+	"{\"op\": \"map_file\", \"task\": \"c\", \"file\": \"/tmp/f\", \"size\": \"2p\", \"offset\": \"0x1000\", \"private\": true, \"as\": \"f\"}\n"
+	"{\"op\": \"note\", \"text\": \"just \\\\ text\", \"mark\": \"m2\"}\n"
+	"{\"op\": \"observe\", \"task\": \"c\", \"regions\": []}\n"
+	"{\"op\": \"observe\", \"task\": \"p\", \"regions\": [{\"start\": \"0x10000\", \"end\": \"0x14000\", \"name\": \"b\\\"uf\","
+	" \"prot\": \"rw-\", \"max_prot\": \"rwx\", \"share_mode\": \"COW\", \"ref_count\": 4294967295, \"pages_resident\": 4,"
+	" \"pages_dirtied\": 3, \"pages_swapped\": 1, \"pages_private\": 2, \"pages_cow\": 2, \"pages_shared\": 7, \"pages_zero\": 1, \"x_k\": 1},"
+	" {\"start\": \"0xffffffffffff0000\", \"end\": \"0xffffffffffff1000\", \"share_mode\": \"S/A\"}]}\n"
+	"{\"op\": \"exit\", \"task\": \"c\"}\n";
+
+int
+main(void)
+{
+	char path[256], err[512], buf[64];
+	struct trace *t = NULL, *back;
+	struct trace_error terr;
+	struct trace_writer *w;
+	size_t pos;
+
+	if (mkdtemp(dir) == NULL) {
+		printf("Bail out! mkdtemp failed\n");
+		return 1;
+	}
+	snprintf(path, sizeof path, "%s/t.jsonl", dir);
+
+	/* Every built-in scenario survives a write and a reload. */
+	for (const struct scenario_builtin *s = scenario_builtins; s->name != NULL; s++) {
+		t = NULL;
+		if (trace_load_mem(s->path, s->text, s->len, &t, &terr) != 0) {
+			ok(0, "load %s", s->name);
+			continue;
+		}
+		back = round_trip(t, path);
+		ok(back != NULL && same_trace(t, back), "round trip: %s", s->name);
+		trace_free(back);
+		trace_free(t);
+	}
+
+	/* Every op, every flag, awkward strings, full observations. */
+	t = NULL;
+	if (trace_load_mem("synthetic", synthetic, sizeof synthetic - 1, &t, &terr) != 0) {
+		trace_error_format(&terr, err, sizeof err);
+		printf("# %s\n", err);
+	}
+	ok(t != NULL && t->nev == 17, "synthetic trace loads");
+	back = t != NULL ? round_trip(t, path) : NULL;
+	ok(back != NULL && same_trace(t, back), "round trip: every op and flag, escapes, observations");
+	if (back != NULL)
+		is_str(back->title, t->title, "title with quotes, controls and non-ASCII survives");
+	trace_free(back);
+	trace_free(t);
+
+	/* The escaper. */
+	pos = 0;
+	ok(tw_json_string(buf, sizeof buf, &pos, "a\"b\\c\n\x01\x7f"), "escape fits");
+	is_str(buf, "\"a\\\"b\\\\c\\n\\u0001\\u007f\"", "quotes, backslash, newline, controls escaped");
+	pos = 0;
+	tw_json_string(buf, sizeof buf, &pos, "\xff" "ok\xc3\xa9\xe0\x80\x80\xed\xa0\x80");
+	is_str(buf, "\"\\ufffdok\xc3\xa9\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\"",
+	       "invalid UTF-8, overlongs and surrogates become U+FFFD");
+	pos = 0;
+	ok(!tw_json_string(buf, 4, &pos, "toolong") && pos == 0, "escape refuses a small buffer");
+
+	/* PATH.tmp until close; nothing after abort. */
+	snprintf(path, sizeof path, "%s/p.jsonl", dir);
+	w = trace_writer_open(path, err, sizeof err);
+	{
+		const char *tasks[] = { "x" };
+		struct tw_header h = { .tasks = tasks, .ntasks = 1, .profile = "linux" };
+		struct tw_obs_region r = { .start = 0x1000, .end = 0x2000, .have = TWO_REF_COUNT |
+		                           TWO_RESIDENT | TWO_SHARE_MODE, .share_mode = SM_EMPTY };
+		struct tw_event e = { .op = TOP_OBSERVE, .task = "x", .regions = &r, .nregions = 1 };
+		struct tw_ext bad = { .key = "nox", .type = TW_EXT_UINT, .u = 1 };
+		struct tw_event eb = { .op = TOP_NOTE, .name = "n", .ext = &bad, .next = 1 };
+		char tmp[300];
+
+		ok(w != NULL && trace_writer_event(w, &e) != 0, "an event before the header is refused");
+		trace_writer_abort(w);
+		w = trace_writer_open(path, err, sizeof err);
+		ok(w != NULL && trace_writer_header(w, &h) == 0 && trace_writer_event(w, &e) == 0,
+		   "header and an observation with explicit zeros");
+		snprintf(tmp, sizeof tmp, "%s.tmp", path);
+		ok(access(path, F_OK) != 0 && access(tmp, F_OK) == 0, "only PATH.tmp exists before close");
+		ok(trace_writer_close(w, err, sizeof err) == 0 && access(path, F_OK) == 0 &&
+		   access(tmp, F_OK) != 0, "close renames PATH.tmp onto PATH");
+		{
+			FILE *fp = fopen(path, "r");
+			char line[512] = "";
+
+			if (fp != NULL) {
+				(void)!fgets(line, sizeof line, fp);
+				(void)!fgets(line, sizeof line, fp);
+				fclose(fp);
+			}
+			is_str(line, "{\"op\": \"observe\", \"task\": \"x\", \"regions\": [{\"start\": \"0x1000\", "
+			       "\"end\": \"0x2000\", \"share_mode\": \"SM_EMPTY\", \"ref_count\": 0, "
+			       "\"pages_resident\": 0}]}\n", "observed zeros are written when marked present");
+		}
+		unlink(path);
+		w = trace_writer_open(path, err, sizeof err);
+		ok(w != NULL && trace_writer_header(w, &h) == 0 && trace_writer_event(w, &eb) != 0,
+		   "an extension key without x_ is refused");
+		ok(trace_writer_close(w, err, sizeof err) != 0 && access(path, F_OK) != 0 &&
+		   access(tmp, F_OK) != 0, "close after an error fails and leaves no file");
+		w = trace_writer_open(path, err, sizeof err);
+		trace_writer_header(w, &h);
+		trace_writer_abort(w);
+		ok(access(path, F_OK) != 0 && access(tmp, F_OK) != 0, "abort leaves no file");
+	}
+	snprintf(path, sizeof path, "%s/no/such/dir/t.jsonl", dir);
+	w = trace_writer_open(path, err, sizeof err);
+	ok(w == NULL && strstr(err, "cannot create") != NULL, "open in a missing directory fails: %s", err);
+	rmdir(dir);
+	return tap_done();
+}
