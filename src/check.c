@@ -8,7 +8,8 @@
  * same name (most overlap); same start or containing the start -- so that
  * a region clipped in three by protect pairs piece by piece.  Each pair is
  * then compared field by field; unpaired regions on either side are
- * differences too.  The share mode SM_SHARED as observed also accepts
+ * differences too.  Only the fields the observation has (its TOBS_* mask)
+ * are compared.  The share mode SM_SHARED as observed also accepts
  * SM_TRUESHARED: vmmap's SHM is both (docs/trace-format.md).
  */
 #include <stdarg.h>
@@ -121,34 +122,32 @@ static void
 compare(struct cmp *c, const struct trace_obs_region *o, const struct vm_region_info *m,
         uint32_t page_size)
 {
-	bool empty = o->share_mode == SM_EMPTY;
-
 	c->paired++;
 	if (o->start != m->start || o->end != m->end)
 		diff(c, o, 0, "boundaries", "model [0x%llx-0x%llx], observed [0x%llx-0x%llx]",
 		     (unsigned long long)m->start, (unsigned long long)m->end,
 		     (unsigned long long)o->start, (unsigned long long)o->end);
-	if ((o->prot | o->max_prot) != 0) {
+	{
 		char a[4], b[4];
 
-		if (o->prot != m->prot) {
+		if ((o->have & TOBS_PROT) && o->prot != m->prot) {
 			vm_prot_str(m->prot, a);
 			vm_prot_str(o->prot, b);
 			diff(c, o, 0, "prot", "model %s, observed %s", a, b);
 		}
-		if (o->max_prot != 0 && o->max_prot != m->max_prot) {
+		if ((o->have & TOBS_MAX_PROT) && o->max_prot != m->max_prot) {
 			vm_prot_str(m->max_prot, a);
 			vm_prot_str(o->max_prot, b);
 			diff(c, o, 0, "max_prot", "model %s, observed %s", a, b);
 		}
 	}
-	if (o->share_mode != 0 && o->share_mode != m->share_mode &&
+	if ((o->have & TOBS_SHARE_MODE) && o->share_mode != m->share_mode &&
 	    !(o->share_mode == SM_SHARED && m->share_mode == SM_TRUESHARED))
 		diff(c, o, 0, "share mode", "model %s, observed %s", vm_share_mode_name(m->share_mode),
 		     vm_share_mode_name(o->share_mode));
-	if ((o->ref_count != 0 || empty) && o->ref_count != m->ref_count)
+	if ((o->have & TOBS_REF_COUNT) && o->ref_count != m->ref_count)
 		diff(c, o, 0, "ref_count", "model %u, observed %u", m->ref_count, o->ref_count);
-	if ((o->pages_resident != 0 || empty) && o->pages_resident != m->pages_resident)
+	if ((o->have & TOBS_RESIDENT) && o->pages_resident != m->pages_resident)
 		diff(c, o, 0, "resident pages", "model %u, observed %u (%u-byte pages)",
 		     m->pages_resident, o->pages_resident, page_size);
 }

@@ -63,10 +63,20 @@ struct trace_annot {
 	uint32_t mark;               /* string id of "mark" chapter name, 0 = none */
 };
 
+/* Which optional fields of an observed region were given (same bits as
+ * trace_write.h's TWO_*): an absent field is "not observed", not zero. */
+enum {
+	TOBS_PROT = 1u << 0, TOBS_MAX_PROT = 1u << 1, TOBS_SHARE_MODE = 1u << 2,
+	TOBS_REF_COUNT = 1u << 3, TOBS_RESIDENT = 1u << 4, TOBS_DIRTIED = 1u << 5,
+	TOBS_SWAPPED = 1u << 6, TOBS_PRIVATE = 1u << 7, TOBS_COW = 1u << 8,
+	TOBS_SHARED = 1u << 9, TOBS_ZERO = 1u << 10,
+};
+
 /* One region of a recorded observation ("op": "observe"). */
 struct trace_obs_region {
 	uint64_t start, end;
 	uint32_t name;               /* string id */
+	uint16_t have;               /* TOBS_* */
 	uint8_t prot, max_prot;
 	uint8_t share_mode;          /* enum vm_share_mode, 0 = not observed */
 	uint32_t ref_count;

@@ -964,6 +964,8 @@ load_obs_region(struct loader *ld, const cJSON *o, struct trace_obs_region *r)
 		}
 		if (rc != 0)
 			return -1;
+		if (k >= R_PROT)
+			r->have |= (uint16_t)(1u << (k - R_PROT));
 	}
 	if (r->start >= r->end)
 		return fail(ld, key_col(ld, "end"), "'start' (0x%llx) must be below 'end' (0x%llx)",

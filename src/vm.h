@@ -92,6 +92,7 @@ enum vm_effect_flag {
 	VMFX_HOLES_SKIPPED    = 1u << 22, /* deallocate range had holes */
 	VMFX_MOVED            = 1u << 23, /* OOL deallocate moved the object */
 	VMFX_PAGED_IN         = 1u << 24, /* file pages read from the pager */
+	VMFX_ZERO_PAGE        = 1u << 25, /* linux: a read mapped the zero page */
 };
 
 struct vm_effects {

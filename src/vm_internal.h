@@ -60,6 +60,8 @@ struct vm_map_entry {
 	bool is_shared;
 	uint16_t user_tag;
 	uint16_t wired_count;
+	uint8_t *present;          /* linux shared mappings: page-table presence,
+	                              one bit per page; NULL = not tracked */
 };
 
 struct vm_map {
@@ -134,6 +136,19 @@ void vm_object_push_page(struct vm_world *w, struct vm_object *o, uint64_t off);
 void vm_map_init(struct vm_map *m, uint64_t min, uint64_t max);
 void vm_map_destroy(struct vm_world *w, struct vm_map *m);
 struct vm_map_entry *vm_map_entry_new(void);
+void vm_map_entry_free(struct vm_map_entry *e);
+void vm_entry_track_presence(struct vm_world *w, struct vm_map_entry *e, bool resident_present);
+static inline bool
+vm_entry_present(const struct vm_map_entry *e, uint64_t i)
+{
+	return e->present == NULL || (e->present[i >> 3] >> (i & 7)) & 1;
+}
+static inline void
+vm_entry_set_present(struct vm_map_entry *e, uint64_t i)
+{
+	if (e->present != NULL)
+		e->present[i >> 3] |= (uint8_t)(1u << (i & 7));
+}
 struct vm_map_entry *vm_map_lookup(const struct vm_map *m, uint64_t addr);
 struct vm_map_entry *vm_map_first_at_or_after(const struct vm_map *m, uint64_t addr);
 void vm_map_link(struct vm_map *m, struct vm_map_entry *after, struct vm_map_entry *e);
@@ -151,6 +166,7 @@ struct vm_map_entry *vm_map_enter(struct vm_world *w, struct vm_map *m, uint64_t
                                   uint64_t end, uint32_t object, uint64_t offset,
                                   int prot, int max_prot, int inh, int tag, bool may_coalesce);
 void vm_map_delete(struct vm_world *w, struct vm_map *m, uint64_t start, uint64_t end);
-struct vm_map_entry *vm_map_clone_tree(const struct vm_map *src, struct vm_map *dst);
+struct vm_map_entry *vm_map_clone_tree(const struct vm_map *src, struct vm_map *dst,
+                                       unsigned page_shift);
 
 #endif

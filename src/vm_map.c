@@ -25,6 +25,61 @@ vm_map_entry_new(void)
 	return e;
 }
 
+/* Free an entry and its presence bitmap (not its object reference). */
+void
+vm_map_entry_free(struct vm_map_entry *e)
+{
+	free(e->present);
+	free(e);
+}
+
+/* Bytes of a presence bitmap for NPAGES pages. */
+static size_t
+present_bytes(uint64_t npages)
+{
+	return (size_t)((npages + 7) / 8);
+}
+
+/* A copy of bits [from, from+n) of SRC as a new bitmap (NULL stays NULL). */
+static uint8_t *
+present_slice(const uint8_t *src, uint64_t from, uint64_t n)
+{
+	uint8_t *b;
+
+	if (src == NULL)
+		return NULL;
+	b = calloc(present_bytes(n) ? present_bytes(n) : 1, 1);
+	if (b == NULL)
+		abort();
+	for (uint64_t i = 0; i < n; i++)
+		if ((src[(from + i) >> 3] >> ((from + i) & 7)) & 1)
+			b[i >> 3] |= (uint8_t)(1u << (i & 7));
+	return b;
+}
+
+/*
+ * Start tracking page-table presence for E (linux profile, shared
+ * mappings): present are the pages resident in E's chain when
+ * RESIDENT_PRESENT (the mapping that touched them), else none (a fresh
+ * mapping, or a child after fork: copy_present_pte skips shared pages).
+ */
+void
+vm_entry_track_presence(struct vm_world *w, struct vm_map_entry *e, bool resident_present)
+{
+	uint64_t n = (e->end - e->start) >> w->page_shift;
+	struct vm_object *top = vm_obj(w, e->object);
+
+	free(e->present);
+	e->present = calloc(present_bytes(n) ? present_bytes(n) : 1, 1);
+	if (e->present == NULL)
+		abort();
+	if (!resident_present || top == NULL)
+		return;
+	for (uint64_t i = 0; i < n; i++)
+		if (vm_page_lookup_chain(w, top, e->offset + (i << w->page_shift), NULL, NULL) != NULL)
+			vm_entry_set_present(e, i);
+}
+
 /* Initialise an empty map over [min, max). */
 void
 vm_map_init(struct vm_map *m, uint64_t min, uint64_t max)
@@ -44,7 +99,7 @@ vm_map_destroy(struct vm_world *w, struct vm_map *m)
 		next = e->next;
 		if (w != NULL && e->object != 0)
 			vm_obj_deref(w, e->object);
-		free(e);
+		vm_map_entry_free(e);
 	}
 	m->root = m->first = m->last = NULL;
 	m->nentries = 0;
@@ -258,6 +313,14 @@ vm_map_clip_start(struct vm_world *w, struct vm_map *m, struct vm_map_entry *e,
 	*n = *e;
 	n->start = addr;
 	n->offset = e->offset + (addr - e->start);
+	if (e->present != NULL) {
+		uint64_t lo = (addr - e->start) >> w->page_shift;
+		uint8_t *head = present_slice(e->present, 0, lo);
+
+		n->present = present_slice(e->present, lo, (n->end - addr) >> w->page_shift);
+		free(e->present);
+		e->present = head;
+	}
 	e->end = addr;
 	if (n->object != 0)
 		vm_obj_ref(w, n->object);
@@ -350,13 +413,24 @@ simplify_pair(struct vm_world *w, struct vm_map *m, struct vm_map_entry *a,
 		return false;
 	if (a->object != b->object || a->offset + (a->end - a->start) != b->offset)
 		return false;
-	if (!same_attributes(a, b))
+	if (!same_attributes(a, b) || (a->present == NULL) != (b->present == NULL))
 		return false;
+	if (a->present != NULL) {
+		uint64_t na = (a->end - a->start) >> w->page_shift;
+		uint64_t nb = (b->end - b->start) >> w->page_shift;
+		uint8_t *j = present_slice(a->present, 0, na + nb);
+
+		for (uint64_t i = 0; i < nb; i++)
+			if (vm_entry_present(b, i))
+				j[(na + i) >> 3] |= (uint8_t)(1u << ((na + i) & 7));
+		free(a->present);
+		a->present = j;
+	}
 	a->end = b->end;
 	vm_map_unlink(m, b);
 	if (b->object != 0)
 		vm_obj_deref(w, b->object);
-	free(b);
+	vm_map_entry_free(b);
 	w->fx.flags |= VMFX_SIMPLIFIED;
 	w->fx.entries_merged++;
 	return true;
@@ -519,7 +593,7 @@ vm_map_delete(struct vm_world *w, struct vm_map *m, uint64_t start, uint64_t end
 		vm_map_unlink(m, e);
 		if (e->object != 0)
 			vm_obj_deref(w, e->object);
-		free(e);
+		vm_map_entry_free(e);
 		e = next;
 	}
 }
@@ -543,7 +617,7 @@ avl_build(struct vm_map_entry **v, size_t lo, size_t hi)
 
 /* Copy SRC's entries into the empty map DST (for world clones), in O(n). */
 struct vm_map_entry *
-vm_map_clone_tree(const struct vm_map *src, struct vm_map *dst)
+vm_map_clone_tree(const struct vm_map *src, struct vm_map *dst, unsigned page_shift)
 {
 	const struct vm_map_entry *e;
 	struct vm_map_entry **v, *prev = NULL;
@@ -561,6 +635,9 @@ vm_map_clone_tree(const struct vm_map *src, struct vm_map *dst)
 		if (n == NULL)
 			abort();
 		*n = *e;
+		n->present = NULL;
+		if (e->present != NULL)
+			n->present = present_slice(e->present, 0, (e->end - e->start) >> page_shift);
 		n->prev = prev;
 		n->next = NULL;
 		if (prev != NULL)

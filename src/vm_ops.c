@@ -237,10 +237,21 @@ fault_page(struct vm_world *w, struct vm_map_entry *e, uint64_t va, bool write)
 	off = e->offset + (va - e->start);
 	pg = off >> w->page_shift;
 	found = vm_page_lookup_chain(w, o, off, &depth, &slot);
+	if (found == NULL && !write && w->prof->fork == FORK_LINUX &&
+	    chain_bottom(w, o)->internal) {
+		/*
+		 * do_anonymous_page(): a read of an untouched anonymous page maps
+		 * the shared zero page; no page is allocated and Rss does not
+		 * count it.
+		 */
+		w->fx.flags |= VMFX_ZERO_PAGE;
+		return;
+	}
 	if (found == NULL) {
 		fault_in_missing(w, o, off);
 		found = vm_page_lookup_chain(w, o, off, &depth, &slot);
 	}
+	vm_entry_set_present(e, (va - e->start) >> w->page_shift);
 	if (!write)
 		return;
 	if (depth > 0) {
@@ -356,6 +367,12 @@ fork_share(struct vm_world *w, struct vm_map_entry *e, struct vm_map *child)
 	e->is_shared = true;
 	n = append_copy(child, e);
 	n->is_shared = true;
+	if (w->prof->fork == FORK_LINUX) {
+		/* copy_present_pte() copies no PTE of a shared mapping. */
+		if (e->present == NULL)
+			vm_entry_track_presence(w, e, true);
+		vm_entry_track_presence(w, n, false);
+	}
 }
 
 /*
@@ -762,6 +779,7 @@ vm_op_make_memory_entry(struct vm_world *w, int task, uint64_t addr, uint64_t si
 		e->needs_copy = false;
 		e->is_shared = true;
 		e->inheritance = VM_INHERIT_SHARE;
+		vm_entry_track_presence(w, e, true);
 		w->fx.flags |= VMFX_LINUX_ANALOGUE;
 	}
 	if (e->object == 0) {
@@ -824,6 +842,8 @@ vm_op_map_entry(struct vm_world *w, int task, int entry, uint64_t *addr_out)
 	                 VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
 	                 linux_like ? VM_INHERIT_SHARE : VM_INHERIT_COPY, 0, false);
 	e->is_shared = linux_like;
+	if (linux_like)
+		vm_entry_track_presence(w, e, false);
 	w->fx.addr = addr;
 	if (addr_out != NULL)
 		*addr_out = addr;
@@ -925,6 +945,8 @@ vm_op_map_file(struct vm_world *w, int task, const char *file, uint64_t offset,
 		                 VM_PROT_ALL, priv ? VM_INHERIT_COPY : VM_INHERIT_SHARE, 0, false);
 		e->needs_copy = priv;
 		e->is_shared = !priv && w->prof->fork == FORK_LINUX;
+		if (e->is_shared)
+			vm_entry_track_presence(w, e, false);
 	}
 	w->fx.addr = addr;
 	if (addr_out != NULL)

@@ -158,11 +158,42 @@ named_refs(const struct vm_world *w, uint32_t id)
 	return n;
 }
 
-/* The Linux map count of the page found in O at DEPTH with slot S. */
+/*
+ * How many mappings have page OFF of shared object O in their page tables:
+ * the entries mapping O directly whose presence bit for it is set.
+ */
 static uint32_t
-linux_mapcount(const struct vm_world *w, const struct vm_map_entry *e,
+shared_mapcount(const struct vm_world *w, const struct vm_object *o, uint64_t off)
+{
+	uint32_t n = 0;
+
+	for (int t = 0; t < w->ntasks; t++) {
+		if (!w->tasks[t].alive)
+			continue;
+		for (const struct vm_map_entry *x = w->tasks[t].map.first; x != NULL; x = x->next) {
+			if (x->object != o->id || off < x->offset ||
+			    off >= x->offset + (x->end - x->start))
+				continue;
+			if (vm_entry_present(x, (off - x->offset) >> w->page_shift))
+				n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * The Linux map count of page P of E, found in O at DEPTH with slot S:
+ * PTEs mapping the page.  Private pages share frames after fork; pages of
+ * shared objects count the mappings that have them present; file pages
+ * below a private mapping count the object's references (an
+ * approximation).
+ */
+static uint32_t
+linux_mapcount(const struct vm_world *w, const struct vm_map_entry *e, uint64_t p,
                const struct vm_object *o, unsigned depth, uint32_t s)
 {
+	if (e->is_shared && depth == 0)
+		return shared_mapcount(w, o, e->offset + (p << w->page_shift));
 	if (e->is_shared || depth > 0)
 		return o->ref_count - named_refs(w, o->id);
 	return w->frame_refs[VM_PAGE_FRAME(s)];
@@ -187,12 +218,12 @@ walk_linux(const struct vm_world *w, const struct vm_map_entry *e, struct vm_reg
 		const struct vm_object *o = vm_page_lookup_chain(w, top, e->offset + (i << w->page_shift),
 		                                                 &depth, &s);
 
-		if (o == NULL)
+		if (o == NULL || !vm_entry_present(e, i))
 			continue;
 		out->pages_resident++;
 		if (s & VM_PAGE_DIRTY)
 			out->pages_dirtied++;
-		mc = linux_mapcount(w, e, o, depth, s);
+		mc = linux_mapcount(w, e, i, o, depth, s);
 		if (mc > maxmap)
 			maxmap = mc;
 		if (!o->internal)
@@ -266,13 +297,13 @@ classify_page(const struct vm_world *w, const struct vm_map_entry *e, struct vm_
 	memset(pi, 0, sizeof *pi);
 	if (top != NULL)
 		o = vm_page_lookup_chain(w, top, e->offset + (p << w->page_shift), &depth, &s);
-	if (o == NULL)
+	if (o == NULL || !vm_entry_present(e, p))
 		return;
 	pi->frame = VM_PAGE_FRAME(s);
 	pi->dirty = (s & VM_PAGE_DIRTY) != 0;
 	pi->depth = (uint8_t)(depth > 255 ? 255 : depth);
 	if (w->prof->report == REPORT_LINUX) {
-		uint32_t mc = linux_mapcount(w, e, o, depth, s);
+		uint32_t mc = linux_mapcount(w, e, p, o, depth, s);
 
 		pi->kind = e->is_shared ? VMPG_SHARED : mc >= 2 ? VMPG_COW : VMPG_PRIVATE;
 	} else {

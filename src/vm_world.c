@@ -82,7 +82,7 @@ vm_world_clone(const struct vm_world *w)
 	for (int i = 0; i < w->ntasks; i++) {
 		c->tasks[i].name = xstrdup(w->tasks[i].name);
 		c->tasks[i].alive = w->tasks[i].alive;
-		vm_map_clone_tree(&w->tasks[i].map, &c->tasks[i].map);
+		vm_map_clone_tree(&w->tasks[i].map, &c->tasks[i].map, w->page_shift);
 	}
 	c->objs = xcalloc(w->objs_cap, sizeof *c->objs);
 	for (uint32_t i = 0; i < w->nobj_ids; i++) {

@@ -484,9 +484,26 @@ test_linux(void)
 	vm_op_allocate(W, p, &m, 4 * KB, VM_FLAGS_ANYWHERE, 0);
 	vm_op_make_memory_entry(W, p, m, 4 * KB, &e);
 	vm_op_write(W, p, m, 1);
-	vm_op_fork(W, p, "d", NULL);
-	EXPECT(p, m, SM_SHARED, 2, 1, "linux: memfd analogue is SHM in both");
+	{
+		int d;
+
+		vm_op_fork(W, p, "d", &d);
+		EXPECT(p, m, SM_SHARED, 1, 1, "linux: after fork only the parent has the shared page mapped");
+		EXPECT(d, m, SM_EMPTY, 0, 0, "linux: the child's shared mapping is not present (Rss 0)");
+		vm_op_read(W, d, m, 1);
+		EXPECT(d, m, SM_SHARED, 2, 1, "linux: touched by the child: SHM, map count 2");
+		EXPECT(p, m, SM_SHARED, 2, 1, "linux: and the parent sees map count 2");
+	}
 	check_world("linux");
+	/* do_anonymous_page: a read maps the zero page; Rss does not count it. */
+	a = 0;
+	vm_op_allocate(W, p, &a, 2 * 4 * KB, VM_FLAGS_ANYWHERE, 9);
+	vm_op_read(W, p, a, 2 * 4 * KB);
+	ok(vm_world_effects(W)->flags & VMFX_ZERO_PAGE, "linux: a read of untouched memory maps the zero page");
+	EXPECT(p, a, SM_EMPTY, 0, 0, "linux: reading untouched memory makes nothing resident");
+	vm_op_write(W, p, a, 4 * KB);
+	EXPECT(p, a, SM_PRIVATE, 1, 1, "linux: the first write allocates one page");
+	check_world("linux zero page");
 }
 
 /* Deep copies are independent and equal. */
