@@ -2,6 +2,7 @@
  * dump.c -- print the model's region reports without a terminal: a
  * vmmap-like text table, or one JSON object per step.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,59 @@ add_hex(cJSON *o, const char *key, uint64_t v)
 	cJSON_AddStringToObject(o, key, buf);
 }
 
+/* The observation recorded at this step: the fields it has, as given. */
+static void
+add_observed(struct replay *r, cJSON *root, const struct trace_event *ev)
+{
+	const struct trace *t = replay_trace(r);
+	const struct trace_obs *ob = &t->obs[ev->obs - 1];
+	cJSON *o = cJSON_AddObjectToObject(root, "observed"), *regions;
+	static const struct {
+		unsigned bit;
+		const char *key;
+		size_t off;
+	} counters[] = {
+		{ TOBS_REF_COUNT, "ref_count", offsetof(struct trace_obs_region, ref_count) },
+		{ TOBS_RESIDENT, "pages_resident", offsetof(struct trace_obs_region, pages_resident) },
+		{ TOBS_DIRTIED, "pages_dirtied", offsetof(struct trace_obs_region, pages_dirtied) },
+		{ TOBS_SWAPPED, "pages_swapped", offsetof(struct trace_obs_region, pages_swapped) },
+		{ TOBS_PRIVATE, "pages_private", offsetof(struct trace_obs_region, pages_private) },
+		{ TOBS_COW, "pages_cow", offsetof(struct trace_obs_region, pages_cow) },
+		{ TOBS_SHARED, "pages_shared", offsetof(struct trace_obs_region, pages_shared) },
+		{ TOBS_ZERO, "pages_zero", offsetof(struct trace_obs_region, pages_zero) },
+	};
+
+	cJSON_AddStringToObject(o, "task", trace_task_name(t, ev->task));
+	regions = cJSON_AddArrayToObject(o, "regions");
+	for (uint32_t i = 0; i < ob->nregions; i++) {
+		const struct trace_obs_region *or = &ob->regions[i];
+		cJSON *ro = cJSON_CreateObject();
+		char p[4];
+
+		add_hex(ro, "start", or->start);
+		add_hex(ro, "end", or->end);
+		if (or->name != 0)
+			cJSON_AddStringToObject(ro, "name", trace_str(t, or->name));
+		if (or->have & TOBS_PROT) {
+			vm_prot_str(or->prot, p);
+			cJSON_AddStringToObject(ro, "prot", p);
+		}
+		if (or->have & TOBS_MAX_PROT) {
+			vm_prot_str(or->max_prot, p);
+			cJSON_AddStringToObject(ro, "max_prot", p);
+		}
+		if (or->have & TOBS_SHARE_MODE) {
+			cJSON_AddStringToObject(ro, "share_mode", vm_share_mode_name(or->share_mode));
+			cJSON_AddStringToObject(ro, "shrmod", vm_share_mode_abbrev(or->share_mode));
+		}
+		for (size_t k = 0; k < sizeof counters / sizeof counters[0]; k++)
+			if (or->have & counters[k].bit)
+				cJSON_AddNumberToObject(ro, counters[k].key,
+				                        *(const uint32_t *)((const char *)or + counters[k].off));
+		cJSON_AddItemToArray(regions, ro);
+	}
+}
+
 /* One JSON object for the current step (docs/dump-format.md). */
 void
 dump_step_json(struct replay *r, FILE *out)
@@ -177,6 +231,8 @@ dump_step_json(struct replay *r, FILE *out)
 		}
 		cJSON_AddItemToArray(tasks, to);
 	}
+	if (ev != NULL && ev->op == TOP_OBSERVE && ev->obs != 0)
+		add_observed(r, root, ev);
 	text = cJSON_PrintUnformatted(root);
 	if (text != NULL) {
 		fputs(text, out);

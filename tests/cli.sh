@@ -102,6 +102,15 @@ else
 	tap_ok "dump strips escape characters from trace strings"
 fi
 
+# dump shows what an observe step recorded, next to the model.
+printf '%s\n' '{"vmscope":1,"profile":"linux","tasks":["a"]}' \
+	'{"op":"allocate","task":"a","size":"1p","as":"b"}' \
+	'{"op":"observe","task":"a","regions":[{"start":"0x10000","end":"0x11000","name":"b","share_mode":"NUL","ref_count":0}]}' >"$tmpdir/obs.jsonl"
+run "$V" dump --json "$tmpdir/obs.jsonl"
+case $out in *'"observed":{"task":"a","regions":[{"start":"0x10000","end":"0x11000","name":"b","share_mode":"SM_EMPTY","shrmod":"NUL","ref_count":0}]}'*)
+	tap_ok "dump --json shows the observation, only the fields observed" ;;
+*) tap_fail "dump --json shows the observation, only the fields observed" "$out" ;; esac
+
 # The man page is there and names every subcommand.
 for sub in dump render validate list; do
 	if grep -q "$sub" "$SRCDIR/man/vmscope.1"; then tap_ok "man page documents $sub"; else tap_fail "man page documents $sub"; fi
