@@ -7,10 +7,8 @@
  * paired by name (the observation's "name" against the model's "as"
  * labels), else by start address; then boundaries, protections, share
  * mode, ref_count and resident pages are compared, each only when the
- * observation holds it.  A zero counter in an observation means "not
- * observed", except in a region observed SM_EMPTY, where zeros are what
- * was seen (the compact trace form cannot tell the two apart otherwise).
- * No curses, no exit(): the caller decides what a difference means.
+ * observation holds it (its TOBS_* mask).  No curses, no exit(): the
+ * caller decides what a difference means.
  */
 #ifndef VMSCOPE_CHECK_H
 #define VMSCOPE_CHECK_H
