@@ -1369,12 +1369,13 @@ trace_load_file(const char *path, struct trace **out, struct trace_error *err)
 {
 	struct trace_error local;
 	struct line_src src;
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	int rc;
 
 	if (err == NULL)
 		err = &local;
 	*out = NULL;
-	error_init(err, path);
+	error_init(err, name);
 	memset(&src, 0, sizeof src);
 	src.fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (src.fp == NULL) {
@@ -1387,7 +1388,7 @@ trace_load_file(const char *path, struct trace **out, struct trace_error *err)
 		rc = -1;
 	} else {
 		errno = 0;
-		rc = load(path, &src, out, err);
+		rc = load(name, &src, out, err);
 	}
 	free(src.chunk);
 	if (src.fp != stdin)

@@ -102,6 +102,16 @@ else
 	tap_ok "dump strips escape characters from trace strings"
 fi
 
+# "-" reads the trace from standard input; errors name it <stdin>.
+printf '%s\n' '{"vmscope":1,"tasks":["a"]}' '{"op":"bogus","task":"a"}' >"$tmpdir/bogus.jsonl"
+"$V" validate - <"$tmpdir/bogus.jsonl" >"$tmpdir/out" 2>"$tmpdir/err"
+rc=$?
+tap_is "validate - reads standard input (exit 2 on a bad op)" "$rc" 2
+tap_is "an error in standard input is named <stdin>" "$(cat "$tmpdir/err")" '<stdin>:2:2: unknown op "bogus"'
+run sh -c "\"\$0\" dump --step 3 - < \"\$1\"" "$V" "$D/fork-lifecycle.jsonl"
+case $out in *"step 3/6: fork parent -> child"*) tap_ok "dump - reads a trace from standard input" ;;
+*) tap_fail "dump - reads a trace from standard input" "$out" "$err" ;; esac
+
 # dump shows what an observe step recorded, next to the model.
 printf '%s\n' '{"vmscope":1,"profile":"linux","tasks":["a"]}' \
 	'{"op":"allocate","task":"a","size":"1p","as":"b"}' \
