@@ -11,8 +11,12 @@
  * differences too.  Only the fields the observation has (its TOBS_* mask)
  * are compared.  The share mode SM_SHARED as observed also accepts
  * SM_TRUESHARED: vmmap's SHM is both (docs/trace-format.md).
+ *
+ * check_pair_step() does the pairing and comparison of one observation at
+ * the replay's current position and returns it as data (the player draws
+ * it); check_replay() walks the observe steps and prints that data as
+ * text.  The field names and "model X, observed Y" wording live here once.
  */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,49 +26,6 @@
 #include "replay.h"
 #include "trace.h"
 #include "vm.h"
-
-/* What one comparison works with. */
-struct cmp {
-	struct replay *r;
-	const struct trace *t;
-	const struct trace_event *ev;
-	size_t step;
-	FILE *out;
-	size_t diffs;
-	size_t paired;                     /* observed regions paired */
-	int task;                          /* world task, -1 if gone */
-	struct vm_region_info *m;          /* model regions */
-	const char **mname;                /* their labels (may be NULL) */
-	size_t nm;
-	int *pair_of_model;                /* observed index per model region, -1 */
-};
-
-/* Print one difference for observed region O (NULL: a model region MI). */
-static void
-diff(struct cmp *c, const struct trace_obs_region *o, size_t mi, const char *what,
-     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void
-diff(struct cmp *c, const struct trace_obs_region *o, size_t mi, const char *what,
-     const char *fmt, ...)
-{
-	char name[160], task[80], msg[256];
-	const char *nm = o != NULL ? trace_str(c->t, o->name) : c->mname[mi];
-	uint64_t s = o != NULL ? o->start : c->m[mi].start, e = o != NULL ? o->end : c->m[mi].end;
-	va_list ap;
-
-	c->diffs++;
-	if (c->out == NULL)
-		return;
-	snprintf(name, sizeof name, "%s", nm != NULL ? nm : "");
-	snprintf(task, sizeof task, "%s", trace_task_name(c->t, c->ev->task));
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	fprintf(c->out, "%s:%u: step %zu: %s: %s%s[0x%llx-0x%llx]: %s: %s\n", c->t->path,
-	        c->ev->line, c->step, dump_sanitize(task), dump_sanitize(name), name[0] ? " " : "",
-	        (unsigned long long)s, (unsigned long long)e, what, msg);
-}
 
 /* Overlap of [a, b) and [c, d) in bytes. */
 static uint64_t
@@ -77,17 +38,18 @@ overlap(uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 
 /* Find a free model region for O in pass PASS (1..3); -1 if none. */
 static long
-find_pair(const struct cmp *c, const struct trace_obs_region *o, int pass)
+find_pair(const struct check_step *cs, const struct trace_obs_region *o, int pass)
 {
-	const char *on = o->name != 0 ? trace_str(c->t, o->name) : NULL;
+	const char *on = o->name != 0 ? trace_str(cs->t, o->name) : NULL;
 	long best = -1;
 	uint64_t best_ov = 0;
 
-	for (size_t i = 0; i < c->nm; i++) {
-		const struct vm_region_info *m = &c->m[i];
-		bool same_name = on != NULL && c->mname[i] != NULL && strcmp(on, c->mname[i]) == 0;
+	for (size_t i = 0; i < cs->nmodel; i++) {
+		const struct vm_region_info *m = &cs->model[i];
+		const char *mn = cs->model_name[i];
+		bool same_name = on != NULL && mn != NULL && strcmp(on, mn) == 0;
 
-		if (c->pair_of_model[i] >= 0)
+		if (cs->obs_of_model[i] >= 0)
 			continue;
 		switch (pass) {
 		case 1:
@@ -105,7 +67,7 @@ find_pair(const struct cmp *c, const struct trace_obs_region *o, int pass)
 			}
 			break;
 		default:
-			if (on != NULL && c->mname[i] != NULL && !same_name)
+			if (on != NULL && mn != NULL && !same_name)
 				break;          /* both named, differently: not a pair */
 			if (m->start == o->start)
 				return (long)i;
@@ -117,132 +79,295 @@ find_pair(const struct cmp *c, const struct trace_obs_region *o, int pass)
 	return best;
 }
 
-/* Compare observed region O with model region M. */
-static void
-compare(struct cmp *c, const struct trace_obs_region *o, const struct vm_region_info *m,
-        uint32_t page_size)
+/* The fields in which observed region O differs from model region M. */
+static unsigned
+compare(const struct trace_obs_region *o, const struct vm_region_info *m)
 {
-	c->paired++;
-	if (o->start != m->start || o->end != m->end)
-		diff(c, o, 0, "boundaries", "model [0x%llx-0x%llx], observed [0x%llx-0x%llx]",
-		     (unsigned long long)m->start, (unsigned long long)m->end,
-		     (unsigned long long)o->start, (unsigned long long)o->end);
-	{
-		char a[4], b[4];
+	unsigned d = 0;
 
-		if ((o->have & TOBS_PROT) && o->prot != m->prot) {
-			vm_prot_str(m->prot, a);
-			vm_prot_str(o->prot, b);
-			diff(c, o, 0, "prot", "model %s, observed %s", a, b);
-		}
-		if ((o->have & TOBS_MAX_PROT) && o->max_prot != m->max_prot) {
-			vm_prot_str(m->max_prot, a);
-			vm_prot_str(o->max_prot, b);
-			diff(c, o, 0, "max_prot", "model %s, observed %s", a, b);
-		}
-	}
+	if (o->start != m->start || o->end != m->end)
+		d |= CHECK_D_RANGE;
+	if ((o->have & TOBS_PROT) && o->prot != m->prot)
+		d |= CHECK_D_PROT;
+	if ((o->have & TOBS_MAX_PROT) && o->max_prot != m->max_prot)
+		d |= CHECK_D_MAX_PROT;
 	if ((o->have & TOBS_SHARE_MODE) && o->share_mode != m->share_mode &&
 	    !(o->share_mode == SM_SHARED && m->share_mode == SM_TRUESHARED))
-		diff(c, o, 0, "share mode", "model %s, observed %s", vm_share_mode_name(m->share_mode),
-		     vm_share_mode_name(o->share_mode));
+		d |= CHECK_D_SHARE_MODE;
 	if ((o->have & TOBS_REF_COUNT) && o->ref_count != m->ref_count)
-		diff(c, o, 0, "ref_count", "model %u, observed %u", m->ref_count, o->ref_count);
+		d |= CHECK_D_REF_COUNT;
 	if ((o->have & TOBS_RESIDENT) && o->pages_resident != m->pages_resident)
-		diff(c, o, 0, "resident pages", "model %u, observed %u (%u-byte pages)",
-		     m->pages_resident, o->pages_resident, page_size);
+		d |= CHECK_D_RESIDENT;
+	return d;
 }
 
-/* Compare the observe event of step K. */
-static void
-check_step(struct cmp *c, size_t k)
+/* Grow the model arrays of CS to hold N regions; -1 when out of memory. */
+static int
+reserve_model(struct check_step *cs, size_t n)
 {
-	const struct trace_obs *ob = c->ev->obs ? &c->t->obs[c->ev->obs - 1] : NULL;
-	uint32_t nobs = ob != NULL ? ob->nregions : 0;
-	uint32_t ps = vm_world_page_size(replay_world(c->r));
+	size_t cap = cs->model_cap ? cs->model_cap : 16;
+	void *a, *b, *c;
+
+	if (n <= cs->model_cap)
+		return 0;
+	while (cap < n)
+		cap *= 2;
+	a = realloc(cs->model, cap * sizeof *cs->model);
+	if (a != NULL)
+		cs->model = a;
+	b = realloc(cs->model_name, cap * sizeof *cs->model_name);
+	if (b != NULL)
+		cs->model_name = b;
+	c = realloc(cs->obs_of_model, cap * sizeof *cs->obs_of_model);
+	if (c != NULL)
+		cs->obs_of_model = c;
+	if (a == NULL || b == NULL || c == NULL)
+		return -1;
+	cs->model_cap = cap;
+	return 0;
+}
+
+/* Grow the pair array of CS to hold N pairs; -1 when out of memory. */
+static int
+reserve_pairs(struct check_step *cs, size_t n)
+{
+	size_t cap = cs->pair_cap ? cs->pair_cap : 16;
+	struct check_pair *p;
+
+	if (n <= cs->pair_cap)
+		return 0;
+	while (cap < n)
+		cap *= 2;
+	p = realloc(cs->pairs, cap * sizeof *p);
+	if (p == NULL)
+		return -1;
+	cs->pairs = p;
+	cs->pair_cap = cap;
+	return 0;
+}
+
+/* Pair one observation with the model at the current position. */
+int
+check_pair_step(struct replay *r, uint16_t task, const struct trace_obs *obs,
+                struct check_step *cs)
+{
+	uint32_t nobs = obs != NULL ? obs->nregions : 0;
 	struct vm_region_info ri;
-	size_t cap = 0;
 
-	replay_seek(c->r, k);
-	c->step = k;
-	c->task = replay_task(c->r, c->ev->task);
-	c->nm = 0;
-	if (c->task >= 0) {
-		const struct vm_world *w = replay_world(c->r);
+	cs->t = replay_trace(r);
+	cs->obs = obs;
+	cs->page_size = vm_world_page_size(replay_world(r));
+	cs->task = replay_task(r, task);
+	cs->nmodel = cs->npairs = 0;
+	cs->paired = cs->agree = cs->obs_only = cs->model_only = 0;
+	if (cs->task >= 0) {
+		const struct vm_world *w = replay_world(r);
 
-		for (size_t i = 0; vm_region_get(w, c->task, i, &ri); i++) {
-			if (c->nm == cap) {
-				cap = cap ? cap * 2 : 16;
-				c->m = realloc(c->m, cap * sizeof *c->m);
-				c->mname = realloc(c->mname, cap * sizeof *c->mname);
-				c->pair_of_model = realloc(c->pair_of_model, cap * sizeof *c->pair_of_model);
-				if (c->m == NULL || c->mname == NULL || c->pair_of_model == NULL)
-					abort();
-			}
-			c->m[c->nm] = ri;
-			c->mname[c->nm] = replay_region_name(c->r, c->task, ri.start, ri.end);
-			c->pair_of_model[c->nm] = -1;
-			c->nm++;
+		for (size_t i = 0; vm_region_get(w, cs->task, i, &ri); i++) {
+			if (reserve_model(cs, cs->nmodel + 1) != 0)
+				goto oom;
+			cs->model[cs->nmodel] = ri;
+			cs->model_name[cs->nmodel] = replay_region_name(r, cs->task, ri.start, ri.end);
+			cs->obs_of_model[cs->nmodel] = -1;
+			cs->nmodel++;
 		}
 	}
-	{
-		long *pair = calloc(nobs ? nobs : 1, sizeof *pair);
-
-		if (pair == NULL)
-			abort();
-		for (uint32_t j = 0; j < nobs; j++)
-			pair[j] = -1;
-		for (int pass = 1; pass <= 3; pass++)
-			for (uint32_t j = 0; j < nobs; j++) {
-				long i;
-
-				if (pair[j] >= 0 || (i = find_pair(c, &ob->regions[j], pass)) < 0)
-					continue;
-				pair[j] = i;
-				c->pair_of_model[i] = (int)j;
-			}
+	if (reserve_pairs(cs, (size_t)nobs + cs->nmodel) != 0)
+		goto oom;
+	for (uint32_t j = 0; j < nobs; j++)
+		cs->pairs[j] = (struct check_pair){ (long)j, -1, 0 };
+	for (int pass = 1; pass <= 3; pass++)
 		for (uint32_t j = 0; j < nobs; j++) {
-			if (pair[j] < 0)
-				diff(c, &ob->regions[j], 0, "region", "%s",
-				     c->task < 0 ? "observed, but the task does not exist in the model"
-				                 : "observed, but not in the model");
-			else
-				compare(c, &ob->regions[j], &c->m[pair[j]], ps);
+			long i;
+
+			if (cs->pairs[j].model >= 0 ||
+			    (i = find_pair(cs, &obs->regions[j], pass)) < 0)
+				continue;
+			cs->pairs[j].model = i;
+			cs->obs_of_model[i] = (long)j;
 		}
-		free(pair);
+	cs->npairs = nobs;
+	for (uint32_t j = 0; j < nobs; j++) {
+		struct check_pair *p = &cs->pairs[j];
+
+		if (p->model < 0) {
+			cs->obs_only++;
+			continue;
+		}
+		p->diff = compare(&obs->regions[j], &cs->model[p->model]);
+		cs->paired++;
+		cs->agree += p->diff == 0;
 	}
-	for (size_t i = 0; i < c->nm; i++)
-		if (c->pair_of_model[i] < 0)
-			diff(c, NULL, i, "region", "%s", "in the model, but not observed");
+	for (size_t i = 0; i < cs->nmodel; i++)
+		if (cs->obs_of_model[i] < 0) {
+			cs->pairs[cs->npairs++] = (struct check_pair){ -1, (long)i, 0 };
+			cs->model_only++;
+		}
+	return 0;
+oom:
+	cs->nmodel = cs->npairs = 0;
+	return -1;
+}
+
+/* Release a check_step's arrays. */
+void
+check_step_free(struct check_step *cs)
+{
+	free(cs->model);
+	free(cs->model_name);
+	free(cs->obs_of_model);
+	free(cs->pairs);
+	memset(cs, 0, sizeof *cs);
+}
+
+/* Count the differences of one paired observation. */
+size_t
+check_step_ndiffs(const struct check_step *cs)
+{
+	size_t n = cs->obs_only + cs->model_only;
+
+	for (size_t i = 0; i < cs->npairs; i++)
+		for (unsigned b = CHECK_D_RANGE; b & CHECK_D_ALL; b <<= 1)
+			n += (cs->pairs[i].diff & b) != 0;
+	return n;
+}
+
+/* Name a CHECK_D_* field. */
+const char *
+check_field_name(unsigned bit)
+{
+	switch (bit) {
+	case CHECK_D_RANGE: return "boundaries";
+	case CHECK_D_PROT: return "prot";
+	case CHECK_D_MAX_PROT: return "max_prot";
+	case CHECK_D_SHARE_MODE: return "share mode";
+	case CHECK_D_REF_COUNT: return "ref_count";
+	case CHECK_D_RESIDENT: return "resident pages";
+	}
+	return "?";
+}
+
+/* Write "model X, observed Y" for one field of a pair. */
+void
+check_field_values(const struct check_step *cs, const struct check_pair *p, unsigned bit,
+                   char *buf, size_t len)
+{
+	const struct trace_obs_region *o;
+	const struct vm_region_info *m;
+	char a[4], b[4];
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (p->obs < 0 || p->model < 0 || cs->obs == NULL)
+		return;
+	o = &cs->obs->regions[p->obs];
+	m = &cs->model[p->model];
+	switch (bit) {
+	case CHECK_D_RANGE:
+		snprintf(buf, len, "model [0x%llx-0x%llx], observed [0x%llx-0x%llx]",
+		         (unsigned long long)m->start, (unsigned long long)m->end,
+		         (unsigned long long)o->start, (unsigned long long)o->end);
+		break;
+	case CHECK_D_PROT:
+	case CHECK_D_MAX_PROT:
+		vm_prot_str(bit == CHECK_D_PROT ? m->prot : m->max_prot, a);
+		vm_prot_str(bit == CHECK_D_PROT ? o->prot : o->max_prot, b);
+		snprintf(buf, len, "model %s, observed %s", a, b);
+		break;
+	case CHECK_D_SHARE_MODE:
+		snprintf(buf, len, "model %s, observed %s", vm_share_mode_name(m->share_mode),
+		         vm_share_mode_name(o->share_mode));
+		break;
+	case CHECK_D_REF_COUNT:
+		snprintf(buf, len, "model %u, observed %u", m->ref_count, o->ref_count);
+		break;
+	case CHECK_D_RESIDENT:
+		snprintf(buf, len, "model %u, observed %u (%u-byte pages)", m->pages_resident,
+		         o->pages_resident, cs->page_size);
+		break;
+	}
+}
+
+/* Print one difference of observe event EV at step K: region [S, E)
+ * called NM, field WHAT, then MSG. */
+static void
+print_diff(FILE *out, const struct trace *t, const struct trace_event *ev, size_t k,
+           const char *nm, uint64_t s, uint64_t e, const char *what, const char *msg)
+{
+	char name[160], task[80];
+
+	snprintf(name, sizeof name, "%s", nm != NULL ? nm : "");
+	snprintf(task, sizeof task, "%s", trace_task_name(t, ev->task));
+	fprintf(out, "%s:%u: step %zu: %s: %s%s[0x%llx-0x%llx]: %s: %s\n", t->path, ev->line, k,
+	        dump_sanitize(task), dump_sanitize(name), name[0] ? " " : "",
+	        (unsigned long long)s, (unsigned long long)e, what, msg);
+}
+
+/* Print the differences of a paired observation, in check's order. */
+static void
+print_step(FILE *out, const struct check_step *cs, const struct trace_event *ev, size_t k)
+{
+	const struct trace *t = cs->t;
+
+	for (size_t i = 0; i < cs->npairs; i++) {
+		const struct check_pair *p = &cs->pairs[i];
+		char msg[256];
+
+		if (p->obs >= 0) {
+			const struct trace_obs_region *o = &cs->obs->regions[p->obs];
+			const char *nm = trace_str(t, o->name);
+
+			if (p->model < 0) {
+				print_diff(out, t, ev, k, nm, o->start, o->end, "region",
+				           cs->task < 0 ? "observed, but the task does not exist in the model"
+				                        : "observed, but not in the model");
+				continue;
+			}
+			for (unsigned b = CHECK_D_RANGE; b & CHECK_D_ALL; b <<= 1) {
+				if (!(p->diff & b))
+					continue;
+				check_field_values(cs, p, b, msg, sizeof msg);
+				print_diff(out, t, ev, k, nm, o->start, o->end, check_field_name(b), msg);
+			}
+		} else {
+			const struct vm_region_info *m = &cs->model[p->model];
+
+			print_diff(out, t, ev, k, cs->model_name[p->model], m->start, m->end, "region",
+			           "in the model, but not observed");
+		}
+	}
 }
 
 /* Compare every observe step of R. */
 size_t
 check_replay(struct replay *r, FILE *out, struct check_stats *st)
 {
-	struct cmp c;
+	const struct trace *t = replay_trace(r);
+	struct check_step cs;
 	struct check_stats s = { 0 };
 	size_t n = replay_nsteps(r);
 
-	memset(&c, 0, sizeof c);
-	c.r = r;
-	c.t = replay_trace(r);
-	c.out = out;
+	memset(&cs, 0, sizeof cs);
 	for (size_t k = 1; k <= n; k++) {
-		size_t before = c.diffs;
+		const struct trace_event *ev = replay_event(r, k);
+		size_t nd;
 
-		c.ev = replay_event(r, k);
-		if (c.ev == NULL || c.ev->op != TOP_OBSERVE)
+		if (ev == NULL || ev->op != TOP_OBSERVE)
 			continue;
-		check_step(&c, k);
+		replay_seek(r, k);
+		if (check_pair_step(r, ev->task, ev->obs ? &t->obs[ev->obs - 1] : NULL, &cs) != 0)
+			abort();
+		if (out != NULL)
+			print_step(out, &cs, ev, k);
+		nd = check_step_ndiffs(&cs);
 		s.steps++;
-		s.diff_steps += c.diffs > before;
+		s.regions += cs.paired;
+		s.diffs += nd;
+		s.diff_steps += nd > 0;
 	}
-	s.diffs = c.diffs;
-	s.regions = c.paired;
-	free(c.m);
-	free(c.mname);
-	free(c.pair_of_model);
+	check_step_free(&cs);
 	if (st != NULL)
 		*st = s;
-	return c.diffs;
+	return s.diffs;
 }

@@ -33,7 +33,7 @@ static const char usage_text[] =
 "usage: vmscope [OPTIONS] [TRACE]          play TRACE in the terminal\n"
 "       vmscope dump [--json] [--step N | --all] [--profile P] [TRACE]\n"
 "       vmscope render --size WxH [--step N] [--key KEYS] [--format text|ansi|svg]\n"
-"                      [--ascii] [--profile P] [TRACE]\n"
+"                      [--view V] [--ascii] [--profile P] [TRACE]\n"
 "       vmscope validate TRACE\n"
 "       vmscope list\n"
 "       vmscope import vmmap|smaps|vminfo FILE... -o TRACE [--task NAME]\n"
@@ -48,6 +48,9 @@ static const char usage_text[] =
 "  --step N         open at step N (0 = before the first event)\n"
 "  --left TASK      task shown in the left pane (default: the first)\n"
 "  --right TASK     task shown in the right pane (default: the second)\n"
+"  --view V         what the panes show: model, observed (the trace's recorded\n"
+"                   observations) or both (paired, differences marked); default\n"
+"                   both when the trace has observations, else model; key o\n"
 "  --no-animate     no highlight fades or arrows\n"
 "  --ascii          ASCII only (no UTF-8 line drawing or glyphs)\n"
 "  --no-color       monochrome (also when NO_COLOR is set)\n"
@@ -232,6 +235,10 @@ parse_options(int argc, char **argv, int first, struct cli *c)
 		} else if (is_opt(a, "--right")) {
 			if ((c->right = opt_value(argc, argv, &i, "--right")) == NULL)
 				return usage_error("%s needs a task name", a);
+		} else if (is_opt(a, "--view")) {
+			v = opt_value(argc, argv, &i, "--view");
+			if ((c->ui.view = ui_view_parse(v)) < 0)
+				return usage_error("--view is model, observed or both, not '%s'", v ? v : "");
 		} else if (is_opt(a, "--size")) {
 			v = opt_value(argc, argv, &i, "--size");
 			if (v == NULL || sscanf(v, "%dx%d", &c->cols, &c->rows) != 2 || c->cols <= 0 ||

@@ -34,6 +34,30 @@ ui_opts_default(struct ui_opts *o)
 	o->no_color = nc != NULL && nc[0] != '\0';
 	o->left = o->right = -1;
 	o->start_step = 0;
+	o->view = UI_VIEW_AUTO;
+}
+
+/* The views by name, indexed by enum ui_view. */
+static const char *const view_names[] = {
+	[UI_VIEW_AUTO] = "auto", [UI_VIEW_MODEL] = "model", [UI_VIEW_OBSERVED] = "observed",
+	[UI_VIEW_BOTH] = "both",
+};
+
+/* Look a view up by name. */
+int
+ui_view_parse(const char *s)
+{
+	for (int v = UI_VIEW_MODEL; v <= UI_VIEW_BOTH; v++)
+		if (s != NULL && strcmp(s, view_names[v]) == 0)
+			return v;
+	return -1;
+}
+
+/* Name a view. */
+const char *
+ui_view_name(int v)
+{
+	return v >= UI_VIEW_AUTO && v <= UI_VIEW_BOTH ? view_names[v] : "?";
 }
 
 /* Set the one-shot message. */
@@ -235,7 +259,7 @@ act_detail(struct ui *u, int arg)
 		u->overlay = UI_OV_NONE;
 		return UI_OUT_REDRAW;
 	}
-	if (s == NULL || s->n == 0) {
+	if (s == NULL || ui_state_nrows(u, u->focus) == 0) {
 		say(u, false, "no region to show in this pane");
 		return UI_OUT_REDRAW;
 	}
@@ -360,6 +384,29 @@ act_right_task(struct ui *u, int arg)
 	return pick_task(u, 1);
 }
 
+/* Cycle model -> observed -> both; without observations, say so in the
+ * narration line instead of showing empty panes. */
+static int
+act_view(struct ui *u, int arg)
+{
+	int next = u->view == UI_VIEW_MODEL ? UI_VIEW_OBSERVED
+	         : u->view == UI_VIEW_OBSERVED ? UI_VIEW_BOTH : UI_VIEW_MODEL;
+	char note[sizeof u->narration];
+
+	(void)arg;
+	if (!ui_state_set_view(u, next)) {
+		ui_state_view_note(u, u->narration, sizeof u->narration);
+		return UI_OUT_REDRAW;
+	}
+	ui_state_view_note(u, note, sizeof note);
+	if (note[0] != '\0')
+		snprintf(u->narration, sizeof u->narration, "%s", note);
+	else
+		ui_narrate(u, u->narration, sizeof u->narration);
+	say(u, false, "view: %s (o cycles model, observed, both)", ui_view_name(u->view));
+	return UI_OUT_REDRAW;
+}
+
 static int
 act_help(struct ui *u, int arg)
 {
@@ -417,6 +464,7 @@ static int (*const handlers[UI_ACT_COUNT])(struct ui *, int) = {
 	[UI_ACT_SEARCH_PREV] = act_search_prev,
 	[UI_ACT_LEFT_TASK] = act_left_task,
 	[UI_ACT_RIGHT_TASK] = act_right_task,
+	[UI_ACT_VIEW] = act_view,
 	[UI_ACT_HELP] = act_help,
 	[UI_ACT_CLOSE] = act_close,
 	[UI_ACT_REDRAW] = act_redraw,

@@ -16,15 +16,25 @@ struct replay;
 
 enum ui_format { UI_FORMAT_TEXT, UI_FORMAT_ANSI, UI_FORMAT_SVG };
 
+/* What the panes show: the model's reports, the recorded observations, or
+ * both paired (docs/keys.md).  AUTO: both when the trace has observations,
+ * else the model. */
+enum ui_view { UI_VIEW_AUTO, UI_VIEW_MODEL, UI_VIEW_OBSERVED, UI_VIEW_BOTH };
+
 struct ui_opts {
 	bool animate;          /* false with --no-animate */
 	bool ascii;            /* --ascii: no UTF-8 line drawing or glyphs */
 	bool no_color;         /* NO_COLOR set or --no-color */
 	int left, right;       /* trace task ids shown left and right, -1: auto */
 	size_t start_step;     /* step to open at */
+	int view;              /* enum ui_view, from --view */
 };
 
 void ui_opts_default(struct ui_opts *o);
+/* The view called S ("model", "observed", "both"), or -1. */
+int ui_view_parse(const char *s);
+/* The name of view V ("model", ...). */
+const char *ui_view_name(int v);
 
 /* Run the interactive player on the terminal.  Returns the exit status. */
 int ui_run(struct replay *r, const struct ui_opts *o);

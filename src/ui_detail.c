@@ -3,6 +3,8 @@
  * fields, the region report with VM_REGION_TOP_INFO's second opinion, the
  * object chain top first with ref counts, and which pages of the region
  * live in which object of the chain (the depth each page was found at).
+ * In the observed and both views it also lists the observed region paired
+ * with the selected row, field by field, and what differs (check.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -163,23 +165,127 @@ detail_lines(struct ui *u, struct ui_grid *t, int p, const struct ui_row *r)
 	return y + 1;
 }
 
+/* Write observed counter BIT of O (VAL) as "name N" or "name ?" at *X. */
+static void
+obs_counter(struct ui_grid *t, int *x, int y, const struct trace_obs_region *o, unsigned bit,
+            const char *name, uint32_t val)
+{
+	if (o->have & bit)
+		*x += ui_grid_printf(t, *x, y, -1, UI_S_NORMAL, 0, "%s %u  ", name, val);
+	else
+		*x += ui_grid_printf(t, *x, y, -1, UI_S_DIM, 0, "%s ?  ", name);
+}
+
+/* Add the observed region of pair P (-1: none) of observation OB at row Y
+ * of TMP, with what differs; returns the next free row. */
+static int
+obs_lines(struct ui *u, struct ui_grid *t, int y, const struct ui_obs *ob, long model, long obs,
+          unsigned diff)
+{
+	const struct trace_obs_region *o = obs >= 0 ? &ob->obs->regions[obs] : NULL;
+	char sz[16], a[4], b[4], name[64];
+	int x;
+
+	ui_grid_printf(t, 1, y++, -1, UI_S_HEADER, 0, "Observed at step %zu (%s)", ob->step,
+	               ob->step == replay_pos(u->r) ? "this step" : "the latest observation");
+	if (o == NULL) {
+		ui_grid_printf(t, 3, y++, -1, UI_S_DIFF, 0, "%s not observed: the observation has no "
+		               "region paired with this one", ui_grid_glyph(t, UI_G_DIFF));
+		return y + 1;
+	}
+	ui_text_sanitize(name, sizeof name, trace_str(u->t, o->name), u->o.ascii);
+	ui_draw_size(o->end - o->start, sz, sizeof sz);
+	ui_grid_printf(t, 3, y++, -1, UI_S_NORMAL, 0, "%s 0x%llx-0x%llx  %s",
+	               name[0] ? name : "(unnamed)", (unsigned long long)o->start,
+	               (unsigned long long)o->end, sz);
+	vm_prot_str(o->prot, a);
+	vm_prot_str(o->max_prot, b);
+	x = 3 + ui_grid_printf(t, 3, y, -1, UI_S_NORMAL, 0, "prot %s  max %s  share mode ",
+	                       (o->have & TOBS_PROT) ? a : "?", (o->have & TOBS_MAX_PROT) ? b : "?");
+	if (o->have & TOBS_SHARE_MODE)
+		x += ui_grid_printf(t, x, y, -1, ui_draw_sm_style(o->share_mode), 0, "%s (%s)  ",
+		                    vm_share_mode_name(o->share_mode),
+		                    vm_share_mode_abbrev(o->share_mode));
+	else
+		x += ui_grid_put(t, x, y, -1, UI_S_DIM, 0, "?  ");
+	obs_counter(t, &x, y++, o, TOBS_REF_COUNT, "ref_count", o->ref_count);
+	x = 3;
+	obs_counter(t, &x, y, o, TOBS_RESIDENT, "resident", o->pages_resident);
+	obs_counter(t, &x, y, o, TOBS_DIRTIED, "dirty", o->pages_dirtied);
+	obs_counter(t, &x, y, o, TOBS_SWAPPED, "swapped", o->pages_swapped);
+	obs_counter(t, &x, y, o, TOBS_PRIVATE, "private", o->pages_private);
+	obs_counter(t, &x, y, o, TOBS_COW, "cow", o->pages_cow);
+	obs_counter(t, &x, y, o, TOBS_SHARED, "shared", o->pages_shared);
+	obs_counter(t, &x, y++, o, TOBS_ZERO, "zero", o->pages_zero);
+	if (model < 0) {
+		ui_grid_printf(t, 3, y++, -1, UI_S_DIFF, 0, "%s not in the model%s",
+		               ui_grid_glyph(t, UI_G_DIFF),
+		               ob->cmp.task < 0 ? ": the model has no such task" : "");
+	} else if (diff == 0) {
+		ui_grid_put(t, 3, y++, -1, UI_S_DIM, 0, "agrees with the model (every observed field)");
+	} else {
+		for (size_t i = 0; i < ob->cmp.npairs; i++) {
+			const struct check_pair *p = &ob->cmp.pairs[i];
+
+			if (p->obs != obs)
+				continue;
+			for (unsigned bit = CHECK_D_RANGE; bit & CHECK_D_ALL; bit <<= 1) {
+				char vals[160];
+
+				if (!(p->diff & bit))
+					continue;
+				check_field_values(&ob->cmp, p, bit, vals, sizeof vals);
+				ui_grid_printf(t, 3, y++, -1, UI_S_DIFF, 0, "%s %s: %s",
+				               ui_grid_glyph(t, UI_G_DIFF), check_field_name(bit), vals);
+			}
+		}
+	}
+	return y + 1;
+}
+
 /* Draw the detail overlay inside (X, Y, W, H). */
 void
 ui_detail_draw(struct ui *u, struct ui_grid *g, int x, int y, int w, int h)
 {
 	const struct ui_snap *s = ui_state_pane(u, u->focus);
+	const struct ui_obs *ob = u->view != UI_VIEW_MODEL ? ui_state_obs(u, u->focus) : NULL;
+	size_t cur = u->cursor[u->focus];
+	long model = (long)cur, obs = -1;
+	unsigned diff = 0;
 	struct ui_grid tmp;
-	int used, inner = h - 2;
+	int used = 0, inner = h - 2;
 
 	ui_grid_box(g, x, y, w, h, UI_S_BORDER);
 	ui_grid_put(g, x + 2, y, -1, UI_S_HEADER, 0, " Detail ");
-	if (s == NULL || s->task < 0 || u->cursor[u->focus] >= s->n) {
+	if (ob != NULL && u->view == UI_VIEW_OBSERVED && cur < ob->cmp.npairs) {
+		obs = (long)cur;
+		model = ob->cmp.pairs[cur].model;
+		diff = ob->cmp.pairs[cur].diff;
+	} else if (ob != NULL && cur < ob->nrows) {
+		model = ob->rows[cur].model;
+		obs = ob->rows[cur].obs;
+		diff = ob->rows[cur].diff;
+	}
+	if (s == NULL || cur >= ui_state_nrows(u, u->focus) ||
+	    (ob == NULL && (s->task < 0 || model < 0 || (size_t)model >= s->n))) {
 		ui_grid_put(g, x + 2, y + 2, w - 4, UI_S_DIM, 0, "No region selected.");
 		return;
 	}
 	if (ui_grid_init(&tmp, w - 2, 200, g->ascii) != 0)
 		return;
-	used = detail_lines(u, &tmp, u->focus, &s->rows[u->cursor[u->focus]]);
+	if (ob != NULL)
+		used = obs_lines(u, &tmp, 0, ob, model, obs, diff);
+	if (model >= 0 && s->task >= 0 && (size_t)model < s->n) {
+		struct ui_grid part;
+
+		if (ui_grid_init(&part, w - 2, 200 - used, g->ascii) == 0) {
+			int n = detail_lines(u, &part, u->focus, &s->rows[model]);
+
+			ui_grid_blit(&tmp, 0, used, &part, 0, part.cols, n);
+			used += n;
+			ui_grid_free(&part);
+		}
+	}
 	if (u->detail_scroll + (size_t)inner > (size_t)used)
 		u->detail_scroll = used > inner ? (size_t)(used - inner) : 0;
 	ui_grid_blit(g, x + 1, y + 1, &tmp, (int)u->detail_scroll, w - 2, inner);

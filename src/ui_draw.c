@@ -10,6 +10,14 @@
  *
  * The gutter between the panes joins regions of the two tasks that
  * reference the same VM object or share physical frames (COW / SHM).
+ *
+ * The panes show one of three views (ui->view): the model's reports; the
+ * recorded observation (its regions as recorded, "?" for a field not
+ * observed, page strips from the observed page counts); or both, where
+ * every region takes one more screen line -- the observed line under the
+ * model's -- and each field that differs is drawn in the diff style with
+ * a marker (UI_G_DIFF) just left of it, so it shows in monochrome and
+ * ASCII too.  Regions paired by check.c; unpaired ones say so.
  * Changed fields use the fading highlight styles while ui->anim > 0.
  * Layout is recomputed from the grid size on every draw; below 80x24 the
  * screen says "terminal too small" instead.
@@ -24,17 +32,26 @@
 #define GUTTER_W 5
 #define UI_MAX_ROWS 1000   /* ui_render's limit */
 
+/* The fields of a region row, left to right. */
+enum col { C_NAME, C_RANGE, C_SIZE, C_PROT, C_SM, C_REF, C_RES, C_DTY, C_PAGES, C_COUNT };
+
 /* Where everything goes at this size. */
 struct layout {
 	int cols, rows;
 	int pane_x[2], pane_w;
 	int gut_x;
 	int top, bottom;         /* region rows [top, bottom) */
-	int rh;                  /* screen rows per region: 1 wide, 2 narrow */
+	int mrh;                 /* screen rows of a model report: 1 wide, 2 narrow */
+	int rh;                  /* screen rows per pane row: mrh, +1 in the both view */
 	bool wide;
 	int aw;                  /* hex digits of addresses */
 	int name_w, strip_w;
 	int legend_y, ruler_y, timeline_y, step_y, note_y, note_h, narr_y, narr_h, status_y;
+	struct cols {            /* where each field of a region row goes, per pane */
+		int x[C_COUNT];      /* column, by enum col */
+		int dy[C_COUNT];     /* line within the row */
+		int w[C_COUNT];      /* width */
+	} col[2];
 };
 
 /* A region row as placed on screen. */
@@ -163,6 +180,40 @@ layout_rows(const struct ui_grid *g, struct layout *l)
 	l->legend_y = (l->ruler_y >= 0 ? l->ruler_y : l->timeline_y) - 1;
 }
 
+/* Place the fields of a region row of pane P (name, range and size on the
+ * first line; the rest after them, or on a second line when narrow). */
+static void
+cols_compute(const struct layout *l, int p, struct cols *c)
+{
+	static const int fw[] = { 7, 3, 3, 4, 4 };   /* PROT/MAX SM REF RES DTY */
+	int x0 = l->pane_x[p], x = x0 + 1, dy = 0;
+
+	c->x[C_NAME] = x;
+	c->w[C_NAME] = l->name_w;
+	if (l->name_w > 0)
+		x += l->name_w + 1;
+	c->x[C_RANGE] = x;
+	c->w[C_RANGE] = 2 * l->aw + 1;
+	x += 2 * l->aw + 2;
+	c->x[C_SIZE] = x;
+	c->w[C_SIZE] = 5;
+	x += 6;
+	c->dy[C_NAME] = c->dy[C_RANGE] = c->dy[C_SIZE] = 0;
+	if (!l->wide) {
+		dy = 1;
+		x = x0 + 1;
+	}
+	for (int i = 0; i < 5; i++) {
+		c->x[C_PROT + i] = x;
+		c->w[C_PROT + i] = fw[i];
+		c->dy[C_PROT + i] = dy;
+		x += fw[i] + 1;
+	}
+	c->x[C_PAGES] = x;
+	c->w[C_PAGES] = l->strip_w;
+	c->dy[C_PAGES] = dy;
+}
+
 /* Compute the layout for the grid's size. */
 static void
 layout_compute(const struct ui *u, const struct ui_grid *g, struct layout *l)
@@ -179,9 +230,16 @@ layout_compute(const struct ui *u, const struct ui_grid *g, struct layout *l)
 	l->aw = 4;
 	for (int p = 0; p < 2; p++) {
 		const struct ui_snap *s = ui_state_pane(u, p);
+		const struct ui_obs *o = u->view != UI_VIEW_MODEL ? ui_state_obs(u, p) : NULL;
 
-		for (size_t i = 0; s != NULL && i < s->n + s->nghost; i++) {
+		for (size_t i = 0; s != NULL && u->view != UI_VIEW_OBSERVED && i < s->n + s->nghost; i++) {
 			int d = hex_digits(s->rows[i].ri.end);
+
+			if (d > l->aw)
+				l->aw = d;
+		}
+		for (uint32_t i = 0; o != NULL && i < o->obs->nregions; i++) {
+			int d = hex_digits(o->obs->regions[i].end);
 
 			if (d > l->aw)
 				l->aw = d;
@@ -194,20 +252,23 @@ layout_compute(const struct ui *u, const struct ui_grid *g, struct layout *l)
 	fixed = 1 + 1 + (2 * l->aw + 1) + 1 + 5 + 1 + 7 + 1 + 3 + 1 + 3 + 1 + 4 + 1 + 4 + 1;
 	l->wide = l->pane_w - fixed >= 6 + 12;
 	if (l->wide) {
-		l->rh = 1;
+		l->mrh = 1;
 		l->name_w = l->pane_w - fixed - 12;
 		if (l->name_w > 14)
 			l->name_w = 14;
 		l->strip_w = l->pane_w - fixed - l->name_w;
 		l->top = 3;
 	} else {
-		l->rh = 2;
+		l->mrh = 2;
 		l->name_w = l->pane_w - (1 + 1 + (2 * l->aw + 1) + 1 + 5);
 		if (l->name_w < 0)
 			l->name_w = 0;
 		l->strip_w = l->pane_w - (1 + 7 + 1 + 3 + 1 + 3 + 1 + 4 + 1 + 4 + 1);
 		l->top = 4;
 	}
+	l->rh = l->mrh + (u->view == UI_VIEW_BOTH);
+	for (int p = 0; p < 2; p++)
+		cols_compute(l, p, &l->col[p]);
 	l->bottom = l->legend_y;
 	/* Rows the panes do not need go to the note and the narration. */
 	{
@@ -216,9 +277,12 @@ layout_compute(const struct ui *u, const struct ui_grid *g, struct layout *l)
 
 		for (int p = 0; p < 2; p++) {
 			const struct ui_snap *s = ui_state_pane(u, p);
+			size_t n = ui_state_nrows(u, p);
 
-			if (s != NULL && s->n + s->nghost > need)
-				need = s->n + s->nghost;
+			if (u->view == UI_VIEW_MODEL && s != NULL)
+				n += s->nghost;
+			if (n > need)
+				need = n;
 		}
 		spare = (l->bottom - l->top) - (int)need * l->rh - 1;
 		for (int i = 0; spare > 0 && i < 4; i++, spare--) {
@@ -310,7 +374,7 @@ static void
 draw_title(struct ui *u, struct ui_grid *g)
 {
 	const struct vm_profile *prof = replay_profile(u->r);
-	char title[256], right[160], ps[16];
+	char title[256], right[160], ps[16], view[32] = "";
 	int rw;
 
 	ui_grid_fill(g, 0, 0, g->cols, UI_S_TITLE, 0, " ");
@@ -318,14 +382,18 @@ draw_title(struct ui *u, struct ui_grid *g)
 	                 u->t->title != NULL && u->t->title[0] != '\0' ? u->t->title : u->t->path,
 	                 u->o.ascii);
 	ui_draw_size(vm_world_page_size(replay_world(u->r)), ps, sizeof ps);
+	/* The view is named only when there is a choice (observations). */
+	if (u->have_obs)
+		snprintf(view, sizeof view, "%s%s | ", g->cols >= 120 ? "view: " : "",
+		         ui_view_name(u->view));
 	if (g->cols >= 120)
-		snprintf(right, sizeof right, " %s | %s pages | step %zu/%zu | %s %s %s ",
-		         prof != NULL ? prof->name : "?", ps, replay_pos(u->r), replay_nsteps(u->r),
+		snprintf(right, sizeof right, " %s | %s pages | step %zu/%zu | %s%s %s %s ",
+		         prof != NULL ? prof->name : "?", ps, replay_pos(u->r), replay_nsteps(u->r), view,
 		         u->playing ? ui_grid_glyph(g, UI_G_PLAY) : (g->ascii ? "||" : "\u2016"),
 		         u->playing ? "playing" : "paused", ui_speeds[u->speed].label);
 	else
-		snprintf(right, sizeof right, " %s | %s pg | step %zu/%zu | %s %s ",
-		         prof != NULL ? prof->name : "?", ps, replay_pos(u->r), replay_nsteps(u->r),
+		snprintf(right, sizeof right, " %s | %s pg | step %zu/%zu | %s%s %s ",
+		         prof != NULL ? prof->name : "?", ps, replay_pos(u->r), replay_nsteps(u->r), view,
 		         u->playing ? ui_grid_glyph(g, UI_G_PLAY) : (g->ascii ? "||" : "\u2016"),
 		         ui_speeds[u->speed].label);
 	rw = ui_text_width(right);
@@ -358,31 +426,40 @@ page_style(int kind)
 	return UI_S_DIM;
 }
 
+/* Pages per strip cell for NPAGES pages in W columns, and the "xN"
+ * suffix that says so (empty when every page has its cell); returns the
+ * cells used. */
+static size_t
+strip_scale(const struct ui_grid *g, int w, size_t npages, size_t *ppc, char *suffix,
+            size_t slen)
+{
+	*ppc = 1;
+	suffix[0] = '\0';
+	if (npages <= (size_t)w)
+		return npages;
+	for (int iter = 0, sl = 0; iter < 3; iter++) {
+		size_t cells = w - sl > 1 ? (size_t)(w - sl) : 1;
+
+		*ppc = (npages + cells - 1) / cells;
+		snprintf(suffix, slen, "%s%zu", g->ascii ? "x" : "\u00d7", *ppc);
+		sl = ui_text_width(suffix) + 1;
+	}
+	return (npages + *ppc - 1) / *ppc;
+}
+
 /* Draw a row's page strip in W columns: one glyph per page, or one per
  * group of pages followed by "xN" when the region has more pages than
  * columns.  A group shows its most common resident kind, dirty if any
  * page is. */
 static void
-draw_strip(const struct ui *u, struct ui_grid *g, int x, int y, int w, const struct ui_row *r,
-           int hl)
+draw_strip(struct ui_grid *g, int x, int y, int w, const struct ui_row *r, int hl)
 {
-	size_t ppc = 1, ncell = r->npages;
-	char suffix[24] = "";
+	size_t ppc, ncell;
+	char suffix[24];
 
 	if (w <= 0 || r->npages == 0)
 		return;
-	if (r->npages > (size_t)w) {
-		int sl = 0;
-
-		for (int iter = 0; iter < 3; iter++) {
-			size_t cells = w - sl > 1 ? (size_t)(w - sl) : 1;
-
-			ppc = (r->npages + cells - 1) / cells;
-			snprintf(suffix, sizeof suffix, "%s%zu", g->ascii ? "x" : "\u00d7", ppc);
-			sl = ui_text_width(suffix) + 1;
-		}
-		ncell = (r->npages + ppc - 1) / ppc;
-	}
+	ncell = strip_scale(g, w, r->npages, &ppc, suffix, sizeof suffix);
 	for (size_t c = 0; c < ncell; c++) {
 		size_t a = c * ppc, b = a + ppc < r->npages ? a + ppc : r->npages;
 		size_t count[4] = { 0, 0, 0, 0 };
@@ -409,7 +486,56 @@ draw_strip(const struct ui *u, struct ui_grid *g, int x, int y, int w, const str
 	}
 	if (suffix[0] != '\0')
 		ui_grid_put(g, x + (int)ncell + 1, y, -1, UI_S_DIM, 0, suffix);
-	(void)u;
+}
+
+/* Draw an observed region's page strip from its page counts: private, COW,
+ * shared and zero-fill pages in that order (counts, not positions), the
+ * rest absent; nothing when no count was observed. */
+static void
+draw_obs_strip(const struct ui *u, struct ui_grid *g, int x, int y, int w,
+               const struct trace_obs_region *o)
+{
+	static const struct {
+		unsigned bit;
+		enum ui_glyph gl;
+		int style;
+	} kinds[] = {
+		{ TOBS_PRIVATE, UI_G_PG_PRV, UI_S_PRV }, { TOBS_COW, UI_G_PG_COW, UI_S_COW },
+		{ TOBS_SHARED, UI_G_PG_SHM, UI_S_SHM }, { TOBS_ZERO, UI_G_PG_ZERO, UI_S_NUL },
+	};
+	uint32_t ps = vm_world_page_size(replay_world(u->r));
+	size_t npages = ps > 0 ? (size_t)((o->end - o->start + ps - 1) / ps) : 0;
+	size_t run[5], ppc, ncell;
+	char suffix[24];
+
+	if (w <= 0 || npages == 0 || !(o->have & (TOBS_PRIVATE | TOBS_COW | TOBS_SHARED | TOBS_ZERO)))
+		return;
+	run[0] = 0;
+	run[1] = o->pages_private;
+	run[2] = run[1] + o->pages_cow;
+	run[3] = run[2] + o->pages_shared;
+	run[4] = run[3] + o->pages_zero;
+	ncell = strip_scale(g, w, npages, &ppc, suffix, sizeof suffix);
+	for (size_t c = 0; c < ncell; c++) {
+		size_t a = c * ppc, b = a + ppc < npages ? a + ppc : npages, best = 0;
+		int kind = -1;
+
+		for (int k = 0; k < 4; k++) {
+			size_t lo = run[k] > a ? run[k] : a, hi = run[k + 1] < b ? run[k + 1] : b;
+
+			if (hi > lo && hi - lo > best) {
+				best = hi - lo;
+				kind = k;
+			}
+		}
+		if (kind < 0)
+			ui_grid_put(g, x + (int)c, y, 1, UI_S_DIM, 0, ui_grid_glyph(g, UI_G_PG_ABSENT));
+		else
+			ui_grid_put(g, x + (int)c, y, 1, kinds[kind].style, 0,
+			            ui_grid_glyph(g, kinds[kind].gl));
+	}
+	if (suffix[0] != '\0')
+		ui_grid_put(g, x + (int)ncell + 1, y, -1, UI_S_DIM, 0, suffix);
 }
 
 /* Draw one region row at Y in pane P. */
@@ -418,7 +544,8 @@ draw_row(struct ui *u, struct ui_grid *g, const struct layout *l, int p, int y,
          const struct ui_row *r, bool selected)
 {
 	const struct vm_region_info *ri = &r->ri;
-	int x0 = l->pane_x[p], x, hl = hl_style(u);
+	const struct cols *c = &l->col[p];
+	int x0 = l->pane_x[p], hl = hl_style(u), yf = y + c->dy[C_PROT];
 	bool ghost = (r->changes & UI_CH_GONE) != 0, fresh = (r->changes & UI_CH_NEW) != 0;
 	char buf[64], prot[4], maxp[4];
 	int base = ghost || fresh ? (hl >= 0 ? hl : UI_S_NORMAL) : UI_S_NORMAL;
@@ -427,52 +554,198 @@ draw_row(struct ui *u, struct ui_grid *g, const struct layout *l, int p, int y,
 #define FIELD_STYLE(flag, normal) ((r->changes & (flag)) && hl >= 0 ? hl : (normal))
 	if (selected)
 		ui_grid_put(g, x0, y, 1, UI_S_HEADER, 0, ui_grid_glyph(g, UI_G_CURSOR));
-	x = x0 + 1;
-	if (l->name_w > 0) {
-		put_clip(g, x, y, l->name_w, ghost ? base : UI_S_HEADER, 0,
+	if (l->name_w > 0)
+		put_clip(g, c->x[C_NAME], y, l->name_w, ghost ? base : UI_S_HEADER, 0,
 		         r->name[0] != '\0' ? r->name : "-");
-		x += l->name_w + 1;
-	}
 	snprintf(buf, sizeof buf, "%*llx-%*llx", l->aw, (unsigned long long)ri->start, l->aw,
 	         (unsigned long long)ri->end);
-	ui_grid_put(g, x, y, -1, FIELD_STYLE(UI_CH_RANGE, base), 0, buf);
-	x += 2 * l->aw + 2;
+	ui_grid_put(g, c->x[C_RANGE], y, -1, FIELD_STYLE(UI_CH_RANGE, base), 0, buf);
 	ui_draw_size(ri->end - ri->start, buf, sizeof buf);
-	ui_grid_printf(g, x, y, 5, FIELD_STYLE(UI_CH_RANGE, base), 0, "%5s", buf);
-	x += 6;
-	if (!l->wide) {
-		y++;
-		x = x0 + 1;
-	}
+	ui_grid_printf(g, c->x[C_SIZE], y, 5, FIELD_STYLE(UI_CH_RANGE, base), 0, "%5s", buf);
 	if (ghost) {
-		ui_grid_put(g, x, y, l->pane_w - (x - x0), base, 0,
-		            g->ascii ? "(removed at this step)" : "(removed at this step)");
+		ui_grid_put(g, c->x[C_PROT], yf, l->pane_w - (c->x[C_PROT] - x0), base, 0,
+		            "(removed at this step)");
 		return;
 	}
 	vm_prot_str(ri->prot, prot);
 	vm_prot_str(ri->max_prot, maxp);
-	ui_grid_printf(g, x, y, 7, FIELD_STYLE(UI_CH_PROT, base), 0, "%s/%s", prot, maxp);
-	x += 8;
-	ui_grid_put(g, x, y, 3, FIELD_STYLE(UI_CH_SM, fresh ? base : sm_style), 0,
+	ui_grid_printf(g, c->x[C_PROT], yf, 7, FIELD_STYLE(UI_CH_PROT, base), 0, "%s/%s", prot, maxp);
+	ui_grid_put(g, c->x[C_SM], yf, 3, FIELD_STYLE(UI_CH_SM, fresh ? base : sm_style), 0,
 	            vm_share_mode_abbrev(ri->share_mode));
-	x += 4;
-	ui_grid_printf(g, x, y, 3, FIELD_STYLE(UI_CH_REF, base), 0, "%3u", ri->ref_count);
-	x += 4;
+	ui_grid_printf(g, c->x[C_REF], yf, 3, FIELD_STYLE(UI_CH_REF, base), 0, "%3u", ri->ref_count);
 	fmt_count(ri->pages_resident, buf, sizeof buf);
-	ui_grid_printf(g, x, y, 4, FIELD_STYLE(UI_CH_RES, base), 0, "%4s", buf);
-	x += 5;
+	ui_grid_printf(g, c->x[C_RES], yf, 4, FIELD_STYLE(UI_CH_RES, base), 0, "%4s", buf);
 	fmt_count(ri->pages_dirtied, buf, sizeof buf);
-	ui_grid_printf(g, x, y, 4, FIELD_STYLE(UI_CH_DIRTY, base), 0, "%4s", buf);
-	x += 5;
-	draw_strip(u, g, x, y, l->strip_w, r, hl);
+	ui_grid_printf(g, c->x[C_DTY], yf, 4, FIELD_STYLE(UI_CH_DIRTY, base), 0, "%4s", buf);
+	draw_strip(g, c->x[C_PAGES], yf, l->strip_w, r, hl);
 #undef FIELD_STYLE
+}
+
+/* Mark W cells from (X, Y) as differing: the diff style from the first
+ * non-blank one, and the marker glyph just left of it. */
+static void
+mark_field(struct ui_grid *g, int x, int y, int w)
+{
+	int first = x;
+
+	while (first < x + w - 1) {
+		const struct ui_cell *c = ui_grid_at(g, first, y);
+
+		if (c == NULL || c->ch != ' ')
+			break;
+		first++;
+	}
+	ui_grid_paint(g, first, y, x + w - first, UI_S_DIFF, 0);
+	ui_grid_put(g, first - 1, y, 1, UI_S_DIFF, 0, ui_grid_glyph(g, UI_G_DIFF));
+}
+
+/* Mark the fields in DIFF (CHECK_D_*) of a row of pane P whose range is on
+ * line YR (-1: not shown) and whose other fields are on line YF. */
+static void
+mark_fields(struct ui_grid *g, const struct layout *l, int p, int yr, int yf, unsigned diff)
+{
+	const struct cols *c = &l->col[p];
+
+	if ((diff & CHECK_D_RANGE) && yr >= 0) {
+		mark_field(g, c->x[C_RANGE], yr, c->w[C_RANGE]);
+		ui_grid_paint(g, c->x[C_SIZE], yr, c->w[C_SIZE], UI_S_DIFF, 0);
+	}
+	if (diff & (CHECK_D_PROT | CHECK_D_MAX_PROT)) {
+		/* One marker before "prot/max"; the half that differs in the diff style. */
+		ui_grid_put(g, c->x[C_PROT] - 1, yf, 1, UI_S_DIFF, 0, ui_grid_glyph(g, UI_G_DIFF));
+		if (diff & CHECK_D_PROT)
+			ui_grid_paint(g, c->x[C_PROT], yf, 3, UI_S_DIFF, 0);
+		if (diff & CHECK_D_MAX_PROT)
+			ui_grid_paint(g, c->x[C_PROT] + 4, yf, 3, UI_S_DIFF, 0);
+	}
+	if (diff & CHECK_D_SHARE_MODE)
+		mark_field(g, c->x[C_SM], yf, c->w[C_SM]);
+	if (diff & CHECK_D_REF_COUNT)
+		mark_field(g, c->x[C_REF], yf, c->w[C_REF]);
+	if (diff & CHECK_D_RESIDENT)
+		mark_field(g, c->x[C_RES], yf, c->w[C_RES]);
+}
+
+/* Say why a row has no partner: the marker at (X, Y), then TEXT, in the
+ * diff style, clipped to pane P. */
+static void
+put_note(struct ui_grid *g, const struct layout *l, int p, int x, int y, const char *text)
+{
+	ui_grid_put(g, x, y, 1, UI_S_DIFF, 0, ui_grid_glyph(g, UI_G_DIFF));
+	ui_grid_put(g, x + 1, y, l->pane_x[p] + l->pane_w - x - 1, UI_S_DIFF, 0, text);
+}
+
+/* Put "?" (not observed) or the text S right-aligned in field F. */
+static void
+put_field(struct ui_grid *g, const struct cols *c, int f, int y, bool have, int style,
+          const char *s)
+{
+	if (have)
+		ui_grid_printf(g, c->x[f], y, c->w[f], style, 0, "%*s", c->w[f], s);
+	else
+		ui_grid_printf(g, c->x[f], y, c->w[f], UI_S_DIM, 0, "%*s", c->w[f], "?");
+}
+
+/*
+ * Draw observed region O in pane P at Y: as a whole row (the observed
+ * view: name, range and size, then the fields as recorded), or with LINE
+ * as the one observed line under a model row (the both view: agreeing
+ * fields dim, those in DIFF marked).  O NULL with LINE: the model region
+ * was not observed.
+ */
+static void
+draw_obs(const struct ui *u, struct ui_grid *g, const struct layout *l, int p, int y,
+         const struct trace_obs_region *o, bool line, unsigned diff, bool selected)
+{
+	const struct cols *c = &l->col[p];
+	int x0 = l->pane_x[p], yf = line ? y : y + c->dy[C_PROT], base = line ? UI_S_DIM : UI_S_NORMAL;
+	char buf[64], a[4], b[4];
+
+	if (selected)
+		ui_grid_put(g, x0, y, 1, UI_S_HEADER, 0, ui_grid_glyph(g, UI_G_CURSOR));
+	if (line) {
+		ui_grid_put(g, x0, y, 1, UI_S_DIM, 0, ui_grid_glyph(g, UI_G_OBS));
+		if (l->wide && l->name_w > 0)
+			put_clip(g, c->x[C_NAME], y, l->name_w, UI_S_DIM, 0, "observed");
+	}
+	if (o == NULL) {
+		put_note(g, l, p, l->wide ? c->x[C_RANGE] : c->x[C_PROT], y, "not observed");
+		return;
+	}
+	if (!line || l->wide) {
+		if (!line && l->name_w > 0) {
+			char name[40];
+
+			ui_text_sanitize(name, sizeof name, trace_str(u->t, o->name), u->o.ascii);
+			put_clip(g, c->x[C_NAME], y, l->name_w, UI_S_HEADER, 0, name[0] ? name : "-");
+		}
+		snprintf(buf, sizeof buf, "%*llx-%*llx", l->aw, (unsigned long long)o->start, l->aw,
+		         (unsigned long long)o->end);
+		ui_grid_put(g, c->x[C_RANGE], y, -1, base, 0, buf);
+		ui_draw_size(o->end - o->start, buf, sizeof buf);
+		ui_grid_printf(g, c->x[C_SIZE], y, 5, base, 0, "%5s", buf);
+	}
+	if (o->have & TOBS_PROT)
+		vm_prot_str(o->prot, a);
+	if (o->have & TOBS_MAX_PROT)
+		vm_prot_str(o->max_prot, b);
+	snprintf(buf, sizeof buf, "%s/%s", (o->have & TOBS_PROT) ? a : "?",
+	         (o->have & TOBS_MAX_PROT) ? b : "?");
+	ui_grid_put(g, c->x[C_PROT], yf, 7,
+	            (o->have & (TOBS_PROT | TOBS_MAX_PROT)) ? base : UI_S_DIM, 0, buf);
+	if (o->have & TOBS_SHARE_MODE)
+		ui_grid_put(g, c->x[C_SM], yf, 3, line ? base : ui_draw_sm_style(o->share_mode), 0,
+		            vm_share_mode_abbrev(o->share_mode));
+	else
+		ui_grid_put(g, c->x[C_SM], yf, 3, UI_S_DIM, 0, "?");
+	snprintf(buf, sizeof buf, "%u", o->ref_count);
+	put_field(g, c, C_REF, yf, (o->have & TOBS_REF_COUNT) != 0, base, buf);
+	fmt_count(o->pages_resident, buf, sizeof buf);
+	put_field(g, c, C_RES, yf, (o->have & TOBS_RESIDENT) != 0, base, buf);
+	fmt_count(o->pages_dirtied, buf, sizeof buf);
+	put_field(g, c, C_DTY, yf, (o->have & TOBS_DIRTIED) != 0, base, buf);
+	draw_obs_strip(u, g, c->x[C_PAGES], yf, l->strip_w, o);
+	mark_fields(g, l, p, line && !l->wide ? -1 : y, yf, diff);
+}
+
+/* Draw row V of the both view at Y in pane P: the model's report (or the
+ * observed region's name and range when the model has no such region),
+ * then the observed line. */
+static void
+draw_both(struct ui *u, struct ui_grid *g, const struct layout *l, int p, int y,
+          const struct ui_obs *ob, const struct ui_vrow *v, bool selected)
+{
+	const struct ui_snap *s = ui_state_pane(u, p);
+	const struct trace_obs_region *o = v->obs >= 0 ? &ob->obs->regions[v->obs] : NULL;
+	const struct cols *c = &l->col[p];
+
+	if (v->model >= 0) {
+		draw_row(u, g, l, p, y, &s->rows[v->model], selected);
+		mark_fields(g, l, p, y, y + c->dy[C_PROT], v->diff);
+	} else {
+		int x = c->x[C_PROT], yf = y + c->dy[C_PROT];
+		char name[40], buf[64];
+
+		if (selected)
+			ui_grid_put(g, l->pane_x[p], y, 1, UI_S_HEADER, 0, ui_grid_glyph(g, UI_G_CURSOR));
+		ui_text_sanitize(name, sizeof name, trace_str(u->t, o->name), u->o.ascii);
+		if (l->name_w > 0)
+			put_clip(g, c->x[C_NAME], y, l->name_w, UI_S_HEADER, 0, name[0] ? name : "-");
+		snprintf(buf, sizeof buf, "%*llx-%*llx", l->aw, (unsigned long long)o->start, l->aw,
+		         (unsigned long long)o->end);
+		ui_grid_put(g, c->x[C_RANGE], y, -1, UI_S_DIM, 0, buf);
+		ui_draw_size(o->end - o->start, buf, sizeof buf);
+		ui_grid_printf(g, c->x[C_SIZE], y, 5, UI_S_DIM, 0, "%5s", buf);
+		put_note(g, l, p, x, yf, ob->cmp.task < 0 ? "task not in the model" : "not in the model");
+	}
+	draw_obs(u, g, l, p, y + l->mrh, o, true, v->diff, false);
 }
 
 /* Column headers of a pane. */
 static void
 draw_headers(struct ui_grid *g, const struct layout *l, int p)
 {
-	int x0 = l->pane_x[p], x = x0 + 1, y = l->top - l->rh;
+	int x0 = l->pane_x[p], x = x0 + 1, y = l->top - l->mrh;
 	char range[64];
 
 	if (l->name_w > 0) {
@@ -491,56 +764,99 @@ draw_headers(struct ui_grid *g, const struct layout *l, int p)
 	ui_grid_put(g, x, y, l->pane_w - (x - x0), UI_S_DIM, 0, "PROT/MAX SM  REF  RES  DTY PAGES");
 }
 
-/* Draw pane P; fills PL with the rows placed and returns their count. */
+/* The pane title's summary after the task name: the region count, and in
+ * the observed and both views which observation is shown and how it
+ * compares. */
+static void
+pane_summary(const struct ui *u, int p, char *buf, size_t len)
+{
+	const struct ui_snap *s = ui_state_pane(u, p);
+	const struct ui_obs *ob = ui_state_obs(u, p);
+	size_t n = s != NULL && s->task >= 0 ? s->n : 0;
+
+	if (u->view == UI_VIEW_MODEL || ob == NULL) {
+		snprintf(buf, len, "%zu region%s%s", n, n == 1 ? "" : "s",
+		         u->view == UI_VIEW_MODEL ? "" : ", not observed yet");
+		return;
+	}
+	if (u->view == UI_VIEW_OBSERVED) {
+		snprintf(buf, len, "obs@%zu: %u region%s", ob->step, ob->obs->nregions,
+		         ob->obs->nregions == 1 ? "" : "s");
+		return;
+	}
+	{
+		size_t nd = check_step_ndiffs(&ob->cmp);
+
+		if (nd == 0)
+			snprintf(buf, len, "%zu region%s, obs@%zu: agree", n, n == 1 ? "" : "s", ob->step);
+		else
+			snprintf(buf, len, "%zu region%s, obs@%zu: %zu diff%s", n, n == 1 ? "" : "s",
+			         ob->step, nd, nd == 1 ? "" : "s");
+	}
+}
+
+/* Draw pane P; fills PL with the model rows placed and returns their count. */
 static int
 draw_pane(struct ui *u, struct ui_grid *g, const struct layout *l, int p, struct placed *pl,
           int maxpl)
 {
 	const struct ui_snap *s = ui_state_pane(u, p);
+	const struct ui_obs *ob = ui_state_obs(u, p);
 	int x0 = l->pane_x[p], npl = 0, y;
-	size_t vis = (size_t)((l->bottom - l->top) / l->rh);
+	size_t vis = (size_t)((l->bottom - l->top) / l->rh), n;
 	char name[64], title[160];
+	bool model_rows = u->view == UI_VIEW_MODEL || (u->view == UI_VIEW_BOTH && ob == NULL);
 
 	ui_draw_task_name(u, u->pane_task[p], name, sizeof name);
-	if (s == NULL || s->task < 0) {
-		snprintf(title, sizeof title, " %s ", name);
-		ui_grid_put(g, x0, 1, l->pane_w, UI_S_HEADER, u->focus == p ? UI_A_REVERSE : 0, title);
-		put_wrapped(g, x0 + 2, l->top, l->pane_w - 3, 3, UI_S_DIM,
-		            s == NULL ? "(the trace has only one task)"
-		                      : "(this task does not exist at this step)");
-		return 0;
-	}
 	snprintf(title, sizeof title, " %s ", name);
 	ui_grid_put(g, x0, 1, l->pane_w, UI_S_HEADER, u->focus == p ? UI_A_REVERSE : 0, title);
-	snprintf(title, sizeof title, "%zu region%s", s->n, s->n == 1 ? "" : "s");
-	ui_grid_put(g, x0 + ui_text_width(name) + 3, 1, -1, UI_S_DIM, 0, title);
+	if (s == NULL || (model_rows && s->task < 0) || (u->view == UI_VIEW_OBSERVED && ob == NULL)) {
+		put_wrapped(g, x0 + 2, l->top, l->pane_w - 3, 3, UI_S_DIM,
+		            s == NULL ? "(the trace has only one task)"
+		            : model_rows ? "(this task does not exist at this step)"
+		                         : "(no observation of this task at or before this step)");
+		return 0;
+	}
+	pane_summary(u, p, title, sizeof title);
+	put_clip(g, x0 + ui_text_width(name) + 3, 1, l->pane_w - ui_text_width(name) - 3, UI_S_DIM,
+	         0, title);
 	draw_headers(g, l, p);
 	ui_state_clamp(u, p, vis);
+	n = ui_state_nrows(u, p);
 	y = l->top;
-	for (size_t i = u->scroll[p]; i < s->n && y + l->rh <= l->bottom; i++) {
+	for (size_t i = u->scroll[p]; i < n && y + l->rh <= l->bottom; i++) {
 		bool sel = i == u->cursor[p];
+		long mi = -1;
 
-		draw_row(u, g, l, p, y, &s->rows[i], sel);
+		if (u->view == UI_VIEW_OBSERVED) {
+			draw_obs(u, g, l, p, y, &ob->obs->regions[i], false, 0, sel);
+		} else if (!model_rows) {
+			draw_both(u, g, l, p, y, ob, &ob->rows[i], sel);
+			mi = ob->rows[i].model;
+		} else {
+			draw_row(u, g, l, p, y, &s->rows[i], sel);
+			mi = (long)i;
+		}
 		if (sel && u->focus == p)
 			for (int k = 0; k < l->rh; k++)
 				ui_grid_paint(g, x0, y + k, l->pane_w, -1, UI_A_REVERSE);
 		for (int k = 0; k < l->rh; k++)
 			add_hit(u, x0, y + k, l->pane_w, UI_HIT_ROW, p, i);
-		if (npl < maxpl)
-			pl[npl++] = (struct placed){ &s->rows[i], i, y };
+		if (mi >= 0 && npl < maxpl)
+			pl[npl++] = (struct placed){ &s->rows[mi], (size_t)mi, y };
 		y += l->rh;
 	}
-	if (u->anim > 0)
+	if (u->anim > 0 && u->view == UI_VIEW_MODEL)
 		for (size_t i = s->n; i < s->n + s->nghost && y + l->rh <= l->bottom; i++) {
 			draw_row(u, g, l, p, y, &s->rows[i], false);
 			y += l->rh;
 		}
 	if (u->scroll[p] > 0)
 		ui_grid_put(g, x0 + l->pane_w - 1, l->top, 1, UI_S_DIM, 0, ui_grid_glyph(g, UI_G_UP));
-	if (u->scroll[p] + vis < s->n)
+	if (u->scroll[p] + vis < n)
 		ui_grid_put(g, x0 + l->pane_w - 1, l->bottom - 1, 1, UI_S_DIM, 0,
 		            ui_grid_glyph(g, UI_G_DOWN));
-	if (s->n == 0 && (u->anim == 0 || s->nghost == 0))
+	if (n == 0 && (u->view != UI_VIEW_MODEL || u->anim == 0 || s->nghost == 0))
 		ui_grid_put(g, x0 + 2, l->top, l->pane_w - 3, UI_S_DIM, 0, "(no regions)");
 	return npl;
 }
@@ -672,6 +988,14 @@ draw_gutter(struct ui *u, struct ui_grid *g, const struct layout *l, const struc
 	}
 }
 
+/* Add S to the legend at *X when it fits whole. */
+static void
+legend_more(struct ui_grid *g, int *x, int y, const char *s)
+{
+	if (*x + ui_text_width(s) <= g->cols)
+		*x += ui_grid_put(g, *x, y, -1, UI_S_DIM, 0, s);
+}
+
 /* The page legend. */
 static void
 draw_legend(const struct ui *u, struct ui_grid *g, const struct layout *l)
@@ -694,10 +1018,27 @@ draw_legend(const struct ui *u, struct ui_grid *g, const struct layout *l)
 		x += ui_grid_put(g, x, y, 1, items[i].style, 0, ui_grid_glyph(g, items[i].gl));
 		x += ui_grid_printf(g, x, y, -1, UI_S_DIM, 0, " %s ", items[i].text);
 	}
+	if (u->view != UI_VIEW_MODEL) {
+		/* Observed pages may be zero-fill; the both view's marks. */
+		x += ui_grid_put(g, x, y, 1, UI_S_NUL, 0, ui_grid_glyph(g, UI_G_PG_ZERO));
+		x += ui_grid_put(g, x, y, -1, UI_S_DIM, 0, " zero ");
+		x += ui_grid_put(g, x, y, -1, UI_S_DIM, 0, ui_grid_glyph(g, UI_G_VLINE));
+		x += ui_grid_put(g, x, y, -1, UI_S_DIM, 0, " ");
+		if (u->view == UI_VIEW_BOTH) {
+			x += ui_grid_put(g, x, y, 1, UI_S_DIFF, 0, ui_grid_glyph(g, UI_G_DIFF));
+			x += ui_grid_put(g, x, y, -1, UI_S_DIM, 0, " differs ");
+		}
+		x += ui_grid_put(g, x, y, -1, UI_S_DIM, 0, "? not observed ");
+		legend_more(g, &x, y, g->ascii ? "| observed strips: counts by kind "
+		                               : "\u2502 observed strips: counts by kind ");
+		if (u->view == UI_VIEW_BOTH)
+			legend_more(g, &x, y, g->ascii ? "| under each row: observed "
+			                               : "\u2502 under each row: observed ");
+		return;
+	}
 	x += ui_grid_printf(g, x, y, -1, UI_S_DIM, 0, "%s",
 	                    g->ascii ? "| upper case=dirty | xN: N pages/cell "
 	                             : "\u2502 filled=dirty \u2502 \u00d7N: N pages/cell ");
-	(void)u;
 	(void)x;
 }
 
@@ -852,11 +1193,11 @@ static void
 draw_status(struct ui *u, struct ui_grid *g, const struct layout *l)
 {
 	static const int hints[] = {
-		UI_ACT_PLAY, UI_ACT_STEP_FWD, UI_ACT_STEP_BACK, UI_ACT_HELP, UI_ACT_QUIT,
+		UI_ACT_PLAY, UI_ACT_STEP_FWD, UI_ACT_STEP_BACK, UI_ACT_VIEW, UI_ACT_HELP, UI_ACT_QUIT,
 		UI_ACT_FOCUS, UI_ACT_DETAIL, UI_ACT_SEARCH, UI_ACT_LEFT_TASK,
 	};
 	static const char *const hint_words[] = {
-		"play", "step", "back", "help", "quit", "pane", "detail", "search", "task",
+		"play", "step", "back", "view", "help", "quit", "pane", "detail", "search", "task",
 	};
 	int x = 1, y = l->status_y;
 
@@ -876,6 +1217,8 @@ draw_status(struct ui *u, struct ui_grid *g, const struct layout *l)
 		char *sp;
 		int need;
 
+		if (hints[i] == UI_ACT_VIEW && !u->have_obs)
+			continue;   /* only one view without observations */
 		ui_keys_for(hints[i], keys, sizeof keys);
 		sp = strchr(keys, ' ');
 		if (sp != NULL)

@@ -43,6 +43,8 @@ static const struct ui_style_look styles[UI_S_COUNT] = {
 	[UI_S_COOL]    = { "cool", 3, -1, 186, -1, UI_A_UNDERLINE, UI_A_UNDERLINE, "#d7d787", NULL },
 	[UI_S_KEY]     = { "key", 2, -1, 120, -1, UI_A_BOLD, UI_A_BOLD, "#87ff87", NULL },
 	[UI_S_BORDER]  = { "border", 6, -1, 67, -1, 0, 0, "#5f87af", NULL },
+	[UI_S_DIFF]    = { "diff", 7, 1, 231, 124, UI_A_BOLD, UI_A_REVERSE | UI_A_BOLD,
+	                   "#ffffff", "#af0000" },
 };
 
 /* UTF-8 and ASCII forms of the glyphs. */
@@ -71,6 +73,9 @@ static const char *const glyphs[UI_G_COUNT][2] = {
 	[UI_G_CURSOR] = { "\u25b8", ">" },
 	[UI_G_ELLIPSIS] = { "\u2026", "~" },
 	[UI_G_DOT] = { "\u00b7", "." },
+	[UI_G_DIFF] = { "\u2260", "*" },
+	[UI_G_OBS] = { "\u2514", "`" },
+	[UI_G_PG_ZERO] = { "0", "0" },
 };
 
 /* Look up a style (out of range: normal). */

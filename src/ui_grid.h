@@ -43,6 +43,7 @@ enum ui_style {
 	UI_S_COOL,       /* a change, nearly faded */
 	UI_S_KEY,        /* key names in help and hints */
 	UI_S_BORDER,     /* overlay frames */
+	UI_S_DIFF,       /* a field where model and observation differ */
 	UI_S_COUNT
 };
 
@@ -68,6 +69,9 @@ enum ui_glyph {
 	UI_G_PG_SHM, UI_G_PG_SHM_DIRTY,
 	UI_G_PLAY, UI_G_PAUSE, UI_G_FAIL, UI_G_MARK, UI_G_ARROW_R, UI_G_ARROW_L,
 	UI_G_UP, UI_G_DOWN, UI_G_CURSOR, UI_G_ELLIPSIS, UI_G_DOT,
+	UI_G_DIFF,       /* marks a field that differs from the observation */
+	UI_G_OBS,        /* starts the observed line under a model row */
+	UI_G_PG_ZERO,    /* an observed zero-fill page */
 	UI_G_COUNT
 };
 

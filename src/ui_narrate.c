@@ -7,6 +7,12 @@
  *   object; the shadow bypassed its backing object; child buf: COW->PRV,
  *   ref_count 2->1; parent buf: ref_count 2->1
  *
+ * At an observe step the sentence is the comparison instead, from the
+ * pairing check.c made (ui_state.c keeps it), e.g.
+ *
+ *   observe parent -> observed 4 regions: 3 agree, 1 differs: buf:
+ *   ref_count model 2, observed 1
+ *
  * The sentence only restates what the model and the reports say.
  */
 #include <stdarg.h>
@@ -297,6 +303,98 @@ tell_changes(struct sb *b, const struct ui *u)
 	return told;
 }
 
+/* Label of pair P of CS: the observed name, else the model's, else the
+ * start address. */
+static void
+pair_label(const struct ui *u, const struct check_step *cs, const struct check_pair *p,
+           char *buf, size_t len)
+{
+	const char *nm = p->obs >= 0 ? trace_str(cs->t, cs->obs->regions[p->obs].name) : NULL;
+	uint64_t start = p->obs >= 0 ? cs->obs->regions[p->obs].start : cs->model[p->model].start;
+
+	if ((nm == NULL || nm[0] == '\0') && p->model >= 0)
+		nm = cs->model_name[p->model];
+	if (nm != NULL && nm[0] != '\0')
+		ui_text_sanitize(buf, len, nm, u->o.ascii);
+	else
+		snprintf(buf, len, "0x%llx", (unsigned long long)start);
+}
+
+/* Tell the pairs of CS of one kind in parentheses, at most 4: those that
+ * differ (KIND 0), observed only (1) or model only (2). */
+static void
+tell_pairs(struct sb *b, const struct ui *u, const struct check_step *cs, int kind)
+{
+	int told = 0;
+
+	for (size_t i = 0; i < cs->npairs; i++) {
+		const struct check_pair *p = &cs->pairs[i];
+		int k = p->model < 0 ? 1 : p->obs < 0 ? 2 : p->diff != 0 ? 0 : -1;
+		char label[64], vals[160];
+
+		if (k != kind)
+			continue;
+		if (told == 4) {
+			sb_add(b, "; %s", u->o.ascii ? "..." : "\u2026");
+			break;
+		}
+		pair_label(u, cs, p, label, sizeof label);
+		sb_add(b, "%s%s", told++ ? "; " : " (", label);
+		for (unsigned bit = CHECK_D_RANGE, n = 0; kind == 0 && bit & CHECK_D_ALL; bit <<= 1) {
+			if (!(p->diff & bit))
+				continue;
+			check_field_values(cs, p, bit, vals, sizeof vals);
+			sb_add(b, "%s%s %s", n++ ? " and " : ": ", check_field_name(bit), vals);
+		}
+	}
+	if (told > 0)
+		sb_add(b, ")");
+}
+
+/* Tell how the observation taken at this step compares with the model:
+ * "observed 4 regions: 3 agree, 1 differs (buf: ref_count model 2,
+ * observed 1)". */
+static void
+tell_observation(struct sb *b, const struct ui *u, const struct trace_event *ev, size_t k)
+{
+	const struct ui_obs *o = u->obs != NULL && ev->task < u->ntasks ? &u->obs[ev->task] : NULL;
+	const struct check_step *cs;
+	size_t nobs, differ, at = b->o;
+
+	if (o == NULL || o->obs == NULL || o->step != k) {
+		sb_add(b, "an observation (not compared)");
+		return;
+	}
+	cs = &o->cmp;
+	nobs = o->obs->nregions;
+	differ = cs->paired - cs->agree;
+	sb_add(b, "observed %zu region(s)", nobs);
+	sb_plural(b, at, (unsigned)nobs);
+	if (cs->task < 0) {
+		sb_add(b, " of a task the model does not have");
+		return;
+	}
+	if (differ == 0 && cs->obs_only == 0 && cs->model_only == 0) {
+		sb_add(b, nobs > 0 ? ": all agree with the model" : ", and the model has none");
+		return;
+	}
+	sb_add(b, ": %zu agree", cs->agree);
+	if (differ > 0) {
+		sb_add(b, ", %zu differ%s", differ, differ == 1 ? "s" : "");
+		tell_pairs(b, u, cs, 0);
+	}
+	if (cs->obs_only > 0) {
+		sb_add(b, ", %zu %s not in the model", cs->obs_only, cs->obs_only == 1 ? "is" : "are");
+		tell_pairs(b, u, cs, 1);
+	}
+	if (cs->model_only > 0) {
+		at = b->o;
+		sb_add(b, "; %zu model region(s) not observed", cs->model_only);
+		sb_plural(b, at, (unsigned)cs->model_only);
+		tell_pairs(b, u, cs, 2);
+	}
+}
+
 /* Write the sentence for the current step. */
 void
 ui_narrate(const struct ui *u, char *buf, size_t len)
@@ -327,6 +425,10 @@ ui_narrate(const struct ui *u, char *buf, size_t len)
 		return;
 	}
 	sb_add(&b, "%s %s ", clean, b.arrow);
+	if (replay_event(u->r, k)->op == TOP_OBSERVE) {
+		tell_observation(&b, u, replay_event(u->r, k), k);
+		return;
+	}
 	if (tell_effects(&b, replay_effects(u->r)) > 0)
 		sb_add(&b, "; ");
 	if (tell_changes(&b, u) == 0) {

@@ -8,6 +8,11 @@
  * has ui_narrate.c write the sentence about it.  Drawing (ui_draw.c,
  * ui_detail.c, ui_help.c) only reads this state and the model's reports;
  * it never decides a model rule.  Private to src/ui*.c; no curses here.
+ *
+ * Recorded observations ("observe" events) are kept per trace task: the
+ * latest one at or before the current step is paired with the task's
+ * model regions by check.c (check_pair_step), once per step, so that the
+ * observed and both views (ui->view) only read the result.
  */
 #ifndef VMSCOPE_UI_PLAYER_H
 #define VMSCOPE_UI_PLAYER_H
@@ -16,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "check.h"
 #include "replay.h"
 #include "ui.h"
 #include "ui_grid.h"
@@ -69,6 +75,25 @@ struct ui_snap {
 	struct ui_row *rows;
 };
 
+/* One row of the both view: a model row with its observed region, or
+ * either alone. */
+struct ui_vrow {
+	long model;              /* row index in the task's snapshot, -1: none */
+	long obs;                /* region index in the observation, -1: none */
+	unsigned diff;           /* CHECK_D_* of the pair */
+};
+
+/* The observation of one trace task at the current step. */
+struct ui_obs {
+	size_t *steps;           /* the task's observe steps, ascending */
+	size_t nsteps;
+	size_t step;             /* the one shown (latest <= now), 0: none yet */
+	const struct trace_obs *obs;   /* its regions, NULL: none yet */
+	struct check_step cmp;   /* obs paired with the model at this step */
+	struct ui_vrow *rows;    /* the both view's rows, address order */
+	size_t nrows, cap;
+};
+
 enum ui_overlay { UI_OV_NONE, UI_OV_HELP, UI_OV_DETAIL, UI_OV_PROMPT };
 enum ui_prompt_kind { UI_PROMPT_GOTO, UI_PROMPT_SEARCH };
 
@@ -101,6 +126,10 @@ struct ui {
 	struct ui_snap *cur;     /* per task id, at the current step */
 	struct ui_snap *prev;    /* per task id, at the step before */
 	char narration[768];     /* generated sentence for the current step */
+	int view;                /* enum ui_view, never UI_VIEW_AUTO */
+	bool have_obs;           /* the trace has observe events */
+	bool view_refused;       /* --view asked for observations there are none of */
+	struct ui_obs *obs;      /* per task id */
 
 	bool playing;
 	int speed;               /* index into ui_speeds */
@@ -134,6 +163,16 @@ void ui_state_free(struct ui *u);
 int ui_state_goto(struct ui *u, size_t k, bool animate);
 /* The snapshot of pane P (NULL when the pane shows no task). */
 const struct ui_snap *ui_state_pane(const struct ui *u, int p);
+/* The observation shown for pane P's task (NULL: none at or before now). */
+const struct ui_obs *ui_state_obs(const struct ui *u, int p);
+/* Rows of pane P in the current view. */
+size_t ui_state_nrows(const struct ui *u, int p);
+/* Switch to VIEW; returns false (and changes nothing) when VIEW needs
+ * observations and the trace has none. */
+bool ui_state_set_view(struct ui *u, int view);
+/* Write what the panes show of the observations now into BUF (why a view
+ * is empty, or which steps were observed). */
+void ui_state_view_note(const struct ui *u, char *buf, size_t len);
 /* Keep pane P's cursor inside its rows and visible in VISIBLE rows. */
 void ui_state_clamp(struct ui *u, int p, size_t visible);
 /* Link kind between two rows: NULL, "COW" or "SHM". */

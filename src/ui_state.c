@@ -8,7 +8,13 @@
  * the live rows, so the panes can show a vanished region fading out.
  * Everything comes from vm_region_get / vm_region_pages / vm_object_get:
  * the player never recomputes a model rule.
+ *
+ * Observations: each trace task keeps the list of its observe steps; at
+ * every position the latest one at or before it is paired with the task's
+ * model regions by check_pair_step (the same rules as `vmscope check`),
+ * and the both view's rows are merged from that pairing in address order.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -210,6 +216,111 @@ snap_diff(struct ui_snap *prev, struct ui_snap *cur)
 	}
 }
 
+/* List every task's observe steps. */
+static int
+obs_init(struct ui *u)
+{
+	size_t n = replay_nsteps(u->r);
+
+	u->obs = calloc(u->ntasks ? u->ntasks : 1, sizeof *u->obs);
+	if (u->obs == NULL)
+		return -1;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t k = 1; k <= n; k++) {
+			const struct trace_event *ev = replay_event(u->r, k);
+			struct ui_obs *o;
+
+			if (ev == NULL || ev->op != TOP_OBSERVE || ev->obs == 0 || ev->task >= u->ntasks)
+				continue;
+			o = &u->obs[ev->task];
+			if (pass == 1)
+				o->steps[o->nsteps] = k;
+			o->nsteps++;
+			u->have_obs = true;
+		}
+		for (size_t id = 0; pass == 0 && id < u->ntasks; id++) {
+			struct ui_obs *o = &u->obs[id];
+
+			if (o->nsteps > 0 && (o->steps = malloc(o->nsteps * sizeof *o->steps)) == NULL)
+				return -1;
+			o->nsteps = 0;
+		}
+	}
+	return 0;
+}
+
+/* Insert observed-only region J of O into its rows by start address, after
+ * the model rows that start at the same address. */
+static void
+obs_insert(struct ui_obs *o, const struct ui_snap *s, long j)
+{
+	uint64_t start = o->obs->regions[j].start;
+	size_t at = o->nrows;
+
+	while (at > 0) {
+		const struct ui_vrow *v = &o->rows[at - 1];
+		uint64_t vs = v->model >= 0 ? s->rows[v->model].ri.start : o->obs->regions[v->obs].start;
+
+		if (vs <= start)
+			break;
+		at--;
+	}
+	memmove(&o->rows[at + 1], &o->rows[at], (o->nrows - at) * sizeof *o->rows);
+	o->rows[at] = (struct ui_vrow){ -1, j, 0 };
+	o->nrows++;
+}
+
+/* Pair trace task ID's latest observation at or before step K with its
+ * model regions now, and build its both-view rows. */
+static int
+obs_update(struct ui *u, size_t id, size_t k)
+{
+	struct ui_obs *o = &u->obs[id];
+	const struct ui_snap *s = &u->cur[id];
+	size_t lo = 0, hi = o->nsteps, nm;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (o->steps[mid] <= k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	o->nrows = 0;
+	o->step = lo > 0 ? o->steps[lo - 1] : 0;
+	o->obs = o->step > 0 ? &u->t->obs[replay_event(u->r, o->step)->obs - 1] : NULL;
+	if (o->obs == NULL)
+		return 0;
+	if (check_pair_step(u->r, (uint16_t)id, o->obs, &o->cmp) != 0) {
+		o->obs = NULL;
+		return -1;
+	}
+	nm = s->task >= 0 ? s->n : 0;
+	if (nm > o->cmp.nmodel)
+		nm = o->cmp.nmodel;
+	if (nm + o->cmp.obs_only > o->cap) {
+		size_t cap = (nm + o->cmp.obs_only) * 2;
+		struct ui_vrow *nr = realloc(o->rows, cap * sizeof *nr);
+
+		if (nr == NULL) {
+			o->obs = NULL;
+			return -1;
+		}
+		o->rows = nr;
+		o->cap = cap;
+	}
+	for (size_t i = 0; i < nm; i++) {
+		long j = o->cmp.obs_of_model[i];
+
+		o->rows[o->nrows++] = (struct ui_vrow){ (long)i, j, j >= 0 ? o->cmp.pairs[j].diff : 0 };
+	}
+	for (size_t i = 0; i < o->cmp.npairs; i++)
+		if (o->cmp.pairs[i].obs >= 0 && o->cmp.pairs[i].model < 0)
+			obs_insert(o, s, o->cmp.pairs[i].obs);
+	return 0;
+}
+
 /* Set up the player over replay R. */
 int
 ui_state_init(struct ui *u, struct replay *r, const struct ui_opts *o)
@@ -234,6 +345,15 @@ ui_state_init(struct ui *u, struct replay *r, const struct ui_opts *o)
 		if (m != NULL && m[0] != '\0')
 			u->marks[u->nmarks++] = k;
 	}
+	if (obs_init(u) != 0) {
+		ui_state_free(u);
+		return -1;
+	}
+	u->view = o->view == UI_VIEW_AUTO ? (u->have_obs ? UI_VIEW_BOTH : UI_VIEW_MODEL) : o->view;
+	if (u->view != UI_VIEW_MODEL && !u->have_obs) {
+		u->view = UI_VIEW_MODEL;
+		u->view_refused = true;
+	}
 	u->pane_task[0] = o->left >= 0 && (size_t)o->left < u->ntasks ? o->left
 	                : u->ntasks > 0 ? 0 : -1;
 	u->pane_task[1] = o->right >= 0 && (size_t)o->right < u->ntasks ? o->right : -1;
@@ -254,11 +374,18 @@ ui_state_free(struct ui *u)
 		snap_free(&u->cur[i]);
 	for (size_t i = 0; u->prev != NULL && i < u->ntasks; i++)
 		snap_free(&u->prev[i]);
+	for (size_t i = 0; u->obs != NULL && i < u->ntasks; i++) {
+		free(u->obs[i].steps);
+		free(u->obs[i].rows);
+		check_step_free(&u->obs[i].cmp);
+	}
 	free(u->cur);
 	free(u->prev);
 	free(u->marks);
+	free(u->obs);
 	u->cur = u->prev = NULL;
 	u->marks = NULL;
+	u->obs = NULL;
 }
 
 /* Go to step K. */
@@ -283,8 +410,14 @@ ui_state_goto(struct ui *u, size_t k, bool animate)
 	if (k >= 1)
 		for (size_t id = 0; id < u->ntasks; id++)
 			snap_diff(&u->prev[id], &u->cur[id]);
+	for (size_t id = 0; id < u->ntasks && u->have_obs; id++)
+		rc |= obs_update(u, id, k);
 	u->anim = animate && k >= 1 ? UI_ANIM_FRAMES : 0;
 	ui_narrate(u, u->narration, sizeof u->narration);
+	if (u->view_refused) {
+		ui_state_view_note(u, u->narration, sizeof u->narration);
+		u->view_refused = false;
+	}
 	for (int p = 0; p < 2; p++)
 		ui_state_clamp(u, p, (size_t)(u->page_rows > 0 ? u->page_rows : 1));
 	return rc;
@@ -301,12 +434,126 @@ ui_state_pane(const struct ui *u, int p)
 	return &u->cur[id];
 }
 
+/* The observation of pane P's task. */
+const struct ui_obs *
+ui_state_obs(const struct ui *u, int p)
+{
+	int id = u->pane_task[p];
+
+	if (u->obs == NULL || id < 0 || (size_t)id >= u->ntasks || u->obs[id].obs == NULL)
+		return NULL;
+	return &u->obs[id];
+}
+
+/* Rows of pane P in the current view. */
+size_t
+ui_state_nrows(const struct ui *u, int p)
+{
+	const struct ui_snap *s = ui_state_pane(u, p);
+	const struct ui_obs *o = ui_state_obs(u, p);
+
+	switch (u->view) {
+	case UI_VIEW_OBSERVED:
+		return o != NULL ? o->obs->nregions : 0;
+	case UI_VIEW_BOTH:
+		if (o != NULL)
+			return o->nrows;
+		break;
+	}
+	return s != NULL && s->task >= 0 ? s->n : 0;
+}
+
+/* The row of view TO that shows what row ROW of view FROM shows in pane P
+ * (the same model row or observed region), or 0. */
+static size_t
+remap_row(const struct ui *u, int p, int from, int to, size_t row)
+{
+	const struct ui_obs *o = ui_state_obs(u, p);
+	long model = -1, obs = -1;
+
+	if (o == NULL)
+		return from == UI_VIEW_OBSERVED || to == UI_VIEW_OBSERVED ? 0 : row;
+	if (from == UI_VIEW_MODEL) {
+		model = (long)row;
+		obs = row < o->cmp.nmodel ? o->cmp.obs_of_model[row] : -1;
+	} else if (from == UI_VIEW_OBSERVED) {
+		obs = (long)row;
+		model = row < o->cmp.npairs ? o->cmp.pairs[row].model : -1;
+	} else if (row < o->nrows) {
+		model = o->rows[row].model;
+		obs = o->rows[row].obs;
+	}
+	if (to == UI_VIEW_MODEL)
+		return model >= 0 ? (size_t)model : 0;
+	if (to == UI_VIEW_OBSERVED)
+		return obs >= 0 ? (size_t)obs : 0;
+	for (size_t i = 0; i < o->nrows; i++)
+		if ((model >= 0 && o->rows[i].model == model) || (model < 0 && o->rows[i].obs == obs))
+			return i;
+	return 0;
+}
+
+/* Switch the panes to another view. */
+bool
+ui_state_set_view(struct ui *u, int view)
+{
+	if (view != UI_VIEW_MODEL && !u->have_obs)
+		return false;
+	for (int p = 0; p < 2; p++) {
+		u->cursor[p] = remap_row(u, p, u->view, view, u->cursor[p]);
+		u->scroll[p] = 0;
+	}
+	u->view = view;
+	for (int p = 0; p < 2; p++)
+		ui_state_clamp(u, p, (size_t)(u->page_rows > 0 ? u->page_rows : 1));
+	return true;
+}
+
+/* Say why a view has nothing to show for a pane, or nothing. */
+void
+ui_state_view_note(const struct ui *u, char *buf, size_t len)
+{
+	size_t o = 0, k = replay_pos(u->r);
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (!u->have_obs) {
+		snprintf(buf, len, "This trace has no recorded observations (no observe events), so "
+		         "only the model view is available; vmscope import and vmscope record make "
+		         "traces with observations.");
+		return;
+	}
+	if (u->view == UI_VIEW_MODEL)
+		return;
+	for (int p = 0; p < 2; p++) {
+		int id = u->pane_task[p];
+		const struct ui_obs *ob;
+		char name[64];
+		size_t next = 0;
+
+		if (id < 0 || (size_t)id >= u->ntasks || u->obs[id].obs != NULL)
+			continue;
+		ob = &u->obs[id];
+		for (size_t i = 0; i < ob->nsteps && next == 0; i++)
+			if (ob->steps[i] > k)
+				next = ob->steps[i];
+		ui_draw_task_name(u, id, name, sizeof name);
+		if (next > 0)
+			o += (size_t)snprintf(buf + o, o < len ? len - o : 0,
+			                      "%sNo observation of %s at or before step %zu: the first is "
+			                      "at step %zu.", o ? " " : "", name, k, next);
+		else
+			o += (size_t)snprintf(buf + o, o < len ? len - o : 0,
+			                      "%sThe trace has no observation of %s.", o ? " " : "", name);
+	}
+}
+
 /* Keep a pane's cursor on a live row and on screen. */
 void
 ui_state_clamp(struct ui *u, int p, size_t visible)
 {
-	const struct ui_snap *s = ui_state_pane(u, p);
-	size_t n = s != NULL ? s->n : 0;
+	size_t n = ui_state_nrows(u, p);
 
 	if (visible == 0)
 		visible = 1;

@@ -6,7 +6,9 @@
 # sleep), and checks: stepping forward and back shows the right share
 # modes and ref counts, help opens and closes, a resize relayouts, a small
 # window says "terminal too small", q exits 0 and Ctrl-C exits 130 with the
-# terminal back in canonical mode.  Needs TMUX_BIN (set by make check).
+# terminal back in canonical mode; on a trace with observations, o cycles
+# the panes through model, observed and both.  Needs TMUX_BIN (set by make
+# check).
 
 set -u
 : "${SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -26,9 +28,11 @@ trap 'tmx kill-server >/dev/null 2>&1; tap__cleanup; exit 130' INT TERM
 tmpdir_make
 trace=$SRCDIR/data/fork-lifecycle.jsonl
 
-# The pane runs vmscope (the shell survives a Ctrl-C meant for vmscope:
-# a trapped signal is reset to the default in the child), then reports its exit status and whether the
-# terminal is back in canonical mode with echo, then waits.
+# start SESSION [TRACE]: the pane runs vmscope on TRACE (default: the
+# fork demo; the shell survives a Ctrl-C meant for vmscope: a trapped
+# signal is reset to the default in the child), then reports its exit
+# status and whether the terminal is back in canonical mode with echo,
+# then waits.
 start() {
 	cat >"$tmpdir/run.sh" <<EOS
 trap : INT
@@ -39,7 +43,7 @@ if stty -a | tr ' ' '\n' | grep -qx icanon && stty -a | tr ' ' '\n' | grep -qx e
 fi
 exec cat
 EOS
-	tmx new-session -d -s "$1" -x 100 -y 30 "sh '$tmpdir/run.sh' '$VMSCOPE' '$trace'"
+	tmx new-session -d -s "$1" -x 100 -y 30 "sh '$tmpdir/run.sh' '$VMSCOPE' '${2:-$trace}'"
 }
 
 screen() { tmx capture-pane -p -t "$1"; }
@@ -114,5 +118,32 @@ expect "second run starts" s2 'step 0/6'
 tmx send-keys -t s2 C-c
 expect "Ctrl-C exits with status 130" s2 'EXIT=130'
 expect "terminal usable after Ctrl-C" s2 'TTY=sane'
+
+# Model / observed / both on a trace with observations.
+start s3 "$SRCDIR/tests/render/observed.jsonl"
+expect "a trace with observations opens in the both view" s3 'step 0/9 \| both \|'
+tmx send-keys -t s3 ':8' Enter
+expect "goto step 8" s3 'Step 8/9'
+expect "both view: the child's ref_count is marked as differing" s3 'PRV +≠1 .*'
+expect "both view: the unpaired regions say so" s3 '≠not in the model'
+keys s3 o
+expect "o: model view (title)" s3 'step 8/9 \| model \|'
+expect_not "model view: no difference markers" s3 '≠' 'view: model'
+keys s3 o
+expect "o again: observed view (title)" s3 'step 8/9 \| observed \|'
+expect "observed view: the recorded regions and page counts" s3 'obs@8: 2 regions'
+keys s3 o
+expect "o again: back to both" s3 'step 8/9 \| both \|'
+keys s3 q
+expect "q exits the observed trace with status 0" s3 'EXIT=0'
+
+# Without observations the key says so in the narration line.
+start s4
+expect "fourth run starts" s4 'step 0/6'
+keys s4 o
+expect "o without observations: the narration says so" s4 'no recorded observations'
+expect_not "o without observations: still the model view" s4 '\| observed \|' 'no recorded'
+keys s4 q
+expect "q exits with status 0 after o" s4 'EXIT=0'
 
 tap_done

@@ -3,10 +3,15 @@
 #
 # Each case is "NAME|ARGS|FILE": run
 #   vmscope render ARGS data/NAME.jsonl
+# (or ARGS NAME when NAME is a path, such as tests/render/observed.jsonl)
 # and compare with tests/golden/render/FILE.  The screens come from the
 # same drawing code as the terminal (ui_draw.c into the cell grid), so
 # these cover layouts at 80x24, 100x30 and 160x48, a failed step, the
-# detail view, the help, ASCII mode, key scripts and "terminal too small".
+# detail view, the help, ASCII mode, key scripts and "terminal too small",
+# and the model / observed / both views of tests/render/observed.jsonl: a
+# fork whose observations agree at steps 5 and 6 and differ at steps 8
+# (ref_count, a region observed but not in the model, one in the model
+# but not observed) and 9 (prot, fields not observed).
 # Goldens are read by eye before they are committed; regenerate with
 #   VMSCOPE=./vmscope SRCDIR=. sh tests/render.sh --update
 # and read the diff.
@@ -39,6 +44,22 @@ ool-plain|--size 100x30 --step 20 --ascii|ool-plain-20-100x30-ascii.txt
 ali-vs-shm|--size 100x30 --step 9|ali-9-100x30.txt
 redis-bgsave|--size 100x30 --step 8|redis-8-100x30.txt
 gnumach-coalescing|--size 80x24 --step 12|gnumach-12-80x24.txt
+tests/render/observed.jsonl|--size 80x24 --step 5|observed-5-both-80x24.txt
+tests/render/observed.jsonl|--size 80x24 --step 5 --view observed|observed-5-observed-80x24.txt
+tests/render/observed.jsonl|--size 80x24 --step 8 --view both|observed-8-both-80x24.txt
+tests/render/observed.jsonl|--size 80x24 --step 8 --view observed|observed-8-observed-80x24.txt
+tests/render/observed.jsonl|--size 80x24 --step 9 --view observed|observed-9-observed-80x24.txt
+tests/render/observed.jsonl|--size 80x24 --step 9 --ascii|observed-9-both-80x24-ascii.txt
+tests/render/observed.jsonl|--size 160x48 --step 5 --view both|observed-5-both-160x48.txt
+tests/render/observed.jsonl|--size 160x48 --step 8|observed-8-both-160x48.txt
+tests/render/observed.jsonl|--size 160x48 --step 8 --view observed|observed-8-observed-160x48.txt
+tests/render/observed.jsonl|--size 160x48 --step 9 --view observed|observed-9-observed-160x48.txt
+tests/render/observed.jsonl|--size 80x24 --step 9 --view model|observed-9-model-80x24.txt
+tests/render/observed.jsonl|--size 80x24 --step 8 --view model --key o|observed-8-key-o-80x24.txt
+tests/render/observed.jsonl|--size 80x24 --step 4 --key oo|observed-4-key-oo-80x24.txt
+tests/render/observed.jsonl|--size 100x30 --step 8 --key <Tab>jj<Enter>|observed-8-detail-100x30.txt
+fork-lifecycle|--size 80x24 --step 3 --key o|fork-key-o-no-obs-80x24.txt
+fork-lifecycle|--size 80x24 --step 3 --view both|fork-view-both-no-obs-80x24.txt
 '
 
 tmpdir_make
@@ -47,8 +68,12 @@ gold=$SRCDIR/tests/golden/render
 while IFS='|' read -r name args file; do
 	[ -n "$name" ] || continue
 	out=$tmpdir/$file
+	case $name in
+	*/*) trace=$SRCDIR/$name ;;
+	*) trace=$SRCDIR/data/$name.jsonl ;;
+	esac
 	# shellcheck disable=SC2086  # ARGS is a word list
-	if ! NO_COLOR= "$VMSCOPE" render $args "$SRCDIR/data/$name.jsonl" >"$out" 2>"$out.err"; then
+	if ! NO_COLOR= "$VMSCOPE" render $args "$trace" >"$out" 2>"$out.err"; then
 		tap_fail "render $name $args" "$(cat "$out.err")"
 		continue
 	fi
@@ -103,6 +128,24 @@ if "$VMSCOPE" render --size 80x24 --step 1 "$evil" >"$tmpdir/evil.out" 2>&1 &&
 	tap_ok "escape sequences in trace strings are stripped"
 else
 	tap_fail "escape sequences in trace strings are stripped" "$(cat -v "$tmpdir/evil.out" | head -n 30)"
+fi
+# A field that differs is told by colour and by a marker: the diff style's
+# SGR (white on red) and the marker in the text, in colour and ASCII.
+obs=$SRCDIR/tests/render/observed.jsonl
+if "$VMSCOPE" render --size 80x24 --step 8 --format ansi "$obs" >"$tmpdir/diff.ansi" 2>&1 &&
+   grep -q "$(printf '\033')\[0;1;37;41m\(≠\|1\)" "$tmpdir/diff.ansi" &&
+   NO_COLOR=1 "$VMSCOPE" render --size 80x24 --step 8 --format ansi "$obs" >"$tmpdir/diff.mono" &&
+   grep -q "$(printf '\033')\[0;1;7m≠" "$tmpdir/diff.mono" &&
+   "$VMSCOPE" render --size 80x24 --step 8 --ascii "$obs" | grep -q 'PRV  \*1'; then
+	tap_ok "a differing field has the diff colour and a marker (monochrome: reverse + marker)"
+else
+	tap_fail "a differing field has the diff colour and a marker (monochrome: reverse + marker)" \
+		"$(cat -v "$tmpdir/diff.ansi" | head -n 12)"
+fi
+if "$VMSCOPE" render --size 80x24 --view nope "$obs" >/dev/null 2>"$tmpdir/view.err"; then
+	tap_fail "--view with a bad name is an error"
+else
+	tap_ok "--view with a bad name is an error"
 fi
 if "$VMSCOPE" render --size 80x24 --key '<Nope>' "$SRCDIR/data/fork-lifecycle.jsonl" \
 	>/dev/null 2>"$tmpdir/bad.err"; then

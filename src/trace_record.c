@@ -1,0 +1,2488 @@
+/*
+ * trace_record.c -- `vmscope record`: a scenario run for real (trace_record.h).
+ *
+ * Three parts.  (1) The /proc sampler: smaps parsed into pm_vma records,
+ * pagemap read in runs of adjacent mappings, PFNs looked up in
+ * /proc/kpagecount and /proc/kpageflags through a small window cache, and
+ * the linux profile's observation derived from both (pm_obs_region).
+ * (2) The task process: a command loop in a child that the recorder
+ * drives over a SOCK_SEQPACKET socket; it only makes system calls and
+ * touches pages, from buffers that exist before the first command (static
+ * storage, touched once), so nothing but the scenario changes its map.  A
+ * trace fork is clone(CLONE_PARENT): every task is a direct child of the
+ * recorder, so PR_SET_PDEATHSIG(SIGKILL) means "the recorder died" for all
+ * of them and a task can exit while its children live on.  A task also
+ * exits when its socket reaches end of file.  (3) The recorder: replays
+ * the trace under the linux profile, runs each event in the processes
+ * (mapping Mach operations to their Linux analogues, labelled in the
+ * trace), writes the event with its real outcome (x_real...), a note when
+ * the kernel and the model disagree about success, and one observe event
+ * per live task.  Every exit path kills and reaps every task.
+ */
+#define _GNU_SOURCE 1
+#include <config.h>
+
+#include "trace_record.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "replay.h"
+#include "trace.h"
+#include "trace_write.h"
+#include "vm.h"
+#include "vm_profile.h"
+
+#ifdef __linux__
+#include <dirent.h>
+#include <poll.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#endif
+
+#define PM_MAX_RUN_PAGES (1u << 18)     /* pagemap entries per pread */
+#define PM_MAX_VMA_PAGES (1u << 22)     /* larger mappings: no per-page view */
+#define PM_WIN 8                        /* kpagecount/kpageflags window (entries) */
+
+#define PM_PRESENT (1ull << 63)
+#define PM_SWAPPED (1ull << 62)
+#define PM_FILE (1ull << 61)
+#define PM_EXCLUSIVE (1ull << 56)
+#define PM_PFN_MASK ((1ull << 55) - 1)
+#define KPF_ZERO_PAGE 24
+
+/* Milliseconds since an arbitrary point. */
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* ==== (1) the /proc sampler ============================================== */
+
+/* A window of one of the kpage files. */
+struct kwin {
+	uint64_t base;
+	size_t n;
+	uint64_t v[PM_WIN];
+};
+
+struct pm_sampler {
+	int kcount, kflags;             /* -1 when unreadable */
+	bool counts;                    /* PFNs visible and both files readable */
+	size_t letters_max;
+	uint64_t *pm;                   /* pagemap run buffer */
+	struct kwin wc, wf;
+};
+
+/* Read the whole of PATH (a /proc file) into *BUF; returns bytes or -1. */
+static ssize_t
+slurp(const char *path, char **buf, size_t *cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		ssize_t n;
+
+		if (*cap - len < 65536) {
+			size_t nc = *cap ? *cap * 2 : 1 << 20;
+			char *nb = realloc(*buf, nc);
+
+			if (nb == NULL) {
+				close(fd);
+				errno = ENOMEM;
+				return -1;
+			}
+			*buf = nb;
+			*cap = nc;
+		}
+		n = read(fd, *buf + len, *cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	(*buf)[len] = '\0';
+	return (ssize_t)len;
+}
+
+/* Open the system-wide page files when readable. */
+struct pm_sampler *
+pm_sampler_new(void)
+{
+	struct pm_sampler *s = calloc(1, sizeof *s);
+
+	if (s == NULL)
+		return NULL;
+	s->pm = malloc(PM_MAX_RUN_PAGES * sizeof *s->pm);
+	if (s->pm == NULL) {
+		free(s);
+		return NULL;
+	}
+	s->letters_max = 4096;
+	s->kcount = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
+	s->kflags = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	if (s->kcount >= 0 && s->kflags >= 0) {
+		/* PFNs are zeroed without CAP_SYS_ADMIN: look at one of ours. */
+		static volatile unsigned char probe[8192];
+		uintptr_t a = ((uintptr_t)probe + 4095) & ~(uintptr_t)4095;
+		int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+		uint64_t e = 0;
+
+		*(volatile unsigned char *)a = 1;
+		if (fd >= 0 && pread(fd, &e, sizeof e, (off_t)(a / 4096 * 8)) == (ssize_t)sizeof e &&
+		    (e & PM_PRESENT) && (e & PM_PFN_MASK) != 0)
+			s->counts = true;
+		if (fd >= 0)
+			close(fd);
+	}
+	return s;
+}
+
+/* Close the sampler's files. */
+void
+pm_sampler_free(struct pm_sampler *s)
+{
+	if (s == NULL)
+		return;
+	if (s->kcount >= 0)
+		close(s->kcount);
+	if (s->kflags >= 0)
+		close(s->kflags);
+	free(s->pm);
+	free(s);
+}
+
+/* Whether map counts are observable. */
+bool
+pm_sampler_counts(const struct pm_sampler *s)
+{
+	return s->counts;
+}
+
+/* Per-page letters only for mappings up to N pages. */
+void
+pm_sampler_set_letters(struct pm_sampler *s, size_t max_pages)
+{
+	s->letters_max = max_pages;
+}
+
+/* Entry PFN of a kpage file through window W; false when unreadable. */
+static bool
+kwin_get(int fd, struct kwin *w, uint64_t pfn, uint64_t *out)
+{
+	if (w->n == 0 || pfn < w->base || pfn >= w->base + w->n) {
+		uint64_t base = pfn - pfn % PM_WIN;
+		ssize_t n = pread(fd, w->v, sizeof w->v, (off_t)(base * 8));
+
+		if (n < 8) {
+			w->n = 0;
+			return false;
+		}
+		w->base = base;
+		w->n = (size_t)n / 8;
+		if (pfn >= w->base + w->n)
+			return false;
+	}
+	*out = w->v[pfn - w->base];
+	return true;
+}
+
+/* Parse "N kB" at P. */
+static uint64_t
+kb_value(const char *p)
+{
+	uint64_t v = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	while (*p >= '0' && *p <= '9')
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	return v * 1024;
+}
+
+/* Parse a hex number at *P, advancing it. */
+static uint64_t
+hex_value(const char **p)
+{
+	uint64_t v = 0;
+
+	for (;;) {
+		char c = **p;
+
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (uint64_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + (uint64_t)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v = v * 16 + (uint64_t)(c - 'A' + 10);
+		else
+			return v;
+		(*p)++;
+	}
+}
+
+/* Is LINE (NUL-terminated) a maps header line? */
+static bool
+is_header(const char *l)
+{
+	return (*l >= '0' && *l <= '9') || (*l >= 'a' && *l <= 'f');
+}
+
+/* Parse the maps header line L (modified in place) into V. */
+static void
+parse_header(char *l, struct pm_vma *v)
+{
+	const char *p = l;
+	int field = 0;
+
+	memset(v, 0, sizeof *v);
+	v->start = hex_value(&p);
+	if (*p == '-')
+		p++;
+	v->end = hex_value(&p);
+	while (*p == ' ')
+		p++;
+	memcpy(v->perms, p, 4);
+	v->perms[4] = '\0';
+	v->prot = (uint8_t)((p[0] == 'r' ? VM_PROT_READ : 0) | (p[1] == 'w' ? VM_PROT_WRITE : 0) |
+	                    (p[2] == 'x' ? VM_PROT_EXECUTE : 0));
+	v->shared = p[3] == 's';
+	p += 4;
+	/* offset, dev, inode, then the path (may hold spaces). */
+	while (*p != '\0' && field < 3) {
+		while (*p == ' ')
+			p++;
+		if (field == 0)
+			v->offset = hex_value(&p);
+		while (*p != '\0' && *p != ' ')
+			p++;
+		field++;
+	}
+	while (*p == ' ')
+		p++;
+	v->path = p;
+}
+
+/* Read /proc/PID/smaps into SNAP. */
+int
+pm_read_smaps(struct pm_sampler *s, int pid, struct pm_snap *snap, char *err, size_t errlen)
+{
+	char path[64];
+	ssize_t len;
+	char *l, *end;
+	double t0 = now_ms();
+
+	(void)s;
+	snprintf(path, sizeof path, "/proc/%d/smaps", pid);
+	snap->n = 0;
+	len = slurp(path, &snap->text, &snap->textcap);
+	if (len < 0) {
+		int e = errno;
+
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(e));
+		return e == ENOENT || e == ESRCH ? PM_GONE : e == EACCES || e == EPERM ? PM_DENIED
+		                                                                       : PM_ERR;
+	}
+	if (len == 0) {
+		/* A zombie or an exiting process reads empty. */
+		snprintf(err, errlen, "%s is empty (the process is exiting)", path);
+		return PM_GONE;
+	}
+	snap->len = (size_t)len;
+	end = snap->text + len;
+	for (l = snap->text; l < end;) {
+		char *nl = memchr(l, '\n', (size_t)(end - l));
+		struct pm_vma *v;
+
+		if (nl == NULL)
+			nl = end;
+		*nl = '\0';
+		if (is_header(l)) {
+			if (snap->n == snap->cap) {
+				size_t nc = snap->cap ? snap->cap * 2 : 64;
+				struct pm_vma *nv = realloc(snap->v, nc * sizeof *nv);
+
+				if (nv == NULL) {
+					snprintf(err, errlen, "out of memory");
+					return PM_ERR;
+				}
+				snap->v = nv;
+				snap->cap = nc;
+			}
+			parse_header(l, &snap->v[snap->n++]);
+		} else if (snap->n > 0) {
+			v = &snap->v[snap->n - 1];
+			switch (l[0]) {
+			case 'R':
+				if (strncmp(l, "Rss:", 4) == 0)
+					v->rss = kb_value(l + 4);
+				break;
+			case 'S':
+				if (strncmp(l, "Shared_Clean:", 13) == 0)
+					v->shared_clean = kb_value(l + 13);
+				else if (strncmp(l, "Shared_Dirty:", 13) == 0)
+					v->shared_dirty = kb_value(l + 13);
+				else if (strncmp(l, "Swap:", 5) == 0)
+					v->swap = kb_value(l + 5);
+				break;
+			case 'P':
+				if (strncmp(l, "Private_Clean:", 14) == 0)
+					v->private_clean = kb_value(l + 14);
+				else if (strncmp(l, "Private_Dirty:", 14) == 0)
+					v->private_dirty = kb_value(l + 14);
+				break;
+			case 'A':
+				if (strncmp(l, "Anonymous:", 10) == 0)
+					v->anon = kb_value(l + 10);
+				break;
+			case 'V':
+				if (strncmp(l, "VmFlags:", 8) == 0) {
+					const char *f = l + 8;
+
+					while (*f == ' ')
+						f++;
+					snprintf(v->vmflags, sizeof v->vmflags, "%s", f);
+					v->have_vmflags = true;
+					v->max_prot = (uint8_t)((strstr(f, "mr") ? VM_PROT_READ : 0) |
+					                        (strstr(f, "mw") ? VM_PROT_WRITE : 0) |
+					                        (strstr(f, "me") ? VM_PROT_EXECUTE : 0));
+					v->dontfork = strstr(f, "dc") != NULL;
+				}
+				break;
+			}
+		}
+		l = nl + 1;
+	}
+	snap->ms_smaps = now_ms() - t0;
+	return PM_OK;
+}
+
+/* Append N letters to SNAP's arena; returns the offset or SIZE_MAX. */
+static size_t
+letters_reserve(struct pm_snap *snap, size_t n)
+{
+	size_t at = snap->letters_len;
+
+	if (snap->letters_cap - snap->letters_len < n + 1) {
+		size_t nc = snap->letters_cap ? snap->letters_cap : 4096;
+		char *nb;
+
+		while (nc - snap->letters_len < n + 1)
+			nc *= 2;
+		nb = realloc(snap->letters, nc);
+		if (nb == NULL)
+			return SIZE_MAX;
+		snap->letters = nb;
+		snap->letters_cap = nc;
+	}
+	snap->letters_len += n + 1;
+	return at;
+}
+
+/* Classify the pages of V from pagemap entries E (one per page). */
+static void
+classify(struct pm_sampler *s, struct pm_vma *v, const uint64_t *e, size_t npages, char *letters)
+{
+	v->have_pages = true;
+	v->have_counts = s->counts;
+	for (size_t i = 0; i < npages; i++) {
+		uint64_t x = e[i], pfn = x & PM_PFN_MASK, cnt = 0, fl = 0;
+		char c;
+
+		if (!(x & PM_PRESENT)) {
+			c = (x & PM_SWAPPED) ? 'w' : '.';
+			v->pg_swapped += (x & PM_SWAPPED) != 0;
+		} else {
+			v->pg_present++;
+			v->pg_exclusive += (x & PM_EXCLUSIVE) != 0;
+			if (s->counts && pfn != 0 && kwin_get(s->kflags, &s->wf, pfn, &fl) &&
+			    kwin_get(s->kcount, &s->wc, pfn, &cnt)) {
+				if (fl & (1ull << KPF_ZERO_PAGE)) {
+					c = 'z';
+					v->pg_zero++;
+				} else {
+					if (cnt > v->max_mapcount)
+						v->max_mapcount = (uint32_t)cnt;
+					if (v->shared) {
+						c = 's';
+						v->pg_shared++;
+					} else if (cnt >= 2) {
+						c = 'c';
+						v->pg_cow++;
+					} else {
+						c = 'p';
+						v->pg_private++;
+					}
+				}
+			} else {
+				v->have_counts = false;
+				c = v->shared ? 's' : (x & PM_EXCLUSIVE) ? 'p' : '?';
+			}
+		}
+		if (letters != NULL)
+			letters[i] = c;
+	}
+	if (letters != NULL)
+		letters[npages] = '\0';
+}
+
+/* Read pagemap for the selected mappings of SNAP. */
+int
+pm_read_pages(struct pm_sampler *s, int pid, struct pm_snap *snap, const bool *select,
+              char *err, size_t errlen)
+{
+	char path[64];
+	int fd;
+	size_t i = 0, *loff;
+	double t0 = now_ms();
+
+	snprintf(path, sizeof path, "/proc/%d/pagemap", pid);
+	s->wc.n = s->wf.n = 0;          /* counts change between samples */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(e));
+		return e == ENOENT || e == ESRCH ? PM_GONE : e == EACCES || e == EPERM ? PM_DENIED
+		                                                                       : PM_ERR;
+	}
+	snap->letters_len = 0;
+	loff = calloc(snap->n ? snap->n : 1, sizeof *loff);
+	if (loff == NULL) {
+		close(fd);
+		snprintf(err, errlen, "out of memory");
+		return PM_ERR;
+	}
+	for (size_t k = 0; k < snap->n; k++)
+		loff[k] = SIZE_MAX;
+	while (i < snap->n) {
+		size_t j, first;
+		uint64_t from, to;
+		ssize_t got;
+
+		if ((select != NULL && !select[i]) ||
+		    (snap->v[i].end - snap->v[i].start) / 4096 > PM_MAX_VMA_PAGES) {
+			i++;
+			continue;
+		}
+		/* A run: following selected mappings with small gaps, within the buffer. */
+		first = i;
+		from = snap->v[i].start / 4096;
+		to = snap->v[i].end / 4096;
+		for (j = i + 1; j < snap->n; j++) {
+			uint64_t a = snap->v[j].start / 4096, b = snap->v[j].end / 4096;
+
+			if ((select != NULL && !select[j]) || a < to || a - to > 64 ||
+			    b - from > PM_MAX_RUN_PAGES)
+				break;
+			to = b;
+		}
+		got = pread(fd, s->pm, (size_t)(to - from) * 8, (off_t)(from * 8));
+		if (got < 0 && (errno == ESRCH || errno == ENOENT)) {
+			close(fd);
+			free(loff);
+			snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+			return PM_GONE;
+		}
+		for (size_t k = first; k < j; k++) {
+			struct pm_vma *v = &snap->v[k];
+			uint64_t a = v->start / 4096, np = (v->end - v->start) / 4096;
+			char *letters = NULL;
+
+			if (got < 0 || (uint64_t)got / 8 < a - from + np)
+				continue;         /* beyond what pagemap gave */
+			if (np <= s->letters_max) {
+				size_t at = letters_reserve(snap, (size_t)np);
+
+				if (at != SIZE_MAX) {
+					loff[k] = at;
+					letters = snap->letters + at;
+				}
+			}
+			classify(s, v, s->pm + (a - from), (size_t)np, letters);
+		}
+		i = j;
+	}
+	close(fd);
+	for (size_t k = 0; k < snap->n; k++)
+		snap->v[k].pages = loff[k] == SIZE_MAX ? NULL : snap->letters + loff[k];
+	free(loff);
+	snap->ms_pages = now_ms() - t0;
+	return PM_OK;
+}
+
+/* Free a snapshot's buffers. */
+void
+pm_snap_free(struct pm_snap *snap)
+{
+	free(snap->v);
+	free(snap->text);
+	free(snap->letters);
+	memset(snap, 0, sizeof *snap);
+}
+
+/* The linux profile's observation of V. */
+void
+pm_obs_region(const struct pm_vma *v, uint32_t page_size, struct tw_obs_region *o,
+              struct tw_ext ext[4])
+{
+	uint64_t ps = page_size;
+	uint32_t res = (uint32_t)(v->rss / ps);
+	uint32_t sh = (uint32_t)((v->shared_clean + v->shared_dirty) / ps);
+	uint32_t pr = (uint32_t)((v->private_clean + v->private_dirty) / ps);
+	size_t n = 0;
+
+	memset(o, 0, sizeof *o);
+	o->start = v->start;
+	o->end = v->end;
+	o->prot = v->prot;
+	o->have = TWO_PROT | TWO_SHARE_MODE | TWO_RESIDENT | TWO_DIRTIED | TWO_SWAPPED |
+	          TWO_PRIVATE | TWO_COW | TWO_SHARED;
+	if (v->have_vmflags) {
+		o->max_prot = v->max_prot;
+		o->have |= TWO_MAX_PROT;
+	}
+	o->pages_resident = res;
+	o->pages_dirtied = (uint32_t)((v->shared_dirty + v->private_dirty) / ps);
+	o->pages_swapped = (uint32_t)(v->swap / ps);
+	if (v->shared) {
+		o->pages_shared = res;
+	} else {
+		o->pages_private = pr;
+		o->pages_cow = sh;
+	}
+	if (res == 0) {
+		o->share_mode = SM_EMPTY;
+		o->ref_count = 0;
+		o->have |= TWO_REF_COUNT;
+	} else {
+		o->share_mode = v->shared ? SM_SHARED : sh > 0 ? SM_COW : SM_PRIVATE;
+		if (v->have_counts) {
+			o->ref_count = v->max_mapcount;
+			o->have |= TWO_REF_COUNT;
+		} else if (sh == 0) {
+			o->ref_count = 1;      /* no page is mapped twice */
+			o->have |= TWO_REF_COUNT;
+		}
+	}
+	if (v->have_counts) {
+		o->pages_zero = v->pg_zero;
+		o->have |= TWO_ZERO;
+	} else if (v->have_pages && v->pg_present >= res) {
+		/* Present in pagemap, not counted by Rss: the zero page. */
+		o->pages_zero = v->pg_present - res;
+		o->have |= TWO_ZERO;
+	}
+	ext[n++] = (struct tw_ext){ .key = "x_perms", .type = TW_EXT_STR, .s = v->perms };
+	if (v->pages != NULL)
+		ext[n++] = (struct tw_ext){ .key = "x_pages", .type = TW_EXT_STR, .s = v->pages };
+	if (v->have_vmflags)
+		ext[n++] = (struct tw_ext){ .key = "x_vmflags", .type = TW_EXT_STR, .s = v->vmflags };
+	if (v->path != NULL && v->path[0] != '\0')
+		ext[n++] = (struct tw_ext){ .key = "x_path", .type = TW_EXT_STR, .s = v->path };
+	o->ext = ext;
+	o->next = n;
+}
+
+#ifdef __linux__
+
+/* ==== (2) the task process ================================================ */
+
+enum rc_op {
+	RC_MMAP = 1,        /* anonymous (or fd) mapping at addr, fixed or hint */
+	RC_TOUCH,           /* write / read each page */
+	RC_MUNMAP,
+	RC_MPROTECT,
+	RC_MADVISE,
+	RC_REPLACE,         /* replace a range with a shared copy (anon or memfd) */
+	RC_FORK,
+	RC_EXIT,
+	RC_NAME,            /* prctl(PR_SET_VMA_ANON_NAME), the name after the command */
+};
+
+#ifndef PR_SET_VMA
+#define PR_SET_VMA 0x53564d41
+#define PR_SET_VMA_ANON_NAME 0
+#endif
+
+enum {
+	RCF_FIXED = 1u << 0,       /* MAP_FIXED_NOREPLACE, no fallback */
+	RCF_HINT = 1u << 1,        /* MAP_FIXED_NOREPLACE, else anywhere */
+	RCF_SHARED = 1u << 2,      /* MAP_SHARED */
+	RCF_FD = 1u << 3,          /* an fd comes with the command */
+	RCF_WRITE = 1u << 4,       /* RC_TOUCH: write */
+	RCF_MEMFD = 1u << 5,       /* RC_REPLACE: a memfd, returned in the reply */
+};
+
+#define RC_BITMAP_MAX 32768        /* bytes: 262144 pages */
+
+struct rc_cmd {
+	uint32_t op, flags;
+	int32_t prot, arg;
+	uint64_t addr, size, offset;
+	uint32_t page_size, nbitmap;
+};
+
+struct rc_reply {
+	int32_t err;                 /* errno, 0 = success */
+	int32_t pid;
+	uint64_t addr;               /* RC_MMAP: where it landed */
+	uint64_t fault;              /* RC_TOUCH: the address that faulted */
+	char call[32];               /* the failing call */
+};
+
+/* The task's state: static, so it exists before the first command. */
+static union {
+	struct rc_cmd c;
+	unsigned char raw[sizeof(struct rc_cmd) + RC_BITMAP_MAX];
+} c_in;
+static union {
+	struct cmsghdr h;
+	char buf[CMSG_SPACE(sizeof(int))];
+} c_ctl;
+static int c_sock = -1;
+static pid_t c_recorder;
+static sigjmp_buf c_jmp;
+static volatile sig_atomic_t c_guard;
+static volatile uintptr_t c_fault;
+
+/* SIGSEGV/SIGBUS in a guarded touch: back to the command loop. */
+static void
+c_on_fault(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (c_guard) {
+		c_guard = 0;
+		c_fault = (uintptr_t)si->si_addr;
+		siglongjmp(c_jmp, 1);
+	}
+	signal(sig, SIG_DFL);       /* a real crash: let it happen */
+}
+
+/* Send REPLY (with FD when >= 0) on the task socket. */
+static void
+c_reply(const struct rc_reply *rep, int fd)
+{
+	struct iovec iov = { (void *)rep, sizeof *rep };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (fd >= 0) {
+		struct cmsghdr *ch;
+
+		memset(&c_ctl, 0, sizeof c_ctl);
+		mh.msg_control = c_ctl.buf;
+		mh.msg_controllen = sizeof c_ctl.buf;
+		ch = CMSG_FIRSTHDR(&mh);
+		ch->cmsg_level = SOL_SOCKET;
+		ch->cmsg_type = SCM_RIGHTS;
+		ch->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(ch), &fd, sizeof fd);
+	}
+	while (sendmsg(c_sock, &mh, MSG_NOSIGNAL) < 0)
+		if (errno != EINTR)
+			_exit(3);
+}
+
+/* Fill REP with a failure of CALL. */
+static void
+c_fail(struct rc_reply *rep, const char *call, int err)
+{
+	rep->err = err;
+	snprintf(rep->call, sizeof rep->call, "%s", call);
+}
+
+/* Touch (write or read) every page of [addr, addr+size); returns 0 or EFAULT. */
+static int
+c_touch(uint64_t addr, uint64_t size, uint32_t ps, bool wr, uint64_t *fault)
+{
+	volatile uint64_t a;
+
+	if (sigsetjmp(c_jmp, 1) != 0) {
+		*fault = (uint64_t)c_fault;
+		return EFAULT;
+	}
+	c_guard = 1;
+	for (a = addr; a < addr + size; a += ps) {
+		volatile unsigned char *p = (volatile unsigned char *)(uintptr_t)a;
+
+		if (wr)
+			*p = 0x5a;          /* a store only: a load first would be a read fault */
+		else
+			(void)*p;
+	}
+	c_guard = 0;
+	return 0;
+}
+
+/* Copy the pages set in the bitmap from SRC to DST; 0 or EFAULT. */
+static int
+c_copy(uint64_t dst, uint64_t src, uint64_t size, uint32_t ps, const unsigned char *bm,
+       uint32_t nbm, uint64_t *fault)
+{
+	volatile uint64_t i;
+
+	if (sigsetjmp(c_jmp, 1) != 0) {
+		*fault = (uint64_t)c_fault;
+		return EFAULT;
+	}
+	c_guard = 1;
+	for (i = 0; i < size / ps; i++)
+		if (i / 8 < nbm && (bm[i / 8] >> (i % 8)) & 1)
+			memcpy((void *)(uintptr_t)(dst + i * ps), (const void *)(uintptr_t)(src + i * ps),
+			       ps);
+	c_guard = 0;
+	return 0;
+}
+
+/* mmap for RC_MMAP; fills REP. */
+static void
+c_mmap(const struct rc_cmd *c, int fd, struct rc_reply *rep)
+{
+	int flags = (c->flags & RCF_SHARED) ? MAP_SHARED : MAP_PRIVATE;
+	void *p;
+
+	if (fd < 0)
+		flags |= MAP_ANONYMOUS;
+	if (c->flags & (RCF_FIXED | RCF_HINT))
+		flags |= MAP_FIXED_NOREPLACE;
+	p = mmap((void *)(uintptr_t)c->addr, c->size, c->prot, flags, fd, (off_t)c->offset);
+	if (p != MAP_FAILED && (c->flags & RCF_FIXED) && (uintptr_t)p != c->addr) {
+		munmap(p, c->size);     /* an old kernel took it as a hint */
+		p = MAP_FAILED;
+		errno = EEXIST;
+	}
+	if (p == MAP_FAILED && (c->flags & RCF_HINT))
+		p = mmap(NULL, c->size, c->prot, flags & ~MAP_FIXED_NOREPLACE, fd, (off_t)c->offset);
+	if (p == MAP_FAILED)
+		c_fail(rep, "mmap", errno);
+	else
+		rep->addr = (uint64_t)(uintptr_t)p;
+}
+
+/* RC_REPLACE: the range becomes a shared mapping holding a copy of its pages. */
+static void
+c_replace(const struct rc_cmd *c, struct rc_reply *rep, int *fd_out)
+{
+	int fd = -1, flags = MAP_SHARED;
+	void *tmp;
+	int e;
+
+	if (msync((void *)(uintptr_t)c->addr, c->size, MS_ASYNC) != 0) {
+		c_fail(rep, "msync", errno);     /* ENOMEM: not all mapped */
+		return;
+	}
+	if (c->flags & RCF_MEMFD) {
+		fd = memfd_create("vmscope-entry", MFD_CLOEXEC);
+		if (fd < 0) {
+			c_fail(rep, "memfd_create", errno);
+			return;
+		}
+		if (ftruncate(fd, (off_t)c->size) != 0) {
+			c_fail(rep, "ftruncate", errno);
+			close(fd);
+			return;
+		}
+	} else {
+		flags |= MAP_ANONYMOUS;
+	}
+	tmp = mmap(NULL, c->size, PROT_READ | PROT_WRITE, flags, fd, 0);
+	if (tmp == MAP_FAILED) {
+		c_fail(rep, "mmap", errno);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	e = c_copy((uint64_t)(uintptr_t)tmp, c->addr, c->size, c->page_size,
+	           c_in.raw + sizeof(struct rc_cmd), c->nbitmap, &rep->fault);
+	if (e != 0) {
+		c_fail(rep, "copy", e);
+	} else if (mremap(tmp, c->size, c->size, MREMAP_MAYMOVE | MREMAP_FIXED,
+	                  (void *)(uintptr_t)c->addr) == MAP_FAILED) {
+		c_fail(rep, "mremap", errno);
+	} else if (mprotect((void *)(uintptr_t)c->addr, c->size, c->prot) != 0) {
+		c_fail(rep, "mprotect", errno);
+	} else {
+		if (fd >= 0)
+			*fd_out = fd;
+		return;
+	}
+	munmap(tmp, c->size);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* RC_FORK: clone(CLONE_PARENT) so the child is the recorder's; NEWSOCK is its socket. */
+static void
+c_fork(int newsock, struct rc_reply *rep)
+{
+	long pid;
+
+	if (newsock < 0) {
+		c_fail(rep, "fork", EBADF);
+		return;
+	}
+	pid = syscall(SYS_clone, (unsigned long)(CLONE_PARENT | SIGCHLD), 0L, 0L, 0L, 0L);
+	if (pid < 0) {
+		c_fail(rep, "fork", errno);
+		close(newsock);
+		return;
+	}
+	if (pid == 0) {
+		struct rc_reply hello = { 0 };
+
+		close(c_sock);
+		c_sock = newsock;
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != c_recorder)
+			_exit(1);
+		hello.pid = (int32_t)getpid();
+		c_reply(&hello, -1);
+		rep->pid = -1;          /* the child answers nothing more for this command */
+		return;
+	}
+	close(newsock);
+	rep->pid = (int32_t)pid;
+}
+
+/* The command loop of a task; never returns. */
+static void
+c_loop(void)
+{
+	for (;;) {
+		struct iovec iov = { c_in.raw, sizeof c_in.raw };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c_ctl.buf,
+		                     .msg_controllen = sizeof c_ctl.buf };
+		struct rc_reply rep;
+		const struct rc_cmd *c = &c_in.c;
+		struct cmsghdr *ch;
+		ssize_t n;
+		int fd = -1, fd_out = -1;
+
+		n = recvmsg(c_sock, &mh, MSG_CMSG_CLOEXEC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < (ssize_t)sizeof(struct rc_cmd))
+			_exit(0);                  /* the recorder is gone */
+		for (ch = CMSG_FIRSTHDR(&mh); ch != NULL; ch = CMSG_NXTHDR(&mh, ch))
+			if (ch->cmsg_level == SOL_SOCKET && ch->cmsg_type == SCM_RIGHTS)
+				memcpy(&fd, CMSG_DATA(ch), sizeof fd);
+		memset(&rep, 0, sizeof rep);
+		rep.pid = (int32_t)getpid();
+		switch (c->op) {
+		case RC_MMAP:
+			c_mmap(c, fd, &rep);
+			break;
+		case RC_TOUCH:
+			if ((rep.err = c_touch(c->addr, c->size, c->page_size, (c->flags & RCF_WRITE) != 0,
+			                       &rep.fault)) != 0)
+				snprintf(rep.call, sizeof rep.call, "%s", "touch");
+			break;
+		case RC_MUNMAP:
+			if (munmap((void *)(uintptr_t)c->addr, c->size) != 0)
+				c_fail(&rep, "munmap", errno);
+			break;
+		case RC_MPROTECT:
+			if (mprotect((void *)(uintptr_t)c->addr, c->size, c->prot) != 0)
+				c_fail(&rep, "mprotect", errno);
+			break;
+		case RC_MADVISE:
+			if (madvise((void *)(uintptr_t)c->addr, c->size, c->arg) != 0)
+				c_fail(&rep, "madvise", errno);
+			break;
+		case RC_REPLACE:
+			c_replace(c, &rep, &fd_out);
+			break;
+		case RC_FORK:
+			c_fork(fd, &rep);
+			fd = -1;
+			if (rep.pid < 0)
+				continue;          /* in the new child: it said hello */
+			break;
+		case RC_EXIT:
+			_exit(0);
+		case RC_NAME:
+			c_in.raw[sizeof c_in.raw - 1] = '\0';
+			if (prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, (unsigned long)c->addr, (unsigned long)c->size,
+			          (unsigned long)(c_in.raw + sizeof(struct rc_cmd))) != 0)
+				c_fail(&rep, "prctl(PR_SET_VMA_ANON_NAME)", errno);
+			break;
+		default:
+			c_fail(&rep, "command", EINVAL);
+		}
+		if (fd >= 0)
+			close(fd);
+		c_reply(&rep, fd_out);
+		if (fd_out >= 0)
+			close(fd_out);
+	}
+}
+
+/* The first task: set up, then obey.  SOCK is its end of the socket. */
+static void
+c_main(int sock, pid_t recorder, const char *name)
+{
+	struct sigaction sa;
+	char comm[16];
+	int null;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != recorder)
+		_exit(1);
+	c_recorder = recorder;
+	/* Only the socket stays open (stdio to /dev/null). */
+	null = open("/dev/null", O_RDWR);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+	}
+	for (int fd = 3; fd < 4096; fd++)
+		if (fd != sock)
+			close(fd);
+	c_sock = sock;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = c_on_fault;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	signal(SIGINT, SIG_IGN);       /* the recorder decides; it kills us */
+	signal(SIGQUIT, SIG_IGN);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	{
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+	}
+	snprintf(comm, sizeof comm, "vms:%s", name);
+	prctl(PR_SET_NAME, comm);
+	/* Touch the buffers now, so commands fault nothing new in. */
+	memset(c_in.raw, 0, sizeof c_in.raw);
+	memset(&c_ctl, 0, sizeof c_ctl);
+	c_loop();
+}
+
+/* ==== (3) the recorder ===================================================== */
+
+/* A range a scenario op created in a task, in model and real addresses. */
+struct place {
+	uint32_t name;                 /* string id, 0 = unnamed */
+	uint64_t ms, me;               /* model */
+	uint64_t rs, re;               /* real */
+};
+
+struct rtask {
+	pid_t pid;                     /* 0: never started */
+	int sock;
+	bool alive;                    /* the process is running */
+	bool reported;                 /* its death has been written */
+	int status;                    /* wait status once dead */
+	struct place *pl;
+	size_t npl, plcap;
+	struct { uint64_t a, e; } *share;   /* inherit share ranges being applied */
+	size_t nshare, sharecap;
+};
+
+struct rentry {
+	uint32_t name;
+	int fd;
+	uint64_t size;
+};
+
+struct rfile {
+	uint32_t name;
+	char path[4200];
+	uint64_t size;
+};
+
+/* One step's real outcome. */
+struct outcome {
+	bool ran;                      /* something was attempted */
+	bool ok;
+	char error[256];               /* "mprotect: Cannot allocate memory" */
+	char call[160];                /* what Linux did */
+	char addr[32];                 /* "0x..." where it landed, "" */
+	bool analogue;
+	bool elsewhere;                /* placed at another address than the model's */
+	char extra[200];               /* a remark */
+	long child_pid;
+};
+
+struct rec {
+	const struct record_opts *o;
+	const struct trace *t;
+	struct replay *r;
+	struct trace_writer *w;
+	struct pm_sampler *pm;
+	struct pm_snap snap;
+	bool *sel;
+	size_t selcap;
+	uint32_t ps;
+	struct rtask *tasks;           /* by trace task id */
+	size_t ntasks;
+	struct rentry *ents;
+	size_t nents, entcap;
+	struct rfile *files;
+	size_t nfiles;
+	char tmpdir[4096];
+	unsigned char *bitmap;
+	char *iobuf;
+	size_t iobuf_len;
+	size_t nobs, ndisagree, nwritten, ndeaths;
+	struct tw_obs_region *regs;
+	struct tw_ext (*rext)[4];
+	size_t regcap;
+};
+
+static volatile sig_atomic_t rec_signal;
+
+/* SIGINT/SIGTERM/SIGHUP: note it; blocking calls return EINTR. */
+static void
+rec_on_signal(int sig)
+{
+	rec_signal = sig;
+}
+
+/* Print a message to the recorder's message stream. */
+static void rmsg(const struct rec *rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+rmsg(const struct rec *rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (rc->o->msgs == NULL)
+		return;
+	fprintf(rc->o->msgs, "vmscope: record: ");
+	va_start(ap, fmt);
+	vfprintf(rc->o->msgs, fmt, ap);
+	va_end(ap);
+	fputc('\n', rc->o->msgs);
+}
+
+/* Describe wait status ST ("exited with status 0", "killed by signal 9"). */
+static void
+wait_text(int st, char *buf, size_t len)
+{
+	if (WIFEXITED(st))
+		snprintf(buf, len, "exited with status %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		snprintf(buf, len, "killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
+	else
+		snprintf(buf, len, "stopped");
+}
+
+/* Mark task T dead after its process ended (reaping it). */
+static void
+task_dead(struct rec *rc, struct rtask *t, bool wait_for_it)
+{
+	int st = 0;
+
+	if (!t->alive)
+		return;
+	t->alive = false;
+	if (t->sock >= 0)
+		close(t->sock);
+	t->sock = -1;
+	if (!wait_for_it)
+		kill(t->pid, SIGKILL);
+	while (waitpid(t->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	t->status = st;
+	(void)rc;
+}
+
+/* Kill and reap every task. */
+static void
+kill_all(struct rec *rc)
+{
+	for (size_t i = 0; i < rc->ntasks; i++)
+		if (rc->tasks[i].alive)
+			kill(rc->tasks[i].pid, SIGKILL);
+	for (size_t i = 0; i < rc->ntasks; i++)
+		task_dead(rc, &rc->tasks[i], true);
+}
+
+/* Send command C (+ bitmap, + FD) to task T and wait for its reply (and an
+ * fd in it).  Returns 0, -1 if the task died or hung, -2 on a signal. */
+static int
+task_cmd(struct rec *rc, struct rtask *t, const struct rc_cmd *c, const void *bm, int fd,
+         struct rc_reply *rep, int *fd_in)
+{
+	unsigned char buf[sizeof(struct rc_cmd) + RC_BITMAP_MAX];
+	size_t len = sizeof *c + (bm != NULL ? c->nbitmap : 0);
+	struct iovec iov = { buf, len };
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct pollfd pfd = { t->sock, POLLIN, 0 };
+	int pr;
+
+	if (!t->alive)
+		return -1;
+	memcpy(buf, c, sizeof *c);
+	if (bm != NULL)
+		memcpy(buf + sizeof *c, bm, c->nbitmap);
+	memset(&ctl, 0, sizeof ctl);
+	if (fd >= 0) {
+		struct cmsghdr *ch;
+
+		mh.msg_control = ctl.b;
+		mh.msg_controllen = sizeof ctl.b;
+		ch = CMSG_FIRSTHDR(&mh);
+		ch->cmsg_level = SOL_SOCKET;
+		ch->cmsg_type = SCM_RIGHTS;
+		ch->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(ch), &fd, sizeof fd);
+	}
+	while (sendmsg(t->sock, &mh, MSG_NOSIGNAL) < 0) {
+		if (errno == EINTR && rec_signal == 0)
+			continue;
+		if (errno == EINTR)
+			return -2;
+		task_dead(rc, t, false);
+		return -1;
+	}
+	if (c->op == RC_EXIT)
+		return 0;
+	for (;;) {
+		pr = poll(&pfd, 1, 60000);
+		if (pr < 0 && errno == EINTR) {
+			if (rec_signal != 0)
+				return -2;
+			continue;
+		}
+		if (pr <= 0) {
+			rmsg(rc, "task process %d did not answer in 60 s; killed", (int)t->pid);
+			task_dead(rc, t, false);
+			return -1;
+		}
+		break;
+	}
+	{
+		struct iovec riov = { rep, sizeof *rep };
+		struct msghdr rmh = { .msg_iov = &riov, .msg_iovlen = 1, .msg_control = ctl.b,
+		                      .msg_controllen = sizeof ctl.b };
+		ssize_t n;
+
+		memset(&ctl, 0, sizeof ctl);
+		do
+			n = recvmsg(t->sock, &rmh, MSG_CMSG_CLOEXEC);
+		while (n < 0 && errno == EINTR && rec_signal == 0);
+		if (n < 0 && errno == EINTR)
+			return -2;
+		if (n != (ssize_t)sizeof *rep) {
+			task_dead(rc, t, true);
+			return -1;
+		}
+		if (fd_in != NULL) {
+			*fd_in = -1;
+			for (struct cmsghdr *ch = CMSG_FIRSTHDR(&rmh); ch != NULL; ch = CMSG_NXTHDR(&rmh, ch))
+				if (ch->cmsg_level == SOL_SOCKET && ch->cmsg_type == SCM_RIGHTS)
+					memcpy(fd_in, CMSG_DATA(ch), sizeof *fd_in);
+		}
+	}
+	return 0;
+}
+
+/* Start the first process of task T (trace task ID). */
+static int
+task_start(struct rec *rc, uint16_t id)
+{
+	int sv[2];
+	pid_t pid, me = getpid();
+	struct rtask *t = &rc->tasks[id];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		c_main(sv[1], me, trace_task_name(rc->t, id));
+		_exit(1);
+	}
+	close(sv[1]);
+	t->pid = pid;
+	t->sock = sv[0];
+	t->alive = true;
+	return 0;
+}
+
+/* Add a placement to task T. */
+static void
+place_add(struct rtask *t, uint32_t name, uint64_t ms, uint64_t me, uint64_t rs, uint64_t re)
+{
+	if (t->npl == t->plcap) {
+		t->plcap = t->plcap ? t->plcap * 2 : 16;
+		t->pl = realloc(t->pl, t->plcap * sizeof *t->pl);
+		if (t->pl == NULL)
+			abort();
+	}
+	t->pl[t->npl++] = (struct place){ name, ms, me, rs, re };
+}
+
+/* The newest placement named NAME in task T. */
+static const struct place *
+place_named(const struct rtask *t, uint32_t name)
+{
+	for (size_t i = t->npl; i-- > 0;)
+		if (t->pl[i].name == name)
+			return &t->pl[i];
+	return NULL;
+}
+
+/* Real address of model address A in task T. */
+static uint64_t
+m2r(const struct rtask *t, uint64_t a)
+{
+	for (size_t i = t->npl; i-- > 0;)
+		if (a >= t->pl[i].ms && a < t->pl[i].me)
+			return t->pl[i].rs + (a - t->pl[i].ms);
+	return a;
+}
+
+/* The name of real address A in task T (newest named placement), or NULL. */
+static const char *
+real_name(const struct rec *rc, const struct rtask *t, uint64_t a)
+{
+	for (size_t i = t->npl; i-- > 0;)
+		if (t->pl[i].name != 0 && a >= t->pl[i].rs && a < t->pl[i].re)
+			return trace_str(rc->t, t->pl[i].name);
+	return NULL;
+}
+
+/* Does [s, e) meet a placement of task T? */
+static bool
+in_footprint(const struct rtask *t, uint64_t s, uint64_t e, bool *beyond)
+{
+	bool meet = false;
+	uint64_t covered = 0;
+
+	for (size_t i = 0; i < t->npl; i++) {
+		uint64_t lo = s > t->pl[i].rs ? s : t->pl[i].rs, hi = e < t->pl[i].re ? e : t->pl[i].re;
+
+		if (hi > lo) {
+			meet = true;
+			covered += hi - lo;
+		}
+	}
+	*beyond = meet && covered < e - s;
+	return meet;
+}
+
+/* Bytes of quantity V of event EV. */
+static uint64_t
+qty(const struct rec *rc, uint64_t v, unsigned flags, unsigned pages_flag)
+{
+	return (flags & pages_flag) ? v * rc->ps : v;
+}
+
+/* Round up to pages. */
+static uint64_t
+round_up(const struct rec *rc, uint64_t v)
+{
+	return (v + rc->ps - 1) / rc->ps * rc->ps;
+}
+
+/* The model range of EV in task T (as replay computes it); false if none. */
+static bool
+ev_range(const struct rec *rc, const struct rtask *t, const struct trace_event *ev,
+         uint64_t *addr, uint64_t *size, char *why, size_t wlen)
+{
+	uint64_t off = (ev->flags & TEF_OFFSET) ? qty(rc, ev->offset, ev->flags, TEF_OFFSET_PAGES) : 0;
+
+	if (ev->region != 0) {
+		const struct place *p = place_named(t, ev->region);
+		uint64_t len;
+
+		if (p == NULL) {
+			snprintf(why, wlen, "no region \"%s\" in this task", trace_str(rc->t, ev->region));
+			return false;
+		}
+		len = p->me - p->ms;
+		if (off > len) {
+			snprintf(why, wlen, "offset beyond the region");
+			return false;
+		}
+		*addr = p->ms + off;
+		*size = (ev->flags & TEF_SIZE) ? qty(rc, ev->size, ev->flags, TEF_SIZE_PAGES) : len - off;
+		if (*size > len - off) {
+			snprintf(why, wlen, "size beyond the region");
+			return false;
+		}
+	} else {
+		*addr = qty(rc, ev->addr, ev->flags, TEF_ADDR_PAGES) + off;
+		*size = (ev->flags & TEF_SIZE) ? qty(rc, ev->size, ev->flags, TEF_SIZE_PAGES) : rc->ps;
+	}
+	/* Whole pages, as the kernel works. */
+	*size = round_up(rc, *size + *addr % rc->ps);
+	*addr -= *addr % rc->ps;
+	return true;
+}
+
+/* Note a failure of CALL with errno E in OC. */
+static void
+oc_fail(struct outcome *oc, const char *call, int e)
+{
+	oc->ok = false;
+	snprintf(oc->error, sizeof oc->error, "%s: %s", call, strerror(e));
+}
+
+/* Run C on task T and fold the reply into OC.  Returns the task_cmd status. */
+static int
+run_cmd(struct rec *rc, struct rtask *t, const struct rc_cmd *c, const void *bm, int fd,
+        struct rc_reply *rep, int *fd_in, struct outcome *oc)
+{
+	int rv;
+
+	memset(rep, 0, sizeof *rep);
+	oc->ran = true;
+	rv = task_cmd(rc, t, c, bm, fd, rep, fd_in);
+	if (rv == -1) {
+		char st[96];
+
+		wait_text(t->status, st, sizeof st);
+		oc->ok = false;
+		snprintf(oc->error, sizeof oc->error, "the task process died (%s)", st);
+	} else if (rv == 0 && rep->err != 0) {
+		if (rep->err == EFAULT && c->op == RC_TOUCH)
+			snprintf(oc->error, sizeof oc->error,
+			         "%s at 0x%llx faulted (SIGSEGV/SIGBUS)", (c->flags & RCF_WRITE) ? "write" : "read",
+			         (unsigned long long)rep->fault);
+		else
+			oc_fail(oc, rep->call, rep->err);
+		oc->ok = false;
+	}
+	return rv;
+}
+
+/* Bitmap of the pages of [a, a+size) in task T that hold data (present and
+ * not the zero page, or swapped); without PFNs every present page counts. */
+static int
+data_bitmap(struct rec *rc, struct rtask *t, uint64_t a, uint64_t size, uint32_t *nbytes)
+{
+	uint64_t np = size / rc->ps;
+	char path[64];
+	int fd;
+
+	if ((np + 7) / 8 > RC_BITMAP_MAX)
+		return -1;
+	*nbytes = (uint32_t)((np + 7) / 8);
+	memset(rc->bitmap, 0, *nbytes);
+	snprintf(path, sizeof path, "/proc/%d/pagemap", (int)t->pid);
+	rc->pm->wc.n = rc->pm->wf.n = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	for (uint64_t i = 0; i < np; i++) {
+		uint64_t e = 0, fl = 0;
+		bool data;
+
+		if (pread(fd, &e, 8, (off_t)((a / rc->ps + i) * 8)) != 8)
+			break;
+		data = (e & PM_SWAPPED) != 0;
+		if (e & PM_PRESENT) {
+			data = true;
+			if (rc->pm->counts && (e & PM_PFN_MASK) != 0 &&
+			    kwin_get(rc->pm->kflags, &rc->pm->wf, e & PM_PFN_MASK, &fl) &&
+			    (fl & (1ull << KPF_ZERO_PAGE)))
+				data = false;
+		}
+		if (data)
+			rc->bitmap[i / 8] |= (unsigned char)(1u << (i % 8));
+	}
+	close(fd);
+	return 0;
+}
+
+/* The protection of the mapping of task T containing A (rw- if unknown);
+ * *SHARED tells whether it is already a shared mapping. */
+static int
+prot_at(struct rec *rc, struct rtask *t, uint64_t a, bool *shared)
+{
+	char err[256];
+
+	*shared = false;
+	if (pm_read_smaps(rc->pm, (int)t->pid, &rc->snap, err, sizeof err) == PM_OK)
+		for (size_t i = 0; i < rc->snap.n; i++)
+			if (rc->snap.v[i].start <= a && a < rc->snap.v[i].end) {
+				*shared = rc->snap.v[i].shared;
+				return rc->snap.v[i].prot;
+			}
+	return PROT_READ | PROT_WRITE;
+}
+
+/* Replace [a, a+size) of task T by a shared mapping (anonymous, or a memfd
+ * returned in *FD_OUT) holding a copy of the pages that hold data, with
+ * protection PROT. */
+static void
+replace_shared(struct rec *rc, struct rtask *t, uint64_t a, uint64_t size, int prot, bool memfd,
+               struct outcome *oc, int *fd_out)
+{
+	struct rc_cmd c = { .op = RC_REPLACE, .addr = a, .size = size, .page_size = rc->ps,
+	                    .prot = prot };
+	struct rc_reply rep;
+
+	if (memfd)
+		c.flags |= RCF_MEMFD;
+	if (data_bitmap(rc, t, a, size, &c.nbitmap) != 0) {
+		oc->ran = true;
+		oc->ok = false;
+		snprintf(oc->error, sizeof oc->error, "range too large for the recorder (or pagemap unreadable)");
+		return;
+	}
+	if (run_cmd(rc, t, &c, rc->bitmap, -1, &rep, fd_out, oc) == 0 && rep.err == 0)
+		oc->ok = true;
+}
+
+/* Every range task T marked inherit share becomes a shared mapping now
+ * (each private mapping piece, with its protection). */
+static void
+apply_share(struct rec *rc, struct rtask *t, struct outcome *oc)
+{
+	char err[256];
+	size_t done = 0;
+
+	for (size_t k = 0; k < t->nshare; k++) {
+		uint64_t lo = t->share[k].a, hi = t->share[k].e;
+		struct piece { uint64_t a, e; int prot; } piece[64];
+		size_t np = 0;
+
+		if (pm_read_smaps(rc->pm, (int)t->pid, &rc->snap, err, sizeof err) != PM_OK)
+			break;
+		for (size_t i = 0; i < rc->snap.n && np < 64; i++) {
+			const struct pm_vma *v = &rc->snap.v[i];
+			uint64_t a = v->start > lo ? v->start : lo, e = v->end < hi ? v->end : hi;
+
+			if (e > a && !v->shared)
+				piece[np++] = (struct piece){ a, e, v->prot };
+		}
+		for (size_t i = 0; i < np; i++) {
+			struct outcome o2 = { 0 };
+
+			replace_shared(rc, t, piece[i].a, piece[i].e - piece[i].a, piece[i].prot, false, &o2, NULL);
+			if (!o2.ok) {
+				snprintf(oc->extra, sizeof oc->extra, "inherit share analogue failed: %.150s", o2.error);
+				t->nshare = 0;
+				return;
+			}
+			done++;
+		}
+	}
+	if (done > 0)
+		snprintf(oc->extra, sizeof oc->extra, "%zu private range%s replaced by MAP_SHARED|"
+		         "MAP_ANONYMOUS copies", done, done == 1 ? "" : "s");
+	t->nshare = 0;
+}
+
+/* Grow the observation arrays to N regions. */
+static void
+regs_reserve(struct rec *rc, size_t n)
+{
+	if (n <= rc->regcap)
+		return;
+	rc->regcap = n * 2;
+	rc->regs = realloc(rc->regs, rc->regcap * sizeof *rc->regs);
+	rc->rext = realloc(rc->rext, rc->regcap * sizeof *rc->rext);
+	if (rc->regs == NULL || rc->rext == NULL)
+		abort();
+}
+
+/* Write one observe event for live task ID.  Returns 0, or -1 when the
+ * process was found gone (it is then marked dead). */
+static int
+observe_task(struct rec *rc, uint16_t id)
+{
+	struct rtask *t = &rc->tasks[id];
+	struct tw_event e;
+	struct tw_ext ev_ext[2];
+	char err[256];
+	size_t nr = 0;
+	int st;
+
+	st = pm_read_smaps(rc->pm, (int)t->pid, &rc->snap, err, sizeof err);
+	if (st == PM_OK) {
+		if (rc->snap.n > rc->selcap) {
+			rc->selcap = rc->snap.n * 2;
+			rc->sel = realloc(rc->sel, rc->selcap * sizeof *rc->sel);
+			if (rc->sel == NULL)
+				abort();
+		}
+		for (size_t i = 0; i < rc->snap.n; i++) {
+			bool beyond;
+
+			rc->sel[i] = in_footprint(t, rc->snap.v[i].start, rc->snap.v[i].end, &beyond);
+		}
+		st = pm_read_pages(rc->pm, (int)t->pid, &rc->snap, rc->sel, err, sizeof err);
+	}
+	if (st == PM_GONE) {
+		task_dead(rc, t, false);
+		return -1;
+	}
+	if (st != PM_OK) {
+		rmsg(rc, "%s", err);
+		return -2;
+	}
+	regs_reserve(rc, rc->snap.n + 1);
+	for (size_t i = 0; i < rc->snap.n; i++) {
+		const struct pm_vma *v = &rc->snap.v[i];
+		struct tw_obs_region *o = &rc->regs[nr];
+
+		if (!rc->sel[i])
+			continue;
+		pm_obs_region(v, rc->ps, o, rc->rext[nr]);
+		o->name = real_name(rc, t, v->start);
+		{
+			bool beyond;
+
+			in_footprint(t, v->start, v->end, &beyond);
+			if (beyond && o->next < 4) {
+				rc->rext[nr][o->next++] = (struct tw_ext){ .key = "x_beyond_scenario",
+				                                           .type = TW_EXT_BOOL, .u = 1 };
+			}
+		}
+		nr++;
+	}
+	memset(&e, 0, sizeof e);
+	e.op = TOP_OBSERVE;
+	e.task = trace_task_name(rc->t, id);
+	e.regions = rc->regs;
+	e.nregions = nr;
+	ev_ext[0] = (struct tw_ext){ .key = "x_pid", .type = TW_EXT_UINT, .u = (uint64_t)t->pid };
+	e.ext = ev_ext;
+	e.next = 1;
+	if (trace_writer_event(rc->w, &e) != 0)
+		return -3;
+	rc->nobs++;
+	rc->nwritten++;
+	return 0;
+}
+
+/* Write a note event with TEXT (and the recorder's key). */
+static int
+write_note(struct rec *rc, const char *kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int
+write_note(struct rec *rc, const char *kind, const char *fmt, ...)
+{
+	char text[600];
+	struct tw_event e;
+	struct tw_ext ext = { .key = "x_recorder", .type = TW_EXT_STR, .s = kind };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	memset(&e, 0, sizeof e);
+	e.op = TOP_NOTE;
+	e.name = text;
+	e.ext = &ext;
+	e.next = 1;
+	rc->nwritten++;
+	return trace_writer_event(rc->w, &e);
+}
+
+/* Index of entry NAME, or -1. */
+static long
+entry_find(const struct rec *rc, uint32_t name)
+{
+	for (size_t i = rc->nents; i-- > 0;)
+		if (rc->ents[i].name == name)
+			return (long)i;
+	return -1;
+}
+
+/* Run ALLOCATE-like creation: an anonymous or fd mapping of SIZE in task T
+ * at model address MA (0: none).  Records the placement as NAME.  Returns
+ * the real address, 0 on failure. */
+static uint64_t
+create_mapping(struct rec *rc, struct rtask *t, uint64_t ma, uint64_t size, int prot, uint32_t flags,
+               int fd, uint64_t offset, uint32_t name, bool fixed, struct outcome *oc)
+{
+	struct rc_cmd c = { .op = RC_MMAP, .addr = ma, .size = size, .prot = prot,
+	                    .offset = offset, .page_size = rc->ps };
+	struct rc_reply rep;
+
+	c.flags = flags | (fixed ? RCF_FIXED : ma != 0 ? RCF_HINT : 0);
+	if (run_cmd(rc, t, &c, NULL, fd, &rep, NULL, oc) != 0 || rep.err != 0)
+		return 0;
+	oc->ok = true;
+	snprintf(oc->addr, sizeof oc->addr, "0x%llx", (unsigned long long)rep.addr);
+	if (ma != 0 && rep.addr != ma) {
+		oc->elsewhere = true;
+		snprintf(oc->extra, sizeof oc->extra,
+		         "the kernel placed it at 0x%llx, not at the model's 0x%llx (that range was taken)",
+		         (unsigned long long)rep.addr, (unsigned long long)ma);
+	}
+	place_add(t, name, ma != 0 ? ma : rep.addr, (ma != 0 ? ma : rep.addr) + size, rep.addr,
+	          rep.addr + size);
+	return rep.addr;
+}
+
+/* A user tag as an anonymous VMA name: like XNU's alias, it keeps
+ * differently tagged neighbours from merging (an analogue, labelled). */
+static void
+name_tag(struct rec *rc, struct rtask *t, uint64_t a, uint64_t size, unsigned tag, struct outcome *oc)
+{
+	struct rc_cmd c = { .op = RC_NAME, .addr = a, .size = size, .page_size = rc->ps };
+	char name[32];
+	struct rc_reply rep;
+	struct outcome o2 = { 0 };
+
+	snprintf(name, sizeof name, "vmscope-tag-%u", tag);
+	c.nbitmap = (uint32_t)strlen(name) + 1;
+	if (run_cmd(rc, t, &c, name, -1, &rep, NULL, &o2) == 0 && rep.err == 0) {
+		oc->analogue = true;
+		snprintf(oc->extra, sizeof oc->extra, "user tag %u as the anonymous VMA name \"%s\" "
+		         "(prctl PR_SET_VMA_ANON_NAME), which keeps differently tagged neighbours apart",
+		         tag, name);
+	} else {
+		snprintf(oc->extra, sizeof oc->extra, "user tag %u ignored (%.80s): this kernel cannot "
+		         "name anonymous mappings, so tagged neighbours may merge", tag, o2.error);
+	}
+}
+
+/* The file of map_file name NAME. */
+static const struct rfile *
+file_find(const struct rec *rc, uint32_t name)
+{
+	for (size_t i = 0; i < rc->nfiles; i++)
+		if (rc->files[i].name == name)
+			return &rc->files[i];
+	return NULL;
+}
+
+/* ool_send: copy [sa, sa+size) of S into a fresh mapping of D at model RA. */
+static void
+ool_copy(struct rec *rc, struct rtask *s, struct rtask *d, uint64_t sa, uint64_t size, uint64_t ra,
+         uint32_t as, struct outcome *oc)
+{
+	struct outcome o2 = { 0 };
+	uint64_t da = create_mapping(rc, d, ra, size, PROT_READ | PROT_WRITE, 0, -1, 0, as, false, &o2);
+
+	*oc = o2;
+	if (!o2.ok)
+		return;
+	oc->ok = false;
+	for (uint64_t done = 0; done < size;) {
+		uint64_t n = size - done < rc->iobuf_len ? size - done : rc->iobuf_len;
+		struct iovec l = { rc->iobuf, (size_t)n };
+		struct iovec rs = { (void *)(uintptr_t)(sa + done), (size_t)n };
+		struct iovec rd = { (void *)(uintptr_t)(da + done), (size_t)n };
+		ssize_t got = process_vm_readv(s->pid, &l, 1, &rs, 1, 0);
+
+		if (got != (ssize_t)n) {
+			oc_fail(oc, "process_vm_readv", got < 0 ? errno : EFAULT);
+			return;
+		}
+		got = process_vm_writev(d->pid, &l, 1, &rd, 1, 0);
+		if (got != (ssize_t)n) {
+			oc_fail(oc, "process_vm_writev", got < 0 ? errno : EFAULT);
+			return;
+		}
+		done += n;
+	}
+	oc->ok = true;
+}
+
+/* Run event EV (step K) for real; fill OC. */
+static void
+run_event(struct rec *rc, size_t k, const struct trace_event *ev, struct outcome *oc)
+{
+	struct rtask *t = ev->op != TOP_NOTE && ev->op != TOP_RELEASE_ENTRY ? &rc->tasks[ev->task] : NULL;
+	const struct vm_effects *fx;
+	kern_return_t mkr = replay_status(rc->r, k);
+	struct rc_cmd c = { .page_size = rc->ps };
+	struct rc_reply rep;
+	uint64_t a = 0, size = 0;
+	char why[160];
+
+	replay_seek(rc->r, k);
+	fx = replay_effects(rc->r);
+	if (ev->op == TOP_NOTE) {
+		oc->ok = true;
+		return;
+	}
+	if (t != NULL && !t->alive) {
+		snprintf(oc->error, sizeof oc->error, "not run: task \"%s\" has no process%s",
+		         trace_task_name(rc->t, ev->task), t->pid != 0 ? " (it ended)" : "");
+		return;
+	}
+	switch (ev->op) {
+	case TOP_ALLOCATE: {
+		bool fixed = (ev->flags & TEF_ADDR) != 0;
+		uint64_t ma = fixed ? qty(rc, ev->addr, ev->flags, TEF_ADDR_PAGES)
+		                    : mkr == KERN_SUCCESS ? fx->addr : 0;
+
+		size = round_up(rc, qty(rc, ev->size, ev->flags, TEF_SIZE_PAGES));
+		snprintf(oc->call, sizeof oc->call, "mmap(%s, MAP_PRIVATE|MAP_ANONYMOUS%s)",
+		         "PROT_READ|PROT_WRITE", fixed ? "|MAP_FIXED_NOREPLACE" : ma ? "|MAP_FIXED_NOREPLACE, else anywhere" : "");
+		if (ev->flags & TEF_PURGEABLE)
+			snprintf(oc->extra, sizeof oc->extra,
+			         "purgeable has no Linux meaning: a plain anonymous mapping");
+		{
+			char keep[200];
+			uint64_t ra;
+
+			snprintf(keep, sizeof keep, "%s", oc->extra);
+			ra = create_mapping(rc, t, ma, size, PROT_READ | PROT_WRITE, 0, -1, 0, ev->as, fixed, oc);
+			if (!oc->elsewhere)
+				snprintf(oc->extra, sizeof oc->extra, "%s", keep);
+			if (ra != 0 && ev->tag != 0)
+				name_tag(rc, t, ra, size, ev->tag, oc);
+		}
+		break;
+	}
+	case TOP_DEALLOCATE:
+	case TOP_WRITE:
+	case TOP_READ:
+	case TOP_PROTECT:
+	case TOP_INHERIT:
+	case TOP_MAKE_MEMORY_ENTRY:
+		if (!ev_range(rc, t, ev, &a, &size, why, sizeof why)) {
+			snprintf(oc->error, sizeof oc->error, "not run: %s", why);
+			return;
+		}
+		a = m2r(t, a);
+		c.addr = a;
+		c.size = size;
+		if (ev->op == TOP_DEALLOCATE) {
+			c.op = RC_MUNMAP;
+			snprintf(oc->call, sizeof oc->call, "munmap");
+		} else if (ev->op == TOP_WRITE || ev->op == TOP_READ) {
+			c.op = RC_TOUCH;
+			c.flags = ev->op == TOP_WRITE ? RCF_WRITE : 0;
+			snprintf(oc->call, sizeof oc->call, "%s one byte of each page",
+			         ev->op == TOP_WRITE ? "write" : "read");
+		} else if (ev->op == TOP_PROTECT) {
+			c.op = RC_MPROTECT;
+			c.prot = ((ev->prot & VM_PROT_READ) ? PROT_READ : 0) |
+			         ((ev->prot & VM_PROT_WRITE) ? PROT_WRITE : 0) |
+			         ((ev->prot & VM_PROT_EXECUTE) ? PROT_EXEC : 0);
+			snprintf(oc->call, sizeof oc->call, "mprotect");
+			if (ev->flags & TEF_SET_MAX)
+				snprintf(oc->extra, sizeof oc->extra,
+				         "Linux has no call to lower a mapping's maximum protection: only prot was set");
+		} else if (ev->op == TOP_INHERIT && ev->inheritance != VM_INHERIT_SHARE) {
+			/* A later copy/none inheritance cancels a pending share inside it. */
+			for (size_t i = 0; i < t->nshare;)
+				if (t->share[i].a >= a && t->share[i].e <= a + size)
+					t->share[i] = t->share[--t->nshare];
+				else
+					i++;
+			c.op = RC_MADVISE;
+			c.arg = ev->inheritance == VM_INHERIT_NONE ? MADV_DONTFORK : MADV_DOFORK;
+			snprintf(oc->call, sizeof oc->call, "madvise(%s)",
+			         ev->inheritance == VM_INHERIT_NONE ? "MADV_DONTFORK" : "MADV_DOFORK");
+		} else if (ev->op == TOP_INHERIT) {
+			bool sh;
+
+			oc->analogue = true;
+			oc->ran = true;
+			snprintf(oc->call, sizeof oc->call,
+			         "analogue: mmap(MAP_SHARED|MAP_ANONYMOUS) + copy of the pages that hold data "
+			         "+ mremap over the range");
+			(void)prot_at(rc, t, a, &sh);     /* reads smaps into rc->snap */
+			{
+				uint64_t at = a;
+
+				for (size_t i = 0; i < rc->snap.n; i++)
+					if (rc->snap.v[i].start <= at && rc->snap.v[i].end > at)
+						at = rc->snap.v[i].end;
+				if (at < a + size) {
+					oc->ok = false;
+					snprintf(oc->error, sizeof oc->error, "not mapped at 0x%llx",
+					         (unsigned long long)at);
+					return;
+				}
+			}
+			if (t->nshare == t->sharecap) {
+				t->sharecap = t->sharecap ? t->sharecap * 2 : 4;
+				t->share = realloc(t->share, t->sharecap * sizeof *t->share);
+				if (t->share == NULL)
+					abort();
+			}
+			t->share[t->nshare].a = a;
+			t->share[t->nshare].e = a + size;
+			t->nshare++;
+			oc->ok = true;
+			apply_share(rc, t, oc);
+			if (strncmp(oc->extra, "inherit share analogue failed", 29) == 0) {
+				oc->ok = false;
+				snprintf(oc->error, sizeof oc->error, "%s", oc->extra);
+			}
+			snprintf(oc->extra, sizeof oc->extra, "Linux cannot make a private mapping shared "
+			         "after mmap: the range is now a MAP_SHARED|MAP_ANONYMOUS mapping holding a copy "
+			         "of its pages");
+			return;
+		} else {
+			int fd = -1;
+
+			oc->analogue = true;
+			snprintf(oc->call, sizeof oc->call,
+			         "analogue: memfd_create + copy of the pages that hold data + "
+			         "mmap(MAP_SHARED) + mremap over the range");
+			bool sh;
+			int prot = prot_at(rc, t, a, &sh);
+
+			replace_shared(rc, t, a, size, prot, true, oc, &fd);
+			if (oc->ok && fd >= 0 && ev->as != 0) {
+				if (rc->nents == rc->entcap) {
+					rc->entcap = rc->entcap ? rc->entcap * 2 : 4;
+					rc->ents = realloc(rc->ents, rc->entcap * sizeof *rc->ents);
+					if (rc->ents == NULL)
+						abort();
+				}
+				rc->ents[rc->nents++] = (struct rentry){ ev->as, fd, size };
+			} else if (fd >= 0) {
+				close(fd);
+			}
+			return;
+		}
+		if (run_cmd(rc, t, &c, NULL, -1, &rep, NULL, oc) == 0 && rep.err == 0)
+			oc->ok = true;
+		break;
+	case TOP_FORK: {
+		struct rtask *ch = &rc->tasks[ev->task2];
+		int sv[2];
+		struct rc_reply hello;
+
+		snprintf(oc->call, sizeof oc->call, "fork (clone with CLONE_PARENT)");
+		if (ch->alive) {
+			snprintf(oc->error, sizeof oc->error, "not run: task \"%s\" already exists",
+			         trace_task_name(rc->t, ev->task2));
+			return;
+		}
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+			oc->ran = true;
+			oc_fail(oc, "socketpair", errno);
+			return;
+		}
+		c.op = RC_FORK;
+		if (run_cmd(rc, t, &c, NULL, sv[1], &rep, NULL, oc) != 0 || rep.err != 0) {
+			close(sv[0]);
+			close(sv[1]);
+			return;
+		}
+		close(sv[1]);
+		ch->pid = rep.pid;
+		ch->sock = sv[0];
+		ch->alive = true;
+		ch->reported = false;
+		/* The child says hello on its own socket. */
+		{
+			struct pollfd pfd = { sv[0], POLLIN, 0 };
+
+			if (poll(&pfd, 1, 10000) != 1 || recv(sv[0], &hello, sizeof hello, 0) != sizeof hello) {
+				task_dead(rc, ch, false);
+				snprintf(oc->error, sizeof oc->error, "the forked child did not start");
+				oc->ok = false;
+				return;
+			}
+		}
+		ch->npl = 0;
+		for (size_t i = 0; i < t->npl; i++)
+			place_add(ch, t->pl[i].name, t->pl[i].ms, t->pl[i].me, t->pl[i].rs, t->pl[i].re);
+		oc->child_pid = rep.pid;
+		oc->ok = true;
+		break;
+	}
+	case TOP_OOL_SEND: {
+		struct rtask *d = &rc->tasks[ev->task2];
+
+		oc->analogue = true;
+		snprintf(oc->call, sizeof oc->call,
+		         "analogue: mmap in the receiver + process_vm_readv/process_vm_writev%s",
+		         (ev->flags & TEF_DEALLOC) ? " + munmap in the sender" : "");
+		if (!d->alive) {
+			snprintf(oc->error, sizeof oc->error, "not run: the receiver has no process");
+			return;
+		}
+		if (!ev_range(rc, t, ev, &a, &size, why, sizeof why)) {
+			snprintf(oc->error, sizeof oc->error, "not run: %s", why);
+			return;
+		}
+		ool_copy(rc, t, d, m2r(t, a), size, mkr == KERN_SUCCESS ? fx->addr : 0, ev->as, oc);
+		snprintf(oc->extra, sizeof oc->extra, "copy %s has no Linux meaning: bytes are copied",
+		         (ev->flags & TEF_PHYSICAL) ? "physical" : "virtual");
+		if (oc->ok && (ev->flags & TEF_DEALLOC)) {
+			c.op = RC_MUNMAP;
+			c.addr = m2r(t, a);
+			c.size = size;
+			if (run_cmd(rc, t, &c, NULL, -1, &rep, NULL, oc) != 0 || rep.err != 0)
+				oc->ok = false;
+		}
+		break;
+	}
+	case TOP_MAP_ENTRY: {
+		long e = entry_find(rc, ev->region);
+
+		oc->analogue = true;
+		snprintf(oc->call, sizeof oc->call, "analogue: mmap(MAP_SHARED) of the entry's memfd");
+		if (e < 0 || rc->ents[e].fd < 0) {
+			snprintf(oc->error, sizeof oc->error, "not run: no memfd for entry \"%s\"",
+			         trace_str(rc->t, ev->region));
+			return;
+		}
+		create_mapping(rc, t, mkr == KERN_SUCCESS ? fx->addr : 0, rc->ents[e].size,
+		               PROT_READ | PROT_WRITE, RCF_SHARED, rc->ents[e].fd, 0, ev->as, false, oc);
+		break;
+	}
+	case TOP_RELEASE_ENTRY: {
+		long e = entry_find(rc, ev->region);
+
+		oc->analogue = true;
+		oc->ran = true;
+		snprintf(oc->call, sizeof oc->call, "analogue: close the recorder's memfd");
+		if (e < 0 || rc->ents[e].fd < 0) {
+			snprintf(oc->error, sizeof oc->error, "no memfd for entry \"%s\"",
+			         trace_str(rc->t, ev->region));
+			return;
+		}
+		close(rc->ents[e].fd);
+		rc->ents[e].fd = -1;
+		oc->ok = true;
+		break;
+	}
+	case TOP_MAP_FILE: {
+		const struct rfile *f = file_find(rc, ev->region);
+		bool priv = (ev->flags & TEF_PRIVATE) != 0;
+		int fd;
+
+		size = round_up(rc, qty(rc, ev->size, ev->flags, TEF_SIZE_PAGES));
+		snprintf(oc->call, sizeof oc->call, "mmap(MAP_%s) of a temporary file",
+		         priv ? "PRIVATE" : "SHARED");
+		if (f == NULL || (fd = open(f->path, O_RDWR | O_CLOEXEC)) < 0) {
+			oc->ran = true;
+			oc_fail(oc, "open", f == NULL ? ENOENT : errno);
+			return;
+		}
+		create_mapping(rc, t, mkr == KERN_SUCCESS ? fx->addr : 0, size, PROT_READ | PROT_WRITE,
+		               priv ? 0 : RCF_SHARED, fd,
+		               (ev->flags & TEF_OFFSET) ? qty(rc, ev->offset, ev->flags, TEF_OFFSET_PAGES) : 0,
+		               ev->as, false, oc);
+		close(fd);
+		break;
+	}
+	case TOP_EXIT:
+		c.op = RC_EXIT;
+		snprintf(oc->call, sizeof oc->call, "_exit(0)");
+		oc->ran = true;
+		if (task_cmd(rc, t, &c, NULL, -1, &rep, NULL) == 0) {
+			task_dead(rc, t, true);
+			t->reported = true;
+			oc->ok = WIFEXITED(t->status) && WEXITSTATUS(t->status) == 0;
+			if (!oc->ok)
+				snprintf(oc->error, sizeof oc->error, "the process did not exit cleanly");
+		} else {
+			snprintf(oc->error, sizeof oc->error, "the task process was already gone");
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Write event EV with its real outcome OC. */
+static int
+write_event(struct rec *rc, const struct trace_event *ev, const struct outcome *oc)
+{
+	struct tw_event o;
+	struct tw_ext ext[8];
+	size_t n = 0;
+
+	memset(&o, 0, sizeof o);
+	o.op = ev->op;
+	if (ev->op != TOP_NOTE && ev->op != TOP_RELEASE_ENTRY)
+		o.task = trace_task_name(rc->t, ev->task);
+	if (ev->op == TOP_FORK || ev->op == TOP_OOL_SEND)
+		o.task2 = trace_task_name(rc->t, ev->task2);
+	o.name = ev->region != 0 ? trace_str(rc->t, ev->region) : NULL;
+	o.as = ev->as != 0 ? trace_str(rc->t, ev->as) : NULL;
+	o.note = trace_event_note(rc->t, ev);
+	o.mark = trace_event_mark(rc->t, ev);
+	o.addr = ev->addr;
+	o.size = ev->size;
+	o.offset = ev->offset;
+	o.flags = ev->flags;
+	o.tag = ev->tag;
+	o.prot = ev->prot;
+	o.max_prot = ev->max_prot;
+	o.inheritance = ev->inheritance;
+	if (ev->op != TOP_NOTE) {
+		ext[n++] = (struct tw_ext){ .key = "x_real", .type = TW_EXT_STR,
+		                            .s = oc->ok ? "ok" : oc->ran ? "failed" : "not run" };
+		if (oc->error[0] != '\0')
+			ext[n++] = (struct tw_ext){ .key = "x_real_error", .type = TW_EXT_STR, .s = oc->error };
+		if (oc->call[0] != '\0')
+			ext[n++] = (struct tw_ext){ .key = "x_real_call", .type = TW_EXT_STR, .s = oc->call };
+		if (oc->addr[0] != '\0')
+			ext[n++] = (struct tw_ext){ .key = "x_real_addr", .type = TW_EXT_STR, .s = oc->addr };
+		if (oc->analogue)
+			ext[n++] = (struct tw_ext){ .key = "x_analogue", .type = TW_EXT_BOOL, .u = 1 };
+		if (oc->extra[0] != '\0')
+			ext[n++] = (struct tw_ext){ .key = "x_real_note", .type = TW_EXT_STR, .s = oc->extra };
+		if (oc->child_pid > 0) {
+			ext[n++] = (struct tw_ext){ .key = "x_child_pid", .type = TW_EXT_UINT,
+			                            .u = (uint64_t)oc->child_pid };
+		}
+	}
+	o.ext = ext;
+	o.next = n;
+	rc->nwritten++;
+	return trace_writer_event(rc->w, &o);
+}
+
+/* Report (once) every task whose process ended without an exit step. */
+static int
+report_deaths(struct rec *rc)
+{
+	for (size_t i = 0; i < rc->ntasks; i++) {
+		struct rtask *t = &rc->tasks[i];
+		int st;
+
+		if (t->alive && waitpid(t->pid, &st, WNOHANG) == t->pid) {
+			t->alive = false;
+			t->status = st;
+			if (t->sock >= 0)
+				close(t->sock);
+			t->sock = -1;
+		}
+		if (!t->alive && t->pid != 0 && !t->reported) {
+			char s[96];
+
+			t->reported = true;
+			rc->ndeaths++;
+			wait_text(t->status, s, sizeof s);
+			rmsg(rc, "task %s (pid %d) died: %s", trace_task_name(rc->t, (uint16_t)i), (int)t->pid, s);
+			if (write_note(rc, "death", "recorder: the process of task \"%s\" (pid %d) died "
+			               "here (%s); the model still has the task", trace_task_name(rc->t, (uint16_t)i),
+			               (int)t->pid, s) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Create the temporary files of every map_file in the trace. */
+static int
+make_files(struct rec *rc)
+{
+	char tmpl[] = "/tmp/vmscope-record.XXXXXX";
+	const char *td = getenv("TMPDIR");
+
+	for (size_t k = 0; k < rc->t->nev; k++) {
+		const struct trace_event *ev = &rc->t->ev[k];
+		uint64_t need;
+		struct rfile *f = NULL;
+
+		if (ev->op != TOP_MAP_FILE)
+			continue;
+		need = round_up(rc, qty(rc, ev->size, ev->flags, TEF_SIZE_PAGES)) +
+		       ((ev->flags & TEF_OFFSET) ? qty(rc, ev->offset, ev->flags, TEF_OFFSET_PAGES) : 0);
+		for (size_t i = 0; i < rc->nfiles; i++)
+			if (rc->files[i].name == ev->region)
+				f = &rc->files[i];
+		if (f == NULL) {
+			rc->files = realloc(rc->files, (rc->nfiles + 1) * sizeof *rc->files);
+			if (rc->files == NULL)
+				abort();
+			f = &rc->files[rc->nfiles];
+			memset(f, 0, sizeof *f);
+			f->name = ev->region;
+			rc->nfiles++;
+		}
+		if (need > f->size)
+			f->size = need;
+	}
+	if (rc->nfiles == 0)
+		return 0;
+	if (td != NULL && td[0] != '\0' && strlen(td) < sizeof rc->tmpdir - 32)
+		snprintf(rc->tmpdir, sizeof rc->tmpdir, "%s/vmscope-record.XXXXXX", td);
+	else
+		snprintf(rc->tmpdir, sizeof rc->tmpdir, "%s", tmpl);
+	if (mkdtemp(rc->tmpdir) == NULL) {
+		rmsg(rc, "cannot make a temporary directory: %s", strerror(errno));
+		rc->tmpdir[0] = '\0';
+		return -1;
+	}
+	for (size_t i = 0; i < rc->nfiles; i++) {
+		struct rfile *f = &rc->files[i];
+		int fd;
+
+		snprintf(f->path, sizeof f->path, "%s/file-%zu", rc->tmpdir, i);
+		fd = open(f->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			rmsg(rc, "cannot create %s: %s", f->path, strerror(errno));
+			return -1;
+		}
+		/* Real bytes (up to 64 MiB, the rest sparse): the file has data. */
+		memset(rc->iobuf, 0x42, rc->iobuf_len);
+		for (uint64_t done = 0; done < f->size && done < (64u << 20);) {
+			uint64_t n = f->size - done < rc->iobuf_len ? f->size - done : rc->iobuf_len;
+
+			if (write(fd, rc->iobuf, (size_t)n) != (ssize_t)n) {
+				rmsg(rc, "cannot write %s: %s", f->path, strerror(errno));
+				close(fd);
+				return -1;
+			}
+			done += n;
+		}
+		if (ftruncate(fd, (off_t)f->size) != 0) {
+			close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+/* Remove the temporary files. */
+static void
+remove_files(struct rec *rc)
+{
+	if (rc->tmpdir[0] == '\0')
+		return;
+	for (size_t i = 0; i < rc->nfiles; i++)
+		if (rc->files[i].path[0] != '\0')
+			unlink(rc->files[i].path);
+	rmdir(rc->tmpdir);
+	rc->tmpdir[0] = '\0';
+}
+
+/* Write the header. */
+static int
+write_header(struct rec *rc)
+{
+	const struct trace *t = rc->t;
+	const char *notes[12];
+	size_t nn = 0;
+	struct tw_header h;
+	struct tw_ext ext[3];
+	struct utsname u;
+	char title[512], kernel[200], src[300];
+	bool purg = false, tags = false, share = false, ents = false, ool = false, files = false,
+	     maxp = false, obs = false;
+	const char **tasks = calloc(t->nheader_tasks ? t->nheader_tasks : 1, sizeof *tasks);
+	int rv;
+
+	if (tasks == NULL)
+		return -1;
+	for (uint16_t i = 0; i < t->nheader_tasks; i++)
+		tasks[i] = trace_task_name(t, i);
+	for (size_t k = 0; k < t->nev; k++) {
+		const struct trace_event *ev = &t->ev[k];
+
+		purg |= ev->op == TOP_ALLOCATE && (ev->flags & TEF_PURGEABLE);
+		tags |= ev->op == TOP_ALLOCATE && ev->tag != 0;
+		share |= ev->op == TOP_INHERIT && ev->inheritance == VM_INHERIT_SHARE;
+		ents |= ev->op == TOP_MAKE_MEMORY_ENTRY || ev->op == TOP_MAP_ENTRY;
+		ool |= ev->op == TOP_OOL_SEND;
+		files |= ev->op == TOP_MAP_FILE;
+		maxp |= ev->op == TOP_PROTECT && (ev->flags & TEF_SET_MAX);
+		obs |= ev->op == TOP_OBSERVE;
+	}
+	if (uname(&u) != 0)
+		memset(&u, 0, sizeof u);
+	snprintf(kernel, sizeof kernel, "Linux %s %s", u.release, u.machine);
+	snprintf(title, sizeof title, "%s (recorded on %s)", t->title != NULL ? t->title : rc->o->scenario,
+	         kernel);
+	snprintf(src, sizeof src, "recorded by vmscope record from %s: each step ran in real "
+	         "processes; after each step one observe event per live task shows the task's "
+	         "mappings that the scenario created (smaps + pagemap)", rc->o->scenario);
+	notes[nn++] = src;
+	notes[nn++] = pm_sampler_counts(rc->pm)
+	    ? "map counts observed: pagemap PFNs with /proc/kpagecount and /proc/kpageflags "
+	      "(ref_count is the largest map count of a region's pages; zero pages from KPF_ZERO_PAGE)"
+	    : "not root: PFNs read as zero and /proc/kpagecount is unreadable, so ref_count is "
+	      "observed only when smaps implies it (0 without resident pages, 1 when no page is "
+	      "mapped twice); zero pages are pagemap-present pages that Rss does not count; pages "
+	      "are classified from smaps totals and pagemap bit 56";
+	if (purg)
+		notes[nn++] = "purgeable memory has no Linux meaning: purgeable allocations are plain "
+		              "anonymous mappings";
+	if (tags)
+		notes[nn++] = "user tags have no Linux meaning; the recorder names tagged anonymous "
+		              "mappings \"vmscope-tag-N\" (prctl PR_SET_VMA_ANON_NAME) so that, as "
+		              "with XNU's alias, differently tagged neighbours do not merge";
+	if (share)
+		notes[nn++] = "inherit share: Linux cannot make a private mapping shared after mmap; the "
+		              "recorder replaces the range with a MAP_SHARED|MAP_ANONYMOUS mapping holding a "
+		              "copy of its pages (labelled x_analogue)";
+	if (ents)
+		notes[nn++] = "memory entries are memfds: make_memory_entry copies the range into a memfd "
+		              "mapped MAP_SHARED over it, map_entry maps that memfd (labelled x_analogue)";
+	if (ool)
+		notes[nn++] = "ool_send is an analogue: a fresh mapping in the receiver filled with "
+		              "process_vm_readv/process_vm_writev (labelled x_analogue)";
+	if (files)
+		notes[nn++] = "map_file maps real temporary files (removed afterwards)";
+	if (maxp)
+		notes[nn++] = "Linux cannot lower a mapping's maximum protection: protect with max sets "
+		              "prot only";
+	if (obs)
+		notes[nn++] = "the scenario's own observe events were left out (they observed another system)";
+	memset(&h, 0, sizeof h);
+	h.title = title;
+	h.profile = "linux";
+	h.tasks = tasks;
+	h.ntasks = t->nheader_tasks;
+	h.page_size = rc->ps;
+	h.notes = notes;
+	h.nnotes = nn;
+	ext[0] = (struct tw_ext){ .key = "x_recorder", .type = TW_EXT_STR, .s = "vmscope " PACKAGE_VERSION };
+	ext[1] = (struct tw_ext){ .key = "x_kernel", .type = TW_EXT_STR, .s = kernel };
+	ext[2] = (struct tw_ext){ .key = "x_map_counts", .type = TW_EXT_BOOL,
+	                          .u = pm_sampler_counts(rc->pm) };
+	h.ext = ext;
+	h.next = 3;
+	rv = trace_writer_header(rc->w, &h);
+	free(tasks);
+	return rv;
+}
+
+/* Release everything the recorder holds (tasks killed and reaped first). */
+static void
+rec_free(struct rec *rc)
+{
+	kill_all(rc);
+	for (size_t i = 0; i < rc->ntasks; i++) {
+		free(rc->tasks[i].pl);
+		free(rc->tasks[i].share);
+	}
+	free(rc->tasks);
+	for (size_t i = 0; i < rc->nents; i++)
+		if (rc->ents[i].fd >= 0)
+			close(rc->ents[i].fd);
+	free(rc->ents);
+	remove_files(rc);
+	free(rc->files);
+	free(rc->bitmap);
+	free(rc->iobuf);
+	free(rc->sel);
+	free(rc->regs);
+	free(rc->rext);
+	pm_snap_free(&rc->snap);
+	pm_sampler_free(rc->pm);
+	replay_free(rc->r);
+}
+
+/* Record (trace_record.h). */
+int
+trace_record(const struct record_opts *o)
+{
+	struct rec rc;
+	struct replay_opts ro = { 0 };
+	struct sigaction sa, old_int, old_term, old_hup, old_pipe;
+	char err[512];
+	long sps = sysconf(_SC_PAGESIZE);
+	int status = RECORD_OK;
+	size_t k, n;
+
+	memset(&rc, 0, sizeof rc);
+	rc.o = o;
+	rc.t = o->t;
+	rc.ps = (uint32_t)sps;
+	if (sps != 4096) {
+		rmsg(&rc, "this machine's page size is %ld; the linux profile models 4096-byte pages", sps);
+		return RECORD_BAD_INPUT;
+	}
+	if (o->t->page_size != 0 && o->t->page_size != rc.ps) {
+		rmsg(&rc, "the scenario's page_size is %u, but this machine's is %u", o->t->page_size, rc.ps);
+		return RECORD_BAD_INPUT;
+	}
+	{
+		char probe[64];
+		int fd;
+
+		snprintf(probe, sizeof probe, "/proc/%d/pagemap", (int)getpid());
+		fd = open(probe, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			rmsg(&rc, "cannot read %s: %s (the recorder needs /proc)", probe, strerror(errno));
+			return RECORD_IO;
+		}
+		close(fd);
+	}
+	ro.profile = vm_profile_find("linux");
+	rc.r = replay_new(o->t, &ro, err, sizeof err);
+	if (rc.r == NULL) {
+		rmsg(&rc, "%s", err);
+		return RECORD_BAD_INPUT;
+	}
+	rc.pm = pm_sampler_new();
+	rc.ntasks = o->t->ntask_names;
+	rc.tasks = calloc(rc.ntasks ? rc.ntasks : 1, sizeof *rc.tasks);
+	rc.bitmap = malloc(RC_BITMAP_MAX);
+	rc.iobuf_len = 1u << 20;
+	rc.iobuf = malloc(rc.iobuf_len);
+	if (rc.pm == NULL || rc.tasks == NULL || rc.bitmap == NULL || rc.iobuf == NULL) {
+		rmsg(&rc, "out of memory");
+		rec_free(&rc);
+		return RECORD_IO;
+	}
+	for (size_t i = 0; i < rc.ntasks; i++)
+		rc.tasks[i].sock = -1;
+	pm_sampler_set_letters(rc.pm, 4096);
+	if (make_files(&rc) != 0) {
+		rec_free(&rc);
+		return RECORD_IO;
+	}
+	rc.w = trace_writer_open(o->out, err, sizeof err);
+	if (rc.w == NULL) {
+		rmsg(&rc, "%s", err);
+		rec_free(&rc);
+		return RECORD_IO;
+	}
+	trace_writer_set_line_flush(rc.w, true);
+
+	rec_signal = 0;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = rec_on_signal;   /* no SA_RESTART: blocking calls return EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &old_pipe);
+
+	if (write_header(&rc) != 0)
+		goto io;
+	for (uint16_t i = 0; i < o->t->nheader_tasks; i++)
+		if (task_start(&rc, i) != 0) {
+			rmsg(&rc, "cannot start a task process: %s", strerror(errno));
+			goto io;
+		}
+	n = replay_nsteps(rc.r);
+	for (k = 1; k <= n && rec_signal == 0; k++) {
+		const struct trace_event *ev = replay_event(rc.r, k);
+		struct outcome oc;
+		bool model_ok = replay_status(rc.r, k) == KERN_SUCCESS;
+
+		if (ev->op == TOP_OBSERVE)
+			continue;
+		memset(&oc, 0, sizeof oc);
+		run_event(&rc, k, ev, &oc);
+		if (rec_signal != 0)
+			break;
+		if (ev->op == TOP_NOTE)
+			oc.ok = model_ok;
+		if (write_event(&rc, ev, &oc) != 0)
+			goto io;
+		if (o->verbose)
+			rmsg(&rc, "step %zu: %s: %s%s%s", k, trace_op_name(ev->op),
+			     oc.ok ? "ok" : oc.ran ? "failed" : "not run", oc.error[0] ? ": " : "", oc.error);
+		if (ev->op != TOP_NOTE && model_ok != oc.ok) {
+			char desc[256];
+
+			rc.ndisagree++;
+			replay_describe(rc.r, k, desc, sizeof desc);
+			if (write_note(&rc, "outcome", "recorder: real Linux %s this step where the model %s "
+			               "(%s%s%s)", oc.ok ? "succeeded" : "failed",
+			               model_ok ? "succeeded" : vm_kr_name(replay_status(rc.r, k)), desc,
+			               oc.error[0] ? ": " : "", oc.error) != 0)
+				goto io;
+		}
+		if (report_deaths(&rc) != 0)
+			goto io;
+		if (ev->op == TOP_NOTE)
+			continue;
+		for (uint16_t i = 0; i < rc.ntasks && rec_signal == 0; i++) {
+			int rv;
+
+			if (!rc.tasks[i].alive)
+				continue;
+			rv = observe_task(&rc, i);
+			if (rv == -3)
+				goto io;
+		}
+		if (report_deaths(&rc) != 0)
+			goto io;
+	}
+	if (rec_signal != 0) {
+		status = RECORD_INTERRUPTED;
+		rmsg(&rc, "interrupted by signal %d: keeping the %zu steps recorded so far", (int)rec_signal,
+		     k > 0 ? k - 1 : 0);
+		write_note(&rc, "interrupted", "recorder: interrupted by %s before step %zu of %zu; the "
+		           "recording stops here", strsignal(rec_signal), k, n);
+	}
+	kill_all(&rc);
+	if (trace_writer_close(rc.w, err, sizeof err) != 0) {
+		rc.w = NULL;
+		rmsg(&rc, "%s", err);
+		status = RECORD_IO;
+	}
+	rc.w = NULL;
+	if (status != RECORD_IO && o->msgs != NULL)
+		fprintf(o->msgs, "vmscope: recorded %s into %s: %zu lines, %zu observations, %zu step%s "
+		        "where Linux and the model disagree on success, %zu unexpected process death%s%s\n",
+		        o->scenario, o->out, rc.nwritten + 1, rc.nobs, rc.ndisagree,
+		        rc.ndisagree == 1 ? "" : "s", rc.ndeaths, rc.ndeaths == 1 ? "" : "s",
+		        status == RECORD_INTERRUPTED ? " (interrupted)" : "");
+	goto out;
+io:
+	status = RECORD_IO;
+	kill_all(&rc);
+	trace_writer_abort(rc.w);
+	rc.w = NULL;
+out:
+	rec_free(&rc);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
+	return status;
+}
+
+#else /* !__linux__ */
+
+/* Recording needs Linux's /proc. */
+int
+trace_record(const struct record_opts *o)
+{
+	if (o->msgs != NULL)
+		fprintf(o->msgs, "vmscope: record needs Linux (/proc/PID/smaps and pagemap)\n");
+	return RECORD_IO;
+}
+
+#endif

@@ -1,0 +1,60 @@
+#!/bin/sh
+# tests/attach.sh -- vmscope attach: samples of a live process (TAP).
+#
+# Against processes the test starts itself: a fixed number of samples into
+# a trace (one observe event per sample, a cost line per sample), a process
+# that exits while sampled (clean stop, samples kept), bad arguments, and --
+# as root, through setpriv -- a permission refusal.  Skips off Linux.
+. "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
+: "${VMSCOPE:?}" "${SRCDIR:?}"
+V=$VMSCOPE
+
+[ "$(uname -s)" = Linux ] || tap_skip_all "not Linux"
+[ -r /proc/self/smaps ] || tap_skip_all "/proc/self/smaps is not readable"
+tmpdir_make
+cd "$tmpdir" || exit 1
+
+sleep 30 &
+spid=$!
+"$V" attach $spid --interval 20 --count 3 -o a.jsonl >a.out 2>a.err
+tap_is "attach --count 3: exit 0" $? 0
+tap_is "attach --count 3: one cost line per sample" "$(grep -c '^sample [0-9]*: pid '$spid' (sleep): [0-9]* mappings, [0-9.]* ms' a.out)" 3
+tap_check "attach: the trace validates" "$V" validate a.jsonl
+tap_is "attach: three observe events" "$(grep -c '"op": "observe"' a.jsonl)" 3
+grep -q '"name": "\[stack\]"' a.jsonl
+tap_is "attach: regions are named by their path" $? 0
+
+"$V" attach $spid $$ --interval 10 --count 2 -o two.jsonl >two.out 2>two.err
+tap_is "attach two processes: exit 0" $? 0
+tap_is "attach two processes: two observe events per sample" "$(grep -c '"op": "observe"' two.jsonl)" 4
+kill $spid 2>/dev/null
+wait $spid 2>/dev/null
+
+sleep 0.3 &
+spid=$!
+"$V" attach $spid --interval 50 -o gone.jsonl >gone.out 2>gone.err
+tap_is "a process that exits: exit 0" $? 0
+grep -q "process $spid (sleep) exited after [0-9]* samples; stopping (the trace keeps what was sampled)" gone.err
+tap_is "a process that exits: a clear message" $? 0 
+tap_check "a process that exits: the samples are kept" "$V" validate gone.jsonl
+
+"$V" attach 999999999 --count 1 >/dev/null 2>bad.err
+tap_is "no such process: exit 1" $? 1
+"$V" attach --count 1 >/dev/null 2>usage.err
+tap_is "no pid: exit 2" $? 2
+
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+	sleep 30 &
+	spid=$!
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$V" attach $spid --count 1 -o "$tmpdir/perm.jsonl" >perm.out 2>perm.err
+	rc=$?
+	kill $spid 2>/dev/null
+	wait $spid 2>/dev/null
+	tap_is "permission refused: exit 1" $rc 1
+	grep -q "Permission denied (another user's process" perm.err
+	tap_is "permission refused: a clear message" $? 0
+else
+	tap_skip "permission refused" "needs root and setpriv"
+fi
+
+tap_done

@@ -1,0 +1,117 @@
+#!/bin/sh
+# tests/record.sh -- vmscope record: scenarios run for real on Linux (TAP).
+#
+# Records fork-lifecycle, redis-bgsave and the small traces of
+# tests/record/ (a protect split and merge, shared memory, failing steps),
+# validates each recording and requires `vmscope check --profile linux` to
+# agree with it.  The one known disagreement (inherit share before a fork,
+# docs/profiles.md) is a TODO, checked to be the only one.  Then: no task
+# process survives the recorder (normal exit, failing steps, SIGINT), an
+# interrupted recording is a valid shorter trace, and a task killed
+# mid-scenario shows as a note.  Skips on systems without Linux /proc.
+. "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
+: "${VMSCOPE:?}" "${SRCDIR:?}"
+V=$VMSCOPE
+R=$SRCDIR/tests/record
+
+[ "$(uname -s)" = Linux ] || tap_skip_all "not Linux"
+[ -r /proc/self/pagemap ] && head -c 8 /proc/self/pagemap >/dev/null 2>&1 ||
+	tap_skip_all "/proc/self/pagemap is not readable"
+[ "$(getconf PAGESIZE)" = 4096 ] || tap_skip_all "page size is not 4096"
+tmpdir_make
+cd "$tmpdir" || exit 1
+
+# The task pids a recording names (x_pid of observations, x_child_pid of forks).
+pids_of() {
+	grep -o '"x_\(child_\)\{0,1\}pid": [0-9]*' "$1" | sed 's/.*: //' | sort -u
+}
+
+# ok when none of the pids in trace $2 is still a process.
+no_survivor() {
+	left=
+	for p in $(pids_of "$2"); do
+		if kill -0 "$p" 2>/dev/null && [ "$(cat /proc/"$p"/comm 2>/dev/null | cut -c1-4)" = "vms:" ]; then
+			left="$left $p"
+		fi
+	done
+	if [ -z "$left" ] && [ -n "$(pids_of "$2")" ]; then
+		tap_ok "$1"
+	else
+		tap_fail "$1" "still running:$left" "pids: $(pids_of "$2" | tr '\n' ' ')"
+	fi
+}
+
+for s in fork-lifecycle redis-bgsave "$R/protect-split.jsonl"; do
+	b=$(basename "$s" .jsonl)
+	tap_check "record $b" "$V" record "$s" -o "$b.rec.jsonl"
+	tap_check "$b: the recording validates" "$V" validate "$b.rec.jsonl"
+	tap_check "$b: check --profile linux agrees" "$V" check --profile linux "$b.rec.jsonl"
+done
+no_survivor "no task process left after a normal recording" fork-lifecycle.rec.jsonl
+
+tap_check "record shared-memory" "$V" record "$R/shared-memory.jsonl" -o sm.rec.jsonl
+tap_check "shared-memory: the recording validates" "$V" validate sm.rec.jsonl
+out=$("$V" check --profile linux sm.rec.jsonl)
+if [ $? -eq 0 ]; then
+	tap_ok "shared-memory: check --profile linux agrees"
+else
+	other=$(printf '%s\n' "$out" | grep -v '^sm.rec.jsonl: ' |
+		grep -v 'parent: shared \[0x10000-0x12000\]: share mode: model SM_PRIVATE, observed SM_SHARED$')
+	if [ -z "$other" ]; then
+		printf 'not ok %d - shared-memory: check --profile linux agrees # TODO inherit share before fork: model SM_PRIVATE, Linux analogue SM_SHARED (docs/profiles.md)\n' $((tap_n + 1))
+		tap_n=$((tap_n + 1))
+	else
+		tap_fail "shared-memory: check --profile linux agrees" "$out"
+	fi
+fi
+grep -q '"x_path": "/memfd:vmscope-entry' sm.rec.jsonl
+tap_is "shared-memory: the memory entry is a memfd" $? 0
+
+"$V" record "$R/fail.jsonl" -o fail.rec.jsonl 2>fail.err
+tap_is "failing steps: the recording completes" $? 0
+tap_check "failing steps: check --profile linux agrees" "$V" check --profile linux fail.rec.jsonl
+n=$(grep -c '"x_real": "failed"' fail.rec.jsonl)
+tap_is "failing steps: two real failures recorded" "$n" 2
+grep -q '"x_real": "not run", "x_real_error": "not run: no region' fail.rec.jsonl
+tap_is "failing steps: an unknown region is not run" $? 0
+no_survivor "no task process left after failing steps" fail.rec.jsonl
+
+# A long scenario: fork, then many small steps.
+{
+	echo '{"vmscope": 1, "title": "long", "profile": "linux", "tasks": ["p"]}'
+	echo '{"op": "allocate", "task": "p", "size": "64p", "as": "buf"}'
+	echo '{"op": "fork", "task": "p", "child": "c"}'
+	i=0
+	while [ $i -lt 400 ]; do
+		echo '{"op": "write", "task": "c", "region": "buf", "offset": "'$((i % 64))'p", "size": "1p"}'
+		echo '{"op": "read", "task": "p", "region": "buf", "offset": "'$((i % 64))'p", "size": "1p"}'
+		i=$((i + 1))
+	done
+} >long.jsonl
+
+"$V" record long.jsonl -o int.rec.jsonl 2>int.err &
+rpid=$!
+sleep 0.4
+kill -INT $rpid
+wait $rpid
+tap_is "SIGINT: exit status 130" $? 130
+tap_check "SIGINT: the shorter trace validates" "$V" validate int.rec.jsonl
+grep -q '"x_recorder": "interrupted"' int.rec.jsonl
+tap_is "SIGINT: the trace ends with a note" $? 0
+[ ! -e int.rec.jsonl.tmp ]
+tap_is "SIGINT: no temporary file left" $? 0
+no_survivor "SIGINT: no task process left" int.rec.jsonl
+
+"$V" record long.jsonl -o kill.rec.jsonl 2>kill.err &
+rpid=$!
+sleep 0.3
+kid=$(pgrep -P $rpid -x 'vms:c' 2>/dev/null || ps -o pid= --ppid $rpid | tail -n 1)
+kill -KILL $kid 2>/dev/null
+wait $rpid
+tap_is "a task killed mid-scenario: the recording completes" $? 0
+grep -q '"x_recorder": "death"' kill.rec.jsonl
+tap_is "a task killed mid-scenario: a note says so" $? 0
+tap_check "a task killed mid-scenario: the trace validates" "$V" validate kill.rec.jsonl
+no_survivor "a task killed mid-scenario: no task process left" kill.rec.jsonl
+
+tap_done
