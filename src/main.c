@@ -22,6 +22,8 @@
 #include "scenarios.h"
 #include "trace.h"
 #include "trace_import.h"
+#include "trace_record.h"
+#include "attach.h"
 #include "ui.h"
 #include "vm.h"
 #include "vm_profile.h"
@@ -38,6 +40,8 @@ static const char usage_text[] =
 "       vmscope list\n"
 "       vmscope import vmmap|smaps|vminfo FILE... -o TRACE [--task NAME]\n"
 "       vmscope check [--profile P] TRACE\n"
+"       vmscope record SCENARIO -o TRACE [--verbose]\n"
+"       vmscope attach PID [PID2] [--interval MS] [--count N] [-o TRACE]\n"
 "       vmscope --help | --version\n"
 "\n"
 "TRACE is a trace file (JSON Lines, see docs/trace-format.md) or the name of\n"
@@ -65,6 +69,10 @@ static const char usage_text[] =
 "  or maps, GNU Hurd vminfo output) into a trace, one observe step per file.\n"
 "check: replay TRACE and compare each observe step with the model's report;\n"
 "  exit 1 when they differ (docs/recording.md).\n"
+"record: run SCENARIO (a trace or built-in name) in real Linux processes and\n"
+"  write TRACE with what /proc showed after each step (docs/recording.md).\n"
+"attach: sample live processes' smaps and pagemap every MS milliseconds\n"
+"  (default 1000), N times (default: until Ctrl-C or the process exits).\n"
 "\n"
 "Profiles: xnu-arm64 (default), xnu-x86_64, mach, gnumach-2022, gnumach, linux.\n"
 "Exit status: 0 success, 1 file or terminal error, 2 malformed trace or\n"
@@ -394,6 +402,83 @@ cmd_import(int argc, char **argv)
 	return rc == IMPORT_OK ? 0 : rc == IMPORT_IO ? EXIT_IO : EXIT_BAD_INPUT;
 }
 
+/* vmscope record SCENARIO -o TRACE [--verbose]. */
+static int
+cmd_record(int argc, char **argv)
+{
+	struct record_opts o = { .msgs = stderr };
+	const char *scen = NULL;
+	struct trace *t = NULL;
+	int rc;
+
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (is_opt(a, "-o") || is_opt(a, "--output")) {
+			if ((o.out = opt_value(argc, argv, &i, a[1] == 'o' ? "-o" : "--output")) == NULL)
+				return usage_error("%s needs a trace file name", a);
+		} else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) {
+			o.verbose = true;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			return usage_error("unknown option '%s'", a);
+		} else if (scen != NULL) {
+			return usage_error("record takes one scenario ('%s' and '%s')", scen, a);
+		} else {
+			scen = a;
+		}
+	}
+	if (scen == NULL || o.out == NULL)
+		return usage_error("record needs a scenario and -o TRACE");
+	rc = load_trace(scen, &t);
+	if (rc != 0)
+		return rc;
+	o.t = t;
+	o.scenario = scen;
+	rc = trace_record(&o);
+	trace_free(t);
+	return rc;
+}
+
+/* vmscope attach PID [PID2] [--interval MS] [--count N] [-o TRACE]. */
+static int
+cmd_attach(int argc, char **argv)
+{
+	struct attach_opts o = { .interval_ms = 1000, .msgs = stderr };
+
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i], *v;
+		size_t n;
+
+		if (is_opt(a, "-o") || is_opt(a, "--output")) {
+			if ((o.out = opt_value(argc, argv, &i, a[1] == 'o' ? "-o" : "--output")) == NULL)
+				return usage_error("%s needs a trace file name", a);
+		} else if (is_opt(a, "--interval")) {
+			v = opt_value(argc, argv, &i, "--interval");
+			if (!parse_size_t(v, &n) || n == 0 || n > 86400000)
+				return usage_error("--interval needs milliseconds (1..86400000), not '%s'", v ? v : "");
+			o.interval_ms = (unsigned)n;
+		} else if (is_opt(a, "--count")) {
+			v = opt_value(argc, argv, &i, "--count");
+			if (!parse_size_t(v, &n) || n == 0)
+				return usage_error("--count needs a positive number, not '%s'", v ? v : "");
+			o.count = n;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			return usage_error("unknown option '%s'", a);
+		} else {
+			size_t pid;
+
+			if (!parse_size_t(a, &pid) || pid == 0 || pid > 0x7fffffff)
+				return usage_error("attach needs process ids, not '%s'", a);
+			if (o.npids == 2)
+				return usage_error("attach samples one or two processes");
+			o.pids[o.npids++] = (int)pid;
+		}
+	}
+	if (o.npids == 0)
+		return usage_error("attach needs a process id");
+	return attach_run(&o);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -424,6 +509,10 @@ main(int argc, char **argv)
 	}
 	if (argc > 1 && strcmp(argv[1], "import") == 0)
 		return cmd_import(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "record") == 0)
+		return cmd_record(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "attach") == 0)
+		return cmd_attach(argc, argv);
 	if (cmd != NULL && strcmp(cmd, "list") == 0)
 		return argc > 2 ? usage_error("list takes no arguments ('%s')", argv[2]) : cmd_list();
 	rc = parse_options(argc, argv, first, &c);

@@ -627,13 +627,7 @@ enum rc_op {
 	RC_REPLACE,         /* replace a range with a shared copy (anon or memfd) */
 	RC_FORK,
 	RC_EXIT,
-	RC_NAME,            /* prctl(PR_SET_VMA_ANON_NAME), the name after the command */
 };
-
-#ifndef PR_SET_VMA
-#define PR_SET_VMA 0x53564d41
-#define PR_SET_VMA_ANON_NAME 0
-#endif
 
 enum {
 	RCF_FIXED = 1u << 0,       /* MAP_FIXED_NOREPLACE, no fallback */
@@ -930,12 +924,6 @@ c_loop(void)
 			break;
 		case RC_EXIT:
 			_exit(0);
-		case RC_NAME:
-			c_in.raw[sizeof c_in.raw - 1] = '\0';
-			if (prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, (unsigned long)c->addr, (unsigned long)c->size,
-			          (unsigned long)(c_in.raw + sizeof(struct rc_cmd))) != 0)
-				c_fail(&rep, "prctl(PR_SET_VMA_ANON_NAME)", errno);
-			break;
 		default:
 			c_fail(&rep, "command", EINVAL);
 		}
@@ -1660,27 +1648,16 @@ create_mapping(struct rec *rc, struct rtask *t, uint64_t ma, uint64_t size, int 
 	return rep.addr;
 }
 
-/* A user tag as an anonymous VMA name: like XNU's alias, it keeps
- * differently tagged neighbours from merging (an analogue, labelled). */
+/*
+ * A user tag has no Linux meaning.  The recorder does not name the mapping
+ * (PR_SET_VMA_ANON_NAME would keep differently named neighbours apart on
+ * some kernels only); the linux profile ignores tags the same way.
+ */
 static void
-name_tag(struct rec *rc, struct rtask *t, uint64_t a, uint64_t size, unsigned tag, struct outcome *oc)
+name_tag(unsigned tag, struct outcome *oc)
 {
-	struct rc_cmd c = { .op = RC_NAME, .addr = a, .size = size, .page_size = rc->ps };
-	char name[32];
-	struct rc_reply rep;
-	struct outcome o2 = { 0 };
-
-	snprintf(name, sizeof name, "vmscope-tag-%u", tag);
-	c.nbitmap = (uint32_t)strlen(name) + 1;
-	if (run_cmd(rc, t, &c, name, -1, &rep, NULL, &o2) == 0 && rep.err == 0) {
-		oc->analogue = true;
-		snprintf(oc->extra, sizeof oc->extra, "user tag %u as the anonymous VMA name \"%s\" "
-		         "(prctl PR_SET_VMA_ANON_NAME), which keeps differently tagged neighbours apart",
-		         tag, name);
-	} else {
-		snprintf(oc->extra, sizeof oc->extra, "user tag %u ignored (%.80s): this kernel cannot "
-		         "name anonymous mappings, so tagged neighbours may merge", tag, o2.error);
-	}
+	snprintf(oc->extra, sizeof oc->extra, "user tag %u ignored: Linux has no user tags, "
+	         "so tagged neighbours may merge (as in the linux profile)", tag);
 }
 
 /* The file of map_file name NAME. */
@@ -1770,7 +1747,7 @@ run_event(struct rec *rc, size_t k, const struct trace_event *ev, struct outcome
 			if (!oc->elsewhere)
 				snprintf(oc->extra, sizeof oc->extra, "%s", keep);
 			if (ra != 0 && ev->tag != 0)
-				name_tag(rc, t, ra, size, ev->tag, oc);
+				name_tag(ev->tag, oc);
 		}
 		break;
 	}
@@ -2243,9 +2220,8 @@ write_header(struct rec *rc)
 		notes[nn++] = "purgeable memory has no Linux meaning: purgeable allocations are plain "
 		              "anonymous mappings";
 	if (tags)
-		notes[nn++] = "user tags have no Linux meaning; the recorder names tagged anonymous "
-		              "mappings \"vmscope-tag-N\" (prctl PR_SET_VMA_ANON_NAME) so that, as "
-		              "with XNU's alias, differently tagged neighbours do not merge";
+		notes[nn++] = "user tags have no Linux meaning and are ignored (so are they by the linux "
+		              "profile): differently tagged neighbours may merge";
 	if (share)
 		notes[nn++] = "inherit share: Linux cannot make a private mapping shared after mmap; the "
 		              "recorder replaces the range with a MAP_SHARED|MAP_ANONYMOUS mapping holding a "

@@ -390,12 +390,15 @@ vm_map_find_space(const struct vm_map *m, uint64_t size, uint64_t *addr)
 
 /* ---- coalescing and simplification --------------------------------------- */
 
-/* Attributes that must be equal for two entries to become one. */
+/* Attributes that must be equal for two entries to become one (the user
+ * tag only where the profile has tags). */
 static bool
-same_attributes(const struct vm_map_entry *a, const struct vm_map_entry *b)
+same_attributes(const struct vm_world *w, const struct vm_map_entry *a,
+                const struct vm_map_entry *b)
 {
 	return a->prot == b->prot && a->max_prot == b->max_prot &&
-	       a->inheritance == b->inheritance && a->user_tag == b->user_tag &&
+	       a->inheritance == b->inheritance &&
+	       (!w->prof->user_tags || a->user_tag == b->user_tag) &&
 	       a->needs_copy == b->needs_copy && a->is_shared == b->is_shared &&
 	       a->wired_count == b->wired_count;
 }
@@ -413,7 +416,7 @@ simplify_pair(struct vm_world *w, struct vm_map *m, struct vm_map_entry *a,
 		return false;
 	if (a->object != b->object || a->offset + (a->end - a->start) != b->offset)
 		return false;
-	if (!same_attributes(a, b) || (a->present == NULL) != (b->present == NULL))
+	if (!same_attributes(w, a, b) || (a->present == NULL) != (b->present == NULL))
 		return false;
 	if (a->present != NULL) {
 		uint64_t na = (a->end - a->start) >> w->page_shift;
@@ -468,24 +471,32 @@ object_may_extend(const struct vm_world *w, uint32_t id)
 
 /* May an entry with these attributes extend PREV (vm_map_enter's test)? */
 static bool
-enter_compatible(const struct vm_map_entry *prev, int prot, int max_prot, int inh, int tag)
+enter_compatible(const struct vm_world *w, const struct vm_map_entry *prev, int prot,
+                 int max_prot, int inh, int tag)
 {
 	return !prev->is_shared && prev->wired_count == 0 && prev->prot == prot &&
 	       prev->max_prot == max_prot && prev->inheritance == inh &&
-	       prev->user_tag == tag && !prev->needs_copy;
+	       (!w->prof->user_tags || prev->user_tag == tag) && !prev->needs_copy;
 }
 
-/* Grow PREV's object (if any) so that it covers the entry grown by ADD. */
+/*
+ * vm_object_coalesce(): grow PREV's object (if any) so that it covers the
+ * entry grown by ADD, and remove any pages still in the new range from a
+ * previous deallocation (vm_object_page_remove): the new memory is zero.
+ */
 static void
 extend_object(struct vm_world *w, struct vm_map_entry *prev, uint64_t add)
 {
 	struct vm_object *o = vm_obj(w, prev->object);
 
 	if (o != NULL) {
-		uint64_t need = prev->offset + (prev->end - prev->start) + add;
+		uint64_t from = prev->offset + (prev->end - prev->start);
+		uint64_t need = from + add;
 
 		if (need > o->size)
 			vm_obj_resize(w, o, need);
+		for (uint64_t pg = from >> w->page_shift; pg < (need >> w->page_shift); pg++)
+			vm_page_clear(w, o, pg);
 	}
 }
 
@@ -510,7 +521,7 @@ enter_coalesce(struct vm_world *w, struct vm_map *m, uint64_t start, uint64_t en
 
 	if (p->coalesce == COALESCE_NONE)
 		return NULL;
-	if (prev != NULL && prev->end == start && enter_compatible(prev, prot, max_prot, inh, tag) &&
+	if (prev != NULL && prev->end == start && enter_compatible(w, prev, prot, max_prot, inh, tag) &&
 	    object_may_extend(w, prev->object)) {
 		uint64_t merged = prev->end - prev->start + size;
 
@@ -527,7 +538,7 @@ enter_coalesce(struct vm_world *w, struct vm_map *m, uint64_t start, uint64_t en
 	}
 	if ((p->coalesce == COALESCE_GNUMACH_2023 || p->coalesce == COALESCE_LINUX) &&
 	    next != NULL && next->start == end &&
-	    enter_compatible(next, prot, max_prot, inh, tag) &&
+	    enter_compatible(w, next, prot, max_prot, inh, tag) &&
 	    object_may_extend(w, next->object) &&
 	    (next->object == 0 || next->offset >= size) &&
 	    ((next->end - start) >> w->page_shift) <= VM_MAX_REGION_PAGES) {

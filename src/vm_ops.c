@@ -447,7 +447,9 @@ fork_copy_linux(struct vm_world *w, struct vm_map_entry *e, struct vm_map *child
 	c->shadow_offset = o->shadow_offset;
 	if (c->shadow != 0)
 		vm_obj_ref(w, c->shadow);
-	for (uint32_t i = 0; i < o->npages; i++) {
+	/* Only the pages this entry maps: a clipped neighbour's are not ours. */
+	for (uint64_t i = e->offset >> w->page_shift;
+	     i < ((e->offset + (e->end - e->start)) >> w->page_shift) && i < o->npages; i++) {
 		if (o->pages[i] != 0) {
 			c->pages[i] = o->pages[i];
 			c->resident++;
@@ -499,6 +501,35 @@ vm_op_fork(struct vm_world *w, int task, const char *child, int *child_out)
 
 /* ---- inherit / protect ------------------------------------------------------- */
 
+/*
+ * Linux cannot make a private mapping shared after mmap.  Its analogue
+ * (what the recorder does): memfd_create + copy + mmap(MAP_SHARED |
+ * MAP_FIXED) over the range, so E becomes its own shared mapping of a new
+ * object holding copies of the pages that existed (all present).  With
+ * ALLOCATE a NULL entry gets its (empty) object at once.
+ */
+static void
+linux_make_shared(struct vm_world *w, struct vm_map_entry *e, bool allocate)
+{
+	struct vm_object *old = vm_obj(w, e->object), *o = NULL;
+
+	if (e->is_shared)
+		return;
+	if (old != NULL)
+		o = vm_object_copy_slowly(w, old, e->offset, e->end - e->start);
+	else if (allocate)
+		o = vm_obj_new(w, e->end - e->start, true);
+	if (old != NULL)
+		vm_obj_deref(w, old->id);
+	e->object = o != NULL ? o->id : 0;
+	e->offset = 0;
+	e->needs_copy = false;
+	e->is_shared = true;
+	e->inheritance = VM_INHERIT_SHARE;
+	vm_entry_track_presence(w, e, true);
+	w->fx.flags |= VMFX_LINUX_ANALOGUE;
+}
+
 /* vm_map_inherit(): clip and set; XNU does not re-merge, GNU Mach 2023 does. */
 kern_return_t
 vm_op_inherit(struct vm_world *w, int task, uint64_t addr, uint64_t size, int inh)
@@ -516,8 +547,14 @@ vm_op_inherit(struct vm_world *w, int task, uint64_t addr, uint64_t size, int in
 		return KERN_INVALID_ARGUMENT;
 	if (!vm_map_range_mapped(m, start, end))
 		return KERN_INVALID_ADDRESS;
-	for (e = clip_range(w, m, start, end); e != NULL && e->start < end; e = e->next)
+	if (w->prof->fork == FORK_LINUX && inh == VM_INHERIT_SHARE &&
+	    !frames_available(w, (end - start) >> w->page_shift))
+		return KERN_RESOURCE_SHORTAGE;
+	for (e = clip_range(w, m, start, end); e != NULL && e->start < end; e = e->next) {
+		if (w->prof->fork == FORK_LINUX && inh == VM_INHERIT_SHARE)
+			linux_make_shared(w, e, false);
 		e->inheritance = (uint8_t)inh;
+	}
 	if (w->prof->simplify_after_inherit)
 		vm_map_simplify_range(w, m, start, end);
 	return KERN_SUCCESS;
@@ -761,26 +798,8 @@ vm_op_make_memory_entry(struct vm_world *w, int task, uint64_t addr, uint64_t si
 	if (!frames_available(w, (end - start) >> w->page_shift))
 		return KERN_RESOURCE_SHORTAGE;
 	if (w->prof->fork == FORK_LINUX) {
-		/*
-		 * memfd_create + copy + mmap(MAP_SHARED|MAP_FIXED) over the range:
-		 * the range becomes its own shared mapping of a new object holding
-		 * copies of the pages that existed.
-		 */
-		struct vm_object *old;
-
 		e = clip_range(w, m, start, end);
-		old = vm_obj(w, e->object);
-		o = old != NULL ? vm_object_copy_slowly(w, old, e->offset, end - start)
-		                : vm_obj_new(w, end - start, true);
-		if (old != NULL)
-			vm_obj_deref(w, old->id);
-		e->object = o->id;
-		e->offset = 0;
-		e->needs_copy = false;
-		e->is_shared = true;
-		e->inheritance = VM_INHERIT_SHARE;
-		vm_entry_track_presence(w, e, true);
-		w->fx.flags |= VMFX_LINUX_ANALOGUE;
+		linux_make_shared(w, e, true);
 	}
 	if (e->object == 0) {
 		o = vm_obj_new(w, e->end - e->start, true);

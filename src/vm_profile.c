@@ -27,6 +27,7 @@ static const struct vm_profile xnu_arm64 = {
 	.has_purgeable = true,
 	.has_memory_entries = true,
 	.file_named_ref = true,               /* UBC's named reference; inferred */
+	.user_tags = true,                    /* vm_map_enter compares VME_ALIAS */
 	.fork = FORK_MACH,
 	.report = REPORT_MACH,
 };
@@ -47,6 +48,7 @@ static const struct vm_profile xnu_x86_64 = {
 	.has_purgeable = true,
 	.has_memory_entries = true,
 	.file_named_ref = true,
+	.user_tags = true,
 	.fork = FORK_MACH,
 	.report = REPORT_MACH,
 };
@@ -67,6 +69,7 @@ static const struct vm_profile mach3 = {
 	.has_purgeable = false,               /* purgeable memory is an Apple addition */
 	.has_memory_entries = false,          /* memory entries are an Apple addition */
 	.file_named_ref = false,
+	.user_tags = true,                    /* the alias is an entry attribute */
 	.fork = FORK_MACH,
 	.report = REPORT_MACH,
 };
@@ -87,6 +90,7 @@ static const struct vm_profile gnumach_2022 = {
 	.has_purgeable = false,
 	.has_memory_entries = false,
 	.file_named_ref = false,
+	.user_tags = true,                    /* the alias is an entry attribute */
 	.fork = FORK_MACH,
 	.report = REPORT_MACH,
 };
@@ -107,6 +111,7 @@ static const struct vm_profile gnumach_2023 = {
 	.has_purgeable = false,
 	.has_memory_entries = false,
 	.file_named_ref = false,
+	.user_tags = true,                    /* the alias is an entry attribute */
 	.fork = FORK_MACH,
 	.report = REPORT_MACH,
 };
@@ -127,6 +132,7 @@ static const struct vm_profile linux_prof = {
 	.has_purgeable = false,
 	.has_memory_entries = true,           /* analogue: memfd + MAP_SHARED */
 	.file_named_ref = false,
+	.user_tags = false,                   /* no tags; anon VMA names are optional */
 	.fork = FORK_LINUX,                   /* copy_present_pte / do_wp_page */
 	.report = REPORT_LINUX,
 };

@@ -49,6 +49,7 @@ struct vm_profile {
 	bool has_purgeable;               /* VM_FLAGS_PURGABLE exists */
 	bool has_memory_entries;          /* mach_make_memory_entry exists */
 	bool file_named_ref;              /* the file cache holds a named ref */
+	bool user_tags;                   /* entries with other tags never merge */
 	enum vm_fork_model fork;
 	enum vm_report_model report;
 };

@@ -1,11 +1,11 @@
 #!/bin/sh
 # tests/record.sh -- vmscope record: scenarios run for real on Linux (TAP).
 #
-# Records fork-lifecycle, redis-bgsave and the small traces of
+# Records fork-lifecycle, redis-bgsave, mach-shared-memory, ali-vs-shm,
+# gnumach-coalescing and the small traces of
 # tests/record/ (a protect split and merge, shared memory, failing steps),
 # validates each recording and requires `vmscope check --profile linux` to
-# agree with it.  The one known disagreement (inherit share before a fork,
-# docs/profiles.md) is a TODO, checked to be the only one.  Then: no task
+# agree with it.  Then: no task
 # process survives the recorder (normal exit, failing steps, SIGINT), an
 # interrupted recording is a valid shorter trace, and a task killed
 # mid-scenario shows as a note.  Skips on systems without Linux /proc.
@@ -41,7 +41,8 @@ no_survivor() {
 	fi
 }
 
-for s in fork-lifecycle redis-bgsave "$R/protect-split.jsonl"; do
+for s in fork-lifecycle redis-bgsave mach-shared-memory ali-vs-shm gnumach-coalescing \
+	"$R/protect-split.jsonl"; do
 	b=$(basename "$s" .jsonl)
 	tap_check "record $b" "$V" record "$s" -o "$b.rec.jsonl"
 	tap_check "$b: the recording validates" "$V" validate "$b.rec.jsonl"
@@ -51,19 +52,7 @@ no_survivor "no task process left after a normal recording" fork-lifecycle.rec.j
 
 tap_check "record shared-memory" "$V" record "$R/shared-memory.jsonl" -o sm.rec.jsonl
 tap_check "shared-memory: the recording validates" "$V" validate sm.rec.jsonl
-out=$("$V" check --profile linux sm.rec.jsonl)
-if [ $? -eq 0 ]; then
-	tap_ok "shared-memory: check --profile linux agrees"
-else
-	other=$(printf '%s\n' "$out" | grep -v '^sm.rec.jsonl: ' |
-		grep -v 'parent: shared \[0x10000-0x12000\]: share mode: model SM_PRIVATE, observed SM_SHARED$')
-	if [ -z "$other" ]; then
-		printf 'not ok %d - shared-memory: check --profile linux agrees # TODO inherit share before fork: model SM_PRIVATE, Linux analogue SM_SHARED (docs/profiles.md)\n' $((tap_n + 1))
-		tap_n=$((tap_n + 1))
-	else
-		tap_fail "shared-memory: check --profile linux agrees" "$out"
-	fi
-fi
+tap_check "shared-memory: check --profile linux agrees" "$V" check --profile linux sm.rec.jsonl
 grep -q '"x_path": "/memfd:vmscope-entry' sm.rec.jsonl
 tap_is "shared-memory: the memory entry is a memfd" $? 0
 

@@ -506,6 +506,62 @@ test_linux(void)
 	check_world("linux zero page");
 }
 
+/* vm_object_coalesce: pages left from a deallocation do not come back. */
+static void
+test_coalesce_clears_stale_pages(void)
+{
+	uint64_t a = 0, b;
+	int t;
+
+	world("xnu-x86_64");
+	t = vm_task_create(W, "t");
+	vm_op_allocate(W, t, &a, 2 * 4 * KB, VM_FLAGS_ANYWHERE, 0);
+	vm_op_write(W, t, a, 2 * 4 * KB);
+	vm_op_deallocate(W, t, a + 4 * KB, 4 * KB);     /* page 1 stays in the object */
+	b = 0;
+	vm_op_allocate(W, t, &b, 4 * KB, VM_FLAGS_ANYWHERE, 0);
+	is_int(b, a + 4 * KB, "coalesce: the new page lands where page 1 was");
+	ok(vm_world_effects(W)->flags & VMFX_COALESCED, "coalesce: it extends the first entry");
+	is_int(region(t, a).pages_resident, 1, "coalesce: the old page 1 is gone (vm_object_page_remove)");
+	check_world("coalesce stale pages");
+}
+
+/* Linux: inherit share is its memfd analogue at once; tags do not exist. */
+static void
+test_linux_share_and_tags(void)
+{
+	uint64_t a = 0, b = 0;
+	int p, c;
+
+	world("linux");
+	p = vm_task_create(W, "p");
+	vm_op_allocate(W, p, &a, 2 * 4 * KB, VM_FLAGS_ANYWHERE, 1);
+	vm_op_allocate(W, p, &b, 4 * KB, VM_FLAGS_ANYWHERE, 2);
+	is_int(vm_task_nentries(W, p), 1, "linux: neighbours with other tags still merge (no tags)");
+	vm_op_write(W, p, a, 4 * KB);
+	is_int(vm_op_inherit(W, p, a, 2 * 4 * KB, VM_INHERIT_SHARE), KERN_SUCCESS, "linux: inherit share");
+	ok(vm_world_effects(W)->flags & VMFX_LINUX_ANALOGUE, "linux: inherit share is an analogue");
+	EXPECT(p, a, SM_SHARED, 1, 1, "linux: the range is a shared mapping at once");
+	vm_op_fork(W, p, "c", &c);
+	EXPECT(c, a, SM_EMPTY, 0, 0, "linux: the child has no PTE for it yet");
+	vm_op_write(W, c, a, 4 * KB);
+	EXPECT(p, a, SM_SHARED, 2, 1, "linux: the child's write lands in the shared page");
+	is_int(vm_world_effects(W)->pages_copied, 0, "linux: nothing copied");
+	check_world("linux share");
+
+	/* fork copies the page table of each entry, not of its whole object. */
+	world("linux");
+	p = vm_task_create(W, "p");
+	a = 0;
+	vm_op_allocate(W, p, &a, 2 * 4 * KB, VM_FLAGS_ANYWHERE, 0);
+	vm_op_write(W, p, a, 2 * 4 * KB);
+	vm_op_inherit(W, p, a, 4 * KB, VM_INHERIT_NONE);
+	vm_op_fork(W, p, "c", &c);
+	EXPECT(p, a, SM_PRIVATE, 1, 1, "linux: a page not inherited stays private in the parent");
+	EXPECT(p, a + 4 * KB, SM_COW, 2, 1, "linux: its clipped neighbour is shared copy-on-write");
+	check_world("linux clipped fork");
+}
+
 /* Deep copies are independent and equal. */
 static void
 test_clone(void)
@@ -549,6 +605,8 @@ main(void)
 	test_ool_purgeable();
 	test_ool_plain();
 	test_linux();
+	test_coalesce_clears_stale_pages();
+	test_linux_share_and_tags();
 	test_clone();
 	vm_world_free(W);
 	return tap_done();
