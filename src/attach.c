@@ -72,10 +72,7 @@ struct at_proc {
 	char name[48];
 	struct pm_snap snap;
 	bool pages_ok;               /* pagemap readable */
-	bool warned;                 /* told about omitted regions */
 };
-
-#define AT_MAX_REGIONS 2000
 
 /* Sample (attach.h). */
 int
@@ -235,15 +232,7 @@ attach_run(const struct attach_opts *o)
 				e.task = q->name;
 				e.regions = regs;
 				e.nregions = nr;
-				/* A trace line holds at most 1 MiB (docs/trace-format.md). */
-				if (nr > AT_MAX_REGIONS) {
-					if (!q->warned)
-						fprintf(o->msgs, "vmscope: attach: process %d has %zu mappings; each "
-						        "observe event keeps the first %d (a trace line holds at most "
-						        "1 MiB)\n", q->pid, nr, AT_MAX_REGIONS);
-					q->warned = true;
-					e.nregions = AT_MAX_REGIONS;
-				}
+				/* The writer splits long observations into "more" lines. */
 				snprintf(mark, sizeof mark, "sample %zu", nsamples + 1);
 				if (i == 0)
 					e.mark = mark;
@@ -252,11 +241,6 @@ attach_run(const struct attach_opts *o)
 				                          .u = (uint64_t)(t0 - t_start) };
 				e.ext = ext;
 				e.next = 2;
-				if (nr > e.nregions) {
-					ext[2] = (struct tw_ext){ .key = "x_regions_omitted", .type = TW_EXT_UINT,
-					                          .u = nr - e.nregions };
-					e.next = 3;
-				}
 				if (trace_writer_event(w, &e) != 0) {
 					status = 1;
 					stop = true;

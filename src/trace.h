@@ -39,6 +39,7 @@ enum {
 	TEF_PHYSICAL = 1u << 8,      /* ool_send copy: physical */
 	TEF_SET_MAX = 1u << 9,       /* protect: "max" given */
 	TEF_PRIVATE = 1u << 10,      /* map_file private: true */
+	TEF_MORE = 1u << 11,         /* observe: continued on the next line (loader only) */
 };
 
 struct trace_event {

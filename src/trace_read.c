@@ -154,6 +154,9 @@ struct loader {
 	size_t len;
 	unsigned lineno;
 	bool have_header;
+	uint32_t more_obs;           /* observation continued by the next line */
+	uint16_t more_task;          /* its task */
+	unsigned more_line;          /* the line that said "more" */
 	char ctx[32];                /* message prefix, e.g. "regions[2]: " */
 	char clipped[48];            /* a value quoted in a message (clip) */
 };
@@ -769,12 +772,13 @@ enum key {
 	K_OP, K_NOTE, K_MARK, K_TASK, K_REGION, K_ADDR, K_OFFSET, K_SIZE,
 	K_PURGEABLE, K_TAG, K_AS, K_CHILD, K_INHERITANCE, K_PROT, K_MAX, K_TO,
 	K_COPY, K_DEALLOCATE, K_ENTRY, K_FILE, K_PRIVATE, K_TEXT, K_REGIONS,
-	K_NKEYS
+	K_MORE, K_NKEYS
 };
 static const char *const key_names[K_NKEYS] = {
 	"op", "note", "mark", "task", "region", "addr", "offset", "size",
 	"purgeable", "tag", "as", "child", "inheritance", "prot", "max", "to",
 	"copy", "deallocate", "entry", "file", "private", "text", "regions",
+	"more",
 };
 
 #define KB(k) (1u << (k))
@@ -820,8 +824,8 @@ static const struct op_spec op_specs[TOP_COUNT] = {
 		KB(K_TASK) | KB(K_FILE) | KB(K_SIZE), RANGE_NONE },
 	[TOP_EXIT] = { "exit", KB(K_TASK), KB(K_TASK), RANGE_NONE },
 	[TOP_NOTE] = { "note", KB(K_TEXT), KB(K_TEXT), RANGE_NONE },
-	[TOP_OBSERVE] = { "observe", KB(K_TASK) | KB(K_REGIONS), KB(K_TASK) | KB(K_REGIONS),
-		RANGE_NONE },
+	[TOP_OBSERVE] = { "observe", KB(K_TASK) | KB(K_REGIONS) | KB(K_MORE),
+		KB(K_TASK) | KB(K_REGIONS), RANGE_NONE },
 };
 
 /* Name an op ("allocate"); "?" when OP is not one. */
@@ -973,36 +977,50 @@ load_obs_region(struct loader *ld, const cJSON *o, struct trace_obs_region *r)
 	return 0;
 }
 
-/* Load the regions array V of an observe event into a new observation and
- * set *INDEX to its 1-based index. */
+/*
+ * Load the regions array V of an observe event into a new observation and
+ * set *INDEX to its 1-based index -- or, when *INDEX is already set (a
+ * continuation, "more"), append them to that observation.
+ */
 static int
 load_obs(struct loader *ld, const cJSON *v, uint32_t *index)
 {
 	struct trace *t = ld->t;
 	struct trace_obs *obs;
+	struct trace_obs_region *grown;
 	size_t cap = t->obs_cap, n = 0;
+	uint32_t first;
 	int i = 0;
 
 	if (!cJSON_IsArray(v))
 		return fail_type(ld, "regions", "an array of objects");
-	if (grow((void **)&t->obs, &cap, t->nobs, sizeof *t->obs, 16, UINT32_MAX - 1) != 0)
-		return fail_oom(ld);
-	t->obs_cap = (uint32_t)cap;
 	for (const cJSON *c = v->child; c != NULL; c = c->next)
 		n++;
-	if (n > UINT32_MAX)
+	if (*index == 0) {
+		if (grow((void **)&t->obs, &cap, t->nobs, sizeof *t->obs, 16, UINT32_MAX - 1) != 0)
+			return fail_oom(ld);
+		t->obs_cap = (uint32_t)cap;
+		obs = &t->obs[t->nobs];
+		obs->nregions = 0;
+		obs->regions = NULL;
+		t->nobs++;
+		*index = t->nobs;
+	}
+	obs = &t->obs[*index - 1];
+	if (n > UINT32_MAX - obs->nregions)
 		return fail_oom(ld);
-	obs = &t->obs[t->nobs];
-	obs->nregions = 0;
-	obs->regions = NULL;
-	if (n > 0 && (obs->regions = calloc(n, sizeof *obs->regions)) == NULL)
-		return fail_oom(ld);
-	obs->nregions = (uint32_t)n;
-	t->nobs++;
-	*index = t->nobs;
+	first = obs->nregions;
+	if (n > 0) {
+		grown = realloc(obs->regions, (first + n) * sizeof *obs->regions);
+		if (grown == NULL)
+			return fail_oom(ld);
+		memset(grown + first, 0, n * sizeof *grown);
+		obs->regions = grown;
+		obs->nregions = first + (uint32_t)n;
+	}
 	for (const cJSON *c = v->child; c != NULL; c = c->next, i++) {
 		snprintf(ld->ctx, sizeof ld->ctx, "regions[%d]: ", i);
-		if (load_obs_region(ld, c, &obs->regions[i]) != 0)
+		if (load_obs_region(ld, c, &obs->regions[first + (uint32_t)i]) != 0)
 			return -1;
 	}
 	ld->ctx[0] = '\0';
@@ -1105,7 +1123,11 @@ event_value(struct loader *ld, int k, const cJSON *c, struct trace_event *e,
 	case K_COPY:
 		return get_copy(ld, c, e);
 	case K_REGIONS:
+		if (ld->more_obs != 0)
+			e->obs = ld->more_obs;
 		return load_obs(ld, c, &e->obs);
+	case K_MORE:
+		return get_bool(ld, c, key, &b) != 0 ? -1 : (b ? (e->flags |= TEF_MORE, 0) : 0);
 	}
 	return 0;
 }
@@ -1150,6 +1172,9 @@ load_event(struct loader *ld, const cJSON *o)
 	if (check_range(ld, spec, v) != 0)
 		return -1;
 
+	if (ld->more_obs != 0 && op != TOP_OBSERVE)
+		return fail(ld, key_col(ld, "op"), "an observe continuation was expected (line %u "
+		            "said \"more\": true)", ld->more_line);
 	memset(&e, 0, sizeof e);
 	e.line = ld->lineno;
 	e.op = (uint8_t)op;
@@ -1158,6 +1183,26 @@ load_event(struct loader *ld, const cJSON *o)
 
 		if (k >= 0 && event_value(ld, k, c, &e, &note, &mark) != 0)
 			return -1;
+	}
+	if (ld->more_obs != 0) {
+		/* A continuation: its regions joined the observation; no step. */
+		if (e.task != ld->more_task)
+			return fail(ld, key_col(ld, "task"), "an observe continuation must name the "
+			            "same task as line %u", ld->more_line);
+		if (note != 0 || mark != 0)
+			return fail(ld, key_col(ld, note != 0 ? "note" : "mark"), "an observe "
+			            "continuation cannot carry a note or mark");
+		if (!(e.flags & TEF_MORE))
+			ld->more_obs = 0;
+		else
+			ld->more_line = ld->lineno;
+		return 0;
+	}
+	if (e.flags & TEF_MORE) {
+		ld->more_obs = e.obs;
+		ld->more_task = e.task;
+		ld->more_line = ld->lineno;
+		e.flags &= (uint16_t)~TEF_MORE;
 	}
 	if (note != 0 || mark != 0) {
 		size_t cap = t->annots_cap;
@@ -1338,6 +1383,11 @@ load(const char *name, struct line_src *src, struct trace **out, struct trace_er
 	if (rc == 0 && !ld.have_header) {
 		ld.lineno = 1;
 		rc = fail(&ld, 1, "missing header (empty file)");
+	}
+	if (rc == 0 && ld.more_obs != 0) {
+		ld.lineno = ld.more_line;
+		rc = fail(&ld, 1, "the trace ends inside an observation (\"more\": true on "
+		          "its last line)");
 	}
 	if (rc == 0)
 		rc = take_task_names(&ld);

@@ -413,7 +413,11 @@ name_key(int op)
 	return "region";
 }
 
-/* Write one event. */
+/*
+ * Write one event.  An observation of more than TW_OBS_CHUNK regions is
+ * written as several lines, each but the last with "more": true, so that no
+ * line comes near the loader's line limit (docs/trace-format.md).
+ */
 int
 trace_writer_event(struct trace_writer *w, const struct tw_event *e)
 {
@@ -421,6 +425,24 @@ trace_writer_event(struct trace_writer *w, const struct tw_event *e)
 
 	if (w->err != 0)
 		return -1;
+	if (e->op == TOP_OBSERVE && e->nregions > TW_OBS_CHUNK) {
+		struct tw_event part = *e;
+
+		for (size_t i = 0; i < e->nregions; i += TW_OBS_CHUNK) {
+			part.regions = e->regions + i;
+			part.nregions = e->nregions - i < TW_OBS_CHUNK ? e->nregions - i : TW_OBS_CHUNK;
+			part.flags = (uint16_t)((e->flags & ~TEF_MORE) |
+			                        (i + TW_OBS_CHUNK < e->nregions ? TEF_MORE : 0));
+			if (i > 0) {
+				part.note = part.mark = part.as = NULL;
+				part.ext = NULL;
+				part.next = 0;
+			}
+			if (trace_writer_event(w, &part) != 0)
+				return -1;
+		}
+		return 0;
+	}
 	if (!w->header_done)
 		return w_fail(w, EINVAL, "event before the header");
 	if (e->op <= TOP_NONE || e->op >= TOP_COUNT)
@@ -481,6 +503,10 @@ trace_writer_event(struct trace_writer *w, const struct tw_event *e)
 			}
 		}
 		sb_add(b, "]", 1);
+		if (e->flags & TEF_MORE) {
+			sb_key(b, "more");
+			sb_add(b, "true", 4);
+		}
 		break;
 	}
 	if (e->as != NULL)
@@ -516,15 +542,8 @@ obs_from_trace(const struct trace *t, const struct trace_obs_region *r, struct t
 	out->pages_cow = r->pages_cow;
 	out->pages_shared = r->pages_shared;
 	out->pages_zero = r->pages_zero;
-	/* The compact form cannot tell 0 from "not observed": write non-zero
-	 * values only (prot always, it is never absent in practice). */
-	out->have = TWO_PROT | TWO_MAX_PROT;
-	if (r->share_mode != 0)
-		out->have |= TWO_SHARE_MODE;
-	out->have |= (r->ref_count ? TWO_REF_COUNT : 0) | (r->pages_resident ? TWO_RESIDENT : 0) |
-	             (r->pages_dirtied ? TWO_DIRTIED : 0) | (r->pages_swapped ? TWO_SWAPPED : 0) |
-	             (r->pages_private ? TWO_PRIVATE : 0) | (r->pages_cow ? TWO_COW : 0) |
-	             (r->pages_shared ? TWO_SHARED : 0) | (r->pages_zero ? TWO_ZERO : 0);
+	/* The loader's TOBS_* mask uses the same bits as TWO_*. */
+	out->have = r->have;
 }
 
 /* Write event E of loaded trace T. */

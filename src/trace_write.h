@@ -51,6 +51,9 @@ struct tw_header {
 	size_t next;
 };
 
+/* Regions per observe line; longer observations continue ("more"). */
+#define TW_OBS_CHUNK 1000
+
 /* Which optional fields of an observed region are present. */
 enum {
 	TWO_PROT = 1u << 0, TWO_MAX_PROT = 1u << 1, TWO_SHARE_MODE = 1u << 2,

@@ -667,7 +667,47 @@ test_observe_errors(void)
 	    "t.jsonl:2:1: missing key 'regions' for op 'observe'", "observe without regions");
 	err(OBS "[]}\n{\"op\": \"exit\", \"task\": \"a\", \"regions\": []}\n",
 	    "t.jsonl:3:29: unknown key 'regions' for op 'exit'", "prefix does not leak");
+	err(OBS "[], \"more\": true}\n{\"op\": \"exit\", \"task\": \"a\"}\n",
+	    "t.jsonl:3:2: an observe continuation was expected (line 2 said \"more\": true)",
+	    "more, then another op");
+	err(OBS "[], \"more\": true}\n",
+	    "t.jsonl:2:1: the trace ends inside an observation (\"more\": true on its last line)",
+	    "more at the end");
+	err(OBS "[], \"more\": true}\n{\"op\": \"observe\", \"task\": \"b\", \"regions\": []}\n",
+	    "t.jsonl:3:19: an observe continuation must name the same task as line 2",
+	    "continuation of another task");
+	err(OBS "[], \"more\": true}\n{\"op\": \"observe\", \"task\": \"a\", \"regions\": [], "
+	    "\"note\": \"n\"}\n",
+	    "t.jsonl:3:47: an observe continuation cannot carry a note or mark", "note on a continuation");
+	err(OBS "[], \"more\": 1}\n", "t.jsonl:2:47: key 'more' must be a boolean (true or false)",
+	    "more not a boolean");
 #undef OBS
+}
+
+/* An observation split over lines with "more" is one step. */
+static void
+test_observe_more(void)
+{
+	struct trace *t = load(HDR
+		"{\"op\": \"observe\", \"task\": \"a\", \"regions\": [{\"start\": 0, \"end\": 1}], "
+		"\"more\": true, \"mark\": \"m\"}\n"
+		"{\"op\": \"observe\", \"task\": \"a\", \"regions\": [{\"start\": 1, \"end\": 2}, "
+		"{\"start\": 2, \"end\": 3, \"ref_count\": 0}], \"more\": true}\n"
+		"{\"op\": \"observe\", \"task\": \"a\", \"regions\": [{\"start\": 3, \"end\": 4}]}\n"
+		"{\"op\": \"note\", \"text\": \"after\"}\n");
+
+	if (!ok(t != NULL, "more: the trace loads"))
+		return;
+	is_int(t->nev, 2, "more: three observe lines are one step (plus the note)");
+	is_int(t->ev[0].obs, 1, "more: the step has the observation");
+	is_int(t->obs[0].nregions, 4, "more: with all four regions");
+	is_int(t->obs[0].regions[3].start, 3, "more: in order");
+	ok((t->ev[0].flags & TEF_MORE) == 0, "more: no flag left on the event");
+	is_str(trace_event_mark(t, &t->ev[0]), "m", "more: the first line's mark is kept");
+	ok(t->obs[0].regions[2].have & TOBS_REF_COUNT, "more: an observed 0 is marked observed");
+	ok(!(t->obs[0].regions[1].have & TOBS_REF_COUNT), "more: an absent field is not");
+	is_int(t->ev[1].line, 5, "more: the next event keeps its own line number");
+	trace_free(t);
 }
 
 /* Check the limit of 65535 task names. */
@@ -780,6 +820,7 @@ main(void)
 	test_event_errors();
 	test_value_errors();
 	test_observe_errors();
+	test_observe_more();
 	test_task_limit();
 	test_files();
 	test_memory();

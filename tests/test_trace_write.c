@@ -247,5 +247,47 @@ main(void)
 	w = trace_writer_open(path, err, sizeof err);
 	ok(w == NULL && strstr(err, "cannot create") != NULL, "open in a missing directory fails: %s", err);
 	rmdir(dir);
+	/* A long observation is split into "more" lines and loads as one step. */
+	{
+		const char *tasks[] = { "big" };
+		struct tw_header h = { .tasks = tasks, .ntasks = 1, .profile = "linux" };
+		size_t n = 2 * TW_OBS_CHUNK + 500;
+		struct tw_obs_region *r = calloc(n, sizeof *r);
+		struct tw_event e = { .op = TOP_OBSERVE, .task = "big", .regions = r, .nregions = n,
+		                      .mark = "sample" };
+		struct trace *back = NULL;
+		struct trace_error terr;
+		FILE *fp;
+		char line[64];
+		int lines = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			r[i].start = 0x10000 + i * 0x2000;
+			r[i].end = r[i].start + 0x1000;
+			r[i].have = TWO_RESIDENT;
+			r[i].pages_resident = (uint32_t)(i % 2);
+		}
+		snprintf(path, sizeof path, "%s/big.jsonl", dir);
+		w = trace_writer_open(path, err, sizeof err);
+		ok(w != NULL && trace_writer_header(w, &h) == 0 && trace_writer_event(w, &e) == 0 &&
+		   trace_writer_close(w, err, sizeof err) == 0, "a 2500-region observation is written");
+		fp = fopen(path, "r");
+		while (fp != NULL && fgets(line, sizeof line, fp) != NULL)
+			if (strchr(line, '\n') != NULL)
+				lines++;
+		if (fp != NULL)
+			fclose(fp);
+		is_int(lines, 4, "it takes three observe lines after the header");
+		ok(trace_load_file(path, &back, &terr) == 0, "it loads");
+		if (back != NULL) {
+			is_int(back->nev, 1, "as one step");
+			is_int(back->obs[0].nregions, n, "with every region");
+			is_int(back->obs[0].regions[n - 1].start, r[n - 1].start, "in order");
+			is_str(trace_event_mark(back, &back->ev[0]), "sample", "the mark is kept once");
+			trace_free(back);
+		}
+		free(r);
+		unlink(path);
+	}
 	return tap_done();
 }
