@@ -14,8 +14,19 @@ V=$VMSCOPE
 tmpdir_make
 cd "$tmpdir" || exit 1
 
-sleep 30 &
-spid=$!
+# Start a process and wait until it has exec'd (its name is then "sleep"),
+# so that attach never samples the forked shell instead.
+start_sleep() {
+	sleep "$1" &
+	spid=$!
+	n=0
+	while [ "$(cat /proc/$spid/comm 2>/dev/null)" != sleep ] && [ $n -lt 500 ]; do
+		sleep 0.01
+		n=$((n + 1))
+	done
+}
+
+start_sleep 30
 "$V" attach $spid --interval 20 --count 3 -o a.jsonl >a.out 2>a.err
 tap_is "attach --count 3: exit 0" $? 0
 tap_is "attach --count 3: one cost line per sample" "$(grep -c '^sample [0-9]*: pid '$spid' (sleep): [0-9]* mappings, [0-9.]* ms' a.out)" 3
@@ -30,8 +41,7 @@ tap_is "attach two processes: two observe events per sample" "$(grep -c '"op": "
 kill $spid 2>/dev/null
 wait $spid 2>/dev/null
 
-sleep 0.3 &
-spid=$!
+start_sleep 0.3
 "$V" attach $spid --interval 50 -o gone.jsonl >gone.out 2>gone.err
 tap_is "a process that exits: exit 0" $? 0
 grep -q "process $spid (sleep) exited after [0-9]* samples; stopping (the trace keeps what was sampled)" gone.err
@@ -44,8 +54,7 @@ tap_is "no such process: exit 1" $? 1
 tap_is "no pid: exit 2" $? 2
 
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
-	sleep 30 &
-	spid=$!
+	start_sleep 30
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$V" attach $spid --count 1 -o "$tmpdir/perm.jsonl" >perm.out 2>perm.err
 	rc=$?
 	kill $spid 2>/dev/null
