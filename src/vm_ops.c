@@ -907,8 +907,9 @@ file_index(struct vm_world *w, const char *name)
 /*
  * mmap(fd): one VM object per file (vm_object_enter), external, with a
  * DELAY copy strategy.  Under XNU the file cache (UBC) holds a named
- * reference while the object lives (inferred from memory_object_create_named
- * and the "ref 2 and named" case of vm_map_region_top_walk).  MAP_SHARED
+ * reference counted in ref_count (memory_object_recover_named: "named =
+ * TRUE; ref_count++"; vm_map_region_top_walk treats "ref 2 and named" as
+ * private); that it is held whenever a file is mapped is inferred.  MAP_SHARED
  * maps the object with inheritance share; MAP_PRIVATE maps it needs_copy
  * (Mach) or under a private anonymous object (Linux).
  */
