@@ -255,8 +255,8 @@ main(void)
 		struct tw_obs_region *r = calloc(n, sizeof *r);
 		struct tw_event e = { .op = TOP_OBSERVE, .task = "big", .regions = r, .nregions = n,
 		                      .mark = "sample" };
-		struct trace *back = NULL;
-		struct trace_error terr;
+		struct trace *big = NULL;
+		struct trace_error big_err;
 		FILE *fp;
 		char line[64];
 		int lines = 0;
@@ -278,13 +278,13 @@ main(void)
 		if (fp != NULL)
 			fclose(fp);
 		is_int(lines, 4, "it takes three observe lines after the header");
-		ok(trace_load_file(path, &back, &terr) == 0, "it loads");
-		if (back != NULL) {
-			is_int(back->nev, 1, "as one step");
-			is_int(back->obs[0].nregions, n, "with every region");
-			is_int(back->obs[0].regions[n - 1].start, r[n - 1].start, "in order");
-			is_str(trace_event_mark(back, &back->ev[0]), "sample", "the mark is kept once");
-			trace_free(back);
+		ok(trace_load_file(path, &big, &big_err) == 0, "it loads");
+		if (big != NULL) {
+			is_int(big->nev, 1, "as one step");
+			is_int(big->obs[0].nregions, n, "with every region");
+			is_int(big->obs[0].regions[n - 1].start, r[n - 1].start, "in order");
+			is_str(trace_event_mark(big, &big->ev[0]), "sample", "the mark is kept once");
+			trace_free(big);
 		}
 		free(r);
 		unlink(path);
