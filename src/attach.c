@@ -5,10 +5,16 @@
  * (trace_record.c): smaps first, then pagemap for all mappings in runs of
  * adjacent ones (skipped, with a note, when pagemap is not readable).
  * Each observed region is named by its smaps path ("[heap]", a file), or
- * left unnamed for anonymous memory.  Samples are paced on the monotonic
- * clock with absolute sleeps, so the interval does not drift by the cost
- * of a sample; SIGINT/SIGTERM end the sampling between two samples and the
- * trace keeps what was sampled.
+ * left unnamed for anonymous memory.  Every observation goes twice: into
+ * the session's in-memory trace (trace_append) and, with -o, to the trace
+ * writer, so that the player and the file hold the same events.  A process
+ * that exits becomes a note event ("process 42 (sleep) exited ...").
+ *
+ * attach_run() is the non-interactive loop: samples are paced on the
+ * monotonic clock with absolute sleeps, so the interval does not drift by
+ * the cost of a sample; SIGINT/SIGTERM end the sampling between two
+ * samples and the trace keeps what was sampled.  The player paces its own
+ * samples (ui.c) and never installs these handlers.
  */
 #define _GNU_SOURCE 1
 #include <config.h>
@@ -17,6 +23,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "trace.h"
 #include "trace_record.h"
 #include "trace_write.h"
 #include "vm.h"
@@ -72,53 +80,424 @@ struct at_proc {
 	char name[48];
 	struct pm_snap snap;
 	bool pages_ok;               /* pagemap readable */
+	bool sampled;                /* still sampled (not exited or refused) */
 };
 
-/* Sample (attach.h). */
+/* A sampling session (attach.h). */
+struct attach {
+	struct attach_opts o;
+	struct at_proc p[2];
+	struct pm_sampler *pm;
+	struct trace *t;             /* every sample, in memory */
+	struct trace_writer *w;      /* -o, opened at the first read */
+	bool write_failed;
+	bool failed;                 /* a sample ended in ATTACH_ERROR */
+	struct tw_obs_region *regs;  /* scratch for one observation */
+	struct tw_ext (*rext)[4];
+	struct trace_obs_region *tregs;
+	size_t regcap;
+	size_t nsamples;
+	double t_start;
+	uint32_t page_size;
+};
+
+/* Open a session (attach.h). */
+struct attach *
+attach_open(const struct attach_opts *o, char *err, size_t errlen)
+{
+	struct attach *a = calloc(1, sizeof *a);
+	const char *tasks[2];
+	char title[200];
+
+	if (a == NULL || (a->pm = pm_sampler_new()) == NULL) {
+		free(a);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	a->o = *o;
+	a->page_size = (uint32_t)sysconf(_SC_PAGESIZE);
+	pm_sampler_set_letters(a->pm, 1024);
+	for (size_t i = 0; i < o->npids; i++) {
+		char path[64];
+
+		a->p[i].pid = o->pids[i];
+		snprintf(path, sizeof path, "/proc/%d", a->p[i].pid);
+		if (access(path, F_OK) != 0) {
+			snprintf(err, errlen, "no process %d", a->p[i].pid);
+			pm_sampler_free(a->pm);
+			free(a);
+			return NULL;
+		}
+		proc_comm(a->p[i].pid, a->p[i].name, sizeof a->p[i].name);
+		a->p[i].pages_ok = true;
+		a->p[i].sampled = true;
+	}
+	if (o->npids == 2 && strcmp(a->p[0].name, a->p[1].name) == 0) {
+		for (size_t i = 0; i < 2; i++) {
+			size_t l = strlen(a->p[i].name);
+
+			snprintf(a->p[i].name + (l < 32 ? l : 32), sizeof a->p[i].name - (l < 32 ? l : 32),
+			         "-%d", a->p[i].pid);
+		}
+	}
+	if (o->npids == 2)
+		snprintf(title, sizeof title, "vmscope attach: %s (pid %d) and %s (pid %d)",
+		         a->p[0].name, a->p[0].pid, a->p[1].name, a->p[1].pid);
+	else
+		snprintf(title, sizeof title, "vmscope attach: %s (pid %d)", a->p[0].name, a->p[0].pid);
+	tasks[0] = a->p[0].name;
+	tasks[1] = a->p[1].name;
+	a->t = trace_new(o->out != NULL ? o->out : "attach", title, "linux", a->page_size, tasks,
+	                 o->npids);
+	if (a->t == NULL) {
+		snprintf(err, errlen, "out of memory");
+		pm_sampler_free(a->pm);
+		free(a);
+		return NULL;
+	}
+	a->t_start = at_now();
+	return a;
+}
+
+/* Open the output file and write its header (at the first read, when
+ * whether pagemap is readable is known).  Returns 0 or -1 with ERR. */
+static int
+at_open_writer(struct attach *a, const struct at_proc *q, char *err, size_t errlen)
+{
+	const char *tasks[2] = { a->p[0].name, a->p[1].name };
+	const char *notes[3];
+	struct tw_header h;
+	size_t nn = 0;
+
+	a->w = trace_writer_open(a->o.out, err, errlen);
+	if (a->w == NULL)
+		return -1;
+	trace_writer_set_line_flush(a->w, true);
+	notes[nn++] = "observations of live processes by vmscope attach: every mapping, "
+	              "named by its smaps path; no events, so check has nothing to compare";
+	notes[nn++] = pm_sampler_counts(a->pm)
+	    ? "map counts observed (pagemap PFNs, /proc/kpagecount, /proc/kpageflags)"
+	    : "not root: no PFNs or map counts; ref_count only where smaps implies it";
+	if (!q->pages_ok)
+		notes[nn++] = "pagemap unreadable: per-page classes and zero pages not observed";
+	memset(&h, 0, sizeof h);
+	h.title = a->t->title;
+	h.profile = "linux";
+	h.tasks = tasks;
+	h.ntasks = a->o.npids;
+	h.page_size = a->page_size;
+	h.notes = notes;
+	h.nnotes = nn;
+	if (trace_writer_header(a->w, &h) != 0) {
+		snprintf(err, errlen, "%s: cannot write the header", a->o.out);
+		return -1;
+	}
+	return 0;
+}
+
+/* Make room for N regions in the scratch arrays. */
+static void
+at_reserve(struct attach *a, size_t n)
+{
+	if (n <= a->regcap)
+		return;
+	a->regcap = n * 2;
+	a->regs = realloc(a->regs, a->regcap * sizeof *a->regs);
+	a->rext = realloc(a->rext, a->regcap * sizeof *a->rext);
+	a->tregs = realloc(a->tregs, a->regcap * sizeof *a->tregs);
+	if (a->regs == NULL || a->rext == NULL || a->tregs == NULL)
+		abort();
+}
+
+/* Append the observation of process I (just read) to the trace and the
+ * file, as sample number SAMPLE taken at T0.  Returns 0 or -1 (I/O). */
+static int
+at_observe(struct attach *a, size_t i, size_t sample, double t0)
+{
+	struct at_proc *q = &a->p[i];
+	struct trace_event te;
+	struct tw_event e;
+	struct tw_ext ext[3];
+	char mark[32];
+	size_t nr = 0;
+
+	at_reserve(a, q->snap.n);
+	for (size_t j = 0; j < q->snap.n; j++) {
+		const struct pm_vma *v = &q->snap.v[j];
+		const struct tw_obs_region *o = &a->regs[nr];
+		struct trace_obs_region *r = &a->tregs[nr];
+
+		pm_obs_region(v, a->page_size, &a->regs[nr], a->rext[nr]);
+		a->regs[nr].name = v->path[0] != '\0' ? v->path : NULL;
+		/* The loader's form of the same region (TOBS_* = TWO_*). */
+		memset(r, 0, sizeof *r);
+		r->start = o->start;
+		r->end = o->end;
+		r->name = trace_intern(a->t, o->name);
+		r->have = (uint16_t)o->have;
+		r->prot = o->prot;
+		r->max_prot = o->max_prot;
+		r->share_mode = o->share_mode;
+		r->ref_count = o->ref_count;
+		r->pages_resident = o->pages_resident;
+		r->pages_dirtied = o->pages_dirtied;
+		r->pages_swapped = o->pages_swapped;
+		r->pages_private = o->pages_private;
+		r->pages_cow = o->pages_cow;
+		r->pages_shared = o->pages_shared;
+		r->pages_zero = o->pages_zero;
+		nr++;
+	}
+	snprintf(mark, sizeof mark, "sample %zu", sample);
+	memset(&te, 0, sizeof te);
+	te.op = TOP_OBSERVE;
+	te.task = (uint16_t)i;
+	if (trace_append(a->t, &te, NULL, i == 0 ? mark : NULL, a->tregs, nr) != 0)
+		abort();
+	if (a->w == NULL)
+		return 0;
+	memset(&e, 0, sizeof e);
+	e.op = TOP_OBSERVE;
+	e.task = q->name;
+	e.regions = a->regs;
+	e.nregions = nr;
+	/* The writer splits long observations into "more" lines. */
+	if (i == 0)
+		e.mark = mark;
+	ext[0] = (struct tw_ext){ .key = "x_pid", .type = TW_EXT_UINT, .u = (uint64_t)q->pid };
+	ext[1] = (struct tw_ext){ .key = "x_time_ms", .type = TW_EXT_UINT,
+	                          .u = (uint64_t)(t0 - a->t_start) };
+	e.ext = ext;
+	e.next = 2;
+	return trace_writer_event(a->w, &e);
+}
+
+/* Append a note event with TEXT to the trace and the file. */
+static void
+at_note(struct attach *a, const char *text)
+{
+	struct trace_event te;
+	struct tw_event e;
+
+	memset(&te, 0, sizeof te);
+	te.op = TOP_NOTE;
+	te.region = trace_intern(a->t, text);
+	if (te.region != 0 && trace_append(a->t, &te, NULL, NULL, NULL, 0) != 0)
+		abort();
+	if (a->w == NULL || a->write_failed)
+		return;
+	memset(&e, 0, sizeof e);
+	e.op = TOP_NOTE;
+	e.name = text;
+	if (trace_writer_event(a->w, &e) != 0)
+		a->write_failed = true;
+}
+
+/* Append formatted text to R's message (one sentence after another). */
+static void __attribute__((format(printf, 2, 3)))
+at_say(struct attach_result *r, const char *fmt, ...)
+{
+	size_t n = strlen(r->msg);
+	va_list ap;
+
+	if (n > 0 && n + 2 < sizeof r->msg) {
+		memcpy(r->msg + n, "; ", 3);
+		n += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(r->msg + n, sizeof r->msg - n, fmt, ap);
+	va_end(ap);
+}
+
+/* Take one sample (attach.h). */
+int
+attach_sample(struct attach *a, struct attach_result *res)
+{
+	const struct attach_opts *o = &a->o;
+	size_t nev = a->t->nev, left = 0;
+	double t0 = at_now();
+	char err[512];
+	int status = ATTACH_OK;
+	bool any = false;
+
+	memset(res, 0, sizeof *res);
+	for (size_t i = 0; i < o->npids; i++) {
+		struct at_proc *q = &a->p[i];
+		struct attach_cost *c = &res->cost[i];
+		double t_sample = at_now(), ts;
+		int st;
+
+		if (!q->sampled)
+			continue;
+		st = pm_read_smaps(a->pm, q->pid, &q->snap, err, sizeof err);
+		if (st == PM_OK && q->pages_ok) {
+			int ps = pm_read_pages(a->pm, q->pid, &q->snap, NULL, err, sizeof err);
+
+			if (ps == PM_DENIED) {
+				at_say(res, "%s; sampling smaps only", err);
+				q->pages_ok = false;
+			} else if (ps != PM_OK) {
+				st = ps;
+			}
+		} else if (st == PM_OK) {
+			q->snap.ms_pages = 0;
+		}
+		if (st == PM_GONE) {
+			char note[200];
+
+			q->sampled = false;
+			snprintf(note, sizeof note, "process %d (%s) exited after %zu sample%s",
+			         q->pid, q->name, a->nsamples, a->nsamples == 1 ? "" : "s");
+			at_note(a, note);
+			if (!o->keep_going) {
+				at_say(res, "%s; stopping%s", note,
+				       a->w != NULL ? " (the trace keeps what was sampled)" : "");
+				status = ATTACH_ENDED;
+				break;
+			}
+			at_say(res, "%s; sampling it stops", note);
+			continue;
+		}
+		if (st != PM_OK) {
+			at_say(res, "%s%s", err, st == PM_DENIED ? " (another user's process: run as "
+			       "that user or as root)" : "");
+			q->sampled = false;
+			if (!o->keep_going || a->nsamples == 0) {
+				status = ATTACH_ERROR;
+				break;
+			}
+			continue;
+		}
+		ts = at_now();
+		if (o->out != NULL && a->w == NULL && !a->write_failed &&
+		    at_open_writer(a, q, err, sizeof err) != 0) {
+			trace_writer_abort(a->w);
+			a->w = NULL;
+			a->write_failed = true;
+			at_say(res, "%s", err);
+			status = ATTACH_ERROR;
+			break;
+		}
+		if (at_observe(a, i, a->nsamples + 1, t0) != 0) {
+			a->write_failed = true;
+			at_say(res, "%s: write error", o->out);
+			status = ATTACH_ERROR;
+			break;
+		}
+		c->sampled = true;
+		c->nmaps = q->snap.n;
+		c->ms_smaps = q->snap.ms_smaps;
+		c->ms_pages = q->snap.ms_pages;
+		c->ms_write = at_now() - ts;
+		c->ms = at_now() - t_sample;
+	}
+	for (size_t i = 0; i < o->npids; i++) {
+		left += a->p[i].sampled;
+		any = any || res->cost[i].sampled;
+	}
+	res->nevents = a->t->nev - nev;
+	res->ms = at_now() - t0;
+	if (status == ATTACH_OK && left == 0)
+		status = ATTACH_ENDED;
+	/* A sample counts when it completed (keep_going: when anything was read). */
+	if (o->keep_going ? status != ATTACH_ERROR && any : status == ATTACH_OK)
+		res->sample = ++a->nsamples;
+	if (status == ATTACH_ERROR)
+		a->failed = true;
+	return status;
+}
+
+/* The session's trace. */
+struct trace *
+attach_trace(const struct attach *a)
+{
+	return a->t;
+}
+
+/* Samples taken so far. */
+size_t
+attach_nsamples(const struct attach *a)
+{
+	return a->nsamples;
+}
+
+/* Process I of the session. */
+int
+attach_process(const struct attach *a, size_t i, const char **name, bool *sampled)
+{
+	if (i >= a->o.npids)
+		return 0;
+	if (name != NULL)
+		*name = a->p[i].name;
+	if (sampled != NULL)
+		*sampled = a->p[i].sampled;
+	return a->p[i].pid;
+}
+
+/* Finish the session (attach.h). */
+int
+attach_close(struct attach *a, char *msg, size_t msglen)
+{
+	char err[512];
+	int status = 0;
+
+	if (msglen > 0)
+		msg[0] = '\0';
+	if (a == NULL)
+		return 0;
+	if (a->w != NULL) {
+		if (a->nsamples == 0 && a->failed) {
+			trace_writer_abort(a->w);
+		} else if (trace_writer_close(a->w, err, sizeof err) != 0) {
+			snprintf(msg, msglen, "%s", err);
+			status = 1;
+		} else {
+			snprintf(msg, msglen, "wrote %zu sample%s to %s", a->nsamples,
+			         a->nsamples == 1 ? "" : "s", a->o.out);
+		}
+	}
+	for (size_t i = 0; i < a->o.npids; i++)
+		pm_snap_free(&a->p[i].snap);
+	free(a->regs);
+	free(a->rext);
+	free(a->tregs);
+	trace_free(a->t);
+	pm_sampler_free(a->pm);
+	free(a);
+	return status;
+}
+
+/* Print the cost line of each process sampled in R. */
+static void
+at_print_costs(const struct attach *a, const struct attach_result *r, size_t sample)
+{
+	for (size_t i = 0; i < a->o.npids; i++) {
+		const struct attach_cost *c = &r->cost[i];
+
+		if (!c->sampled)
+			continue;
+		printf("sample %zu: pid %d (%s): %zu mappings, %.2f ms (smaps %.2f ms + pagemap "
+		       "%.2f ms, writing %.2f ms)\n", sample, a->p[i].pid, a->p[i].name, c->nmaps, c->ms,
+		       c->ms_smaps, c->ms_pages, c->ms_write);
+	}
+	fflush(stdout);
+}
+
+/* Sample until done (attach.h). */
 int
 attach_run(const struct attach_opts *o)
 {
-	struct at_proc p[2];
-	struct pm_sampler *pm = pm_sampler_new();
-	struct trace_writer *w = NULL;
-	struct tw_obs_region *regs = NULL;
-	struct tw_ext (*rext)[4] = NULL;
-	size_t regcap = 0, nsamples = 0;
+	struct attach *a;
 	struct sigaction sa, old_int, old_term;
 	struct timespec next;
 	char err[512];
 	int status = 0;
-	double t_start;
-	bool stop = false;
 
-	if (pm == NULL) {
-		fprintf(o->msgs, "vmscope: attach: out of memory\n");
+	a = attach_open(o, err, sizeof err);
+	if (a == NULL) {
+		fprintf(o->msgs, "vmscope: attach: %s\n", err);
 		return 1;
 	}
-	pm_sampler_set_letters(pm, 1024);
-	memset(p, 0, sizeof p);
-	for (size_t i = 0; i < o->npids; i++) {
-		char path[64];
-
-		p[i].pid = o->pids[i];
-		snprintf(path, sizeof path, "/proc/%d", p[i].pid);
-		if (access(path, F_OK) != 0) {
-			fprintf(o->msgs, "vmscope: attach: no process %d\n", p[i].pid);
-			pm_sampler_free(pm);
-			return 1;
-		}
-		proc_comm(p[i].pid, p[i].name, sizeof p[i].name);
-		p[i].pages_ok = true;
-	}
-	if (o->npids == 2 && strcmp(p[0].name, p[1].name) == 0) {
-		for (size_t i = 0; i < 2; i++) {
-			size_t l = strlen(p[i].name);
-
-			snprintf(p[i].name + (l < 32 ? l : 32), sizeof p[i].name - (l < 32 ? l : 32), "-%d",
-			         p[i].pid);
-		}
-	}
-
 	at_signal = 0;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = at_on_signal;
@@ -126,136 +505,20 @@ attach_run(const struct attach_opts *o)
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	clock_gettime(CLOCK_MONOTONIC, &next);
-	t_start = at_now();
 
-	while (!stop && at_signal == 0 && (o->count == 0 || nsamples < o->count)) {
-		double t0 = at_now();
+	while (at_signal == 0 && (o->count == 0 || attach_nsamples(a) < o->count)) {
+		struct attach_result r;
+		size_t number = attach_nsamples(a) + 1;
+		int st = attach_sample(a, &r);
 
-		for (size_t i = 0; i < o->npids && !stop; i++) {
-			struct at_proc *q = &p[i];
-			double t_sample = at_now();
-			int st = pm_read_smaps(pm, q->pid, &q->snap, err, sizeof err);
-			size_t nr = 0;
-			double ts;
-
-			if (st == PM_OK && q->pages_ok) {
-				int ps = pm_read_pages(pm, q->pid, &q->snap, NULL, err, sizeof err);
-
-				if (ps == PM_DENIED) {
-					fprintf(o->msgs, "vmscope: attach: %s; sampling smaps only\n", err);
-					q->pages_ok = false;
-				} else if (ps != PM_OK) {
-					st = ps;
-				}
-			} else if (st == PM_OK) {
-				q->snap.ms_pages = 0;
-			}
-			if (st == PM_GONE) {
-				fprintf(o->msgs, "vmscope: attach: process %d (%s) exited after %zu sample%s; "
-				        "stopping%s\n", q->pid, q->name, nsamples, nsamples == 1 ? "" : "s",
-				        w != NULL ? " (the trace keeps what was sampled)" : "");
-				stop = true;
-				break;
-			}
-			if (st != PM_OK) {
-				fprintf(o->msgs, "vmscope: attach: %s%s\n", err,
-				        st == PM_DENIED ? " (another user's process: run as that user or as "
-				                          "root)" : "");
-				status = 1;
-				stop = true;
-				break;
-			}
-			ts = at_now();
-			if (o->out != NULL && w == NULL) {
-				const char *tasks[2] = { p[0].name, p[1].name };
-				const char *notes[3];
-				struct tw_header h;
-				char title[200];
-				size_t nn = 0;
-
-				w = trace_writer_open(o->out, err, sizeof err);
-				if (w == NULL) {
-					fprintf(o->msgs, "vmscope: attach: %s\n", err);
-					status = 1;
-					stop = true;
-					break;
-				}
-				trace_writer_set_line_flush(w, true);
-				if (o->npids == 2)
-					snprintf(title, sizeof title, "vmscope attach: %s (pid %d) and %s (pid %d)",
-					         p[0].name, p[0].pid, p[1].name, p[1].pid);
-				else
-					snprintf(title, sizeof title, "vmscope attach: %s (pid %d)", p[0].name,
-					         p[0].pid);
-				notes[nn++] = "observations of live processes by vmscope attach: every mapping, "
-				              "named by its smaps path; no events, so check has nothing to compare";
-				notes[nn++] = pm_sampler_counts(pm)
-				    ? "map counts observed (pagemap PFNs, /proc/kpagecount, /proc/kpageflags)"
-				    : "not root: no PFNs or map counts; ref_count only where smaps implies it";
-				if (!q->pages_ok)
-					notes[nn++] = "pagemap unreadable: per-page classes and zero pages not observed";
-				memset(&h, 0, sizeof h);
-				h.title = title;
-				h.profile = "linux";
-				h.tasks = tasks;
-				h.ntasks = o->npids;
-				h.page_size = (uint32_t)sysconf(_SC_PAGESIZE);
-				h.notes = notes;
-				h.nnotes = nn;
-				if (trace_writer_header(w, &h) != 0) {
-					status = 1;
-					stop = true;
-					break;
-				}
-			}
-			if (w != NULL) {
-				struct tw_event e;
-				struct tw_ext ext[3];
-				char mark[32];
-
-				if (q->snap.n > regcap) {
-					regcap = q->snap.n * 2;
-					regs = realloc(regs, regcap * sizeof *regs);
-					rext = realloc(rext, regcap * sizeof *rext);
-					if (regs == NULL || rext == NULL)
-						abort();
-				}
-				for (size_t j = 0; j < q->snap.n; j++) {
-					const struct pm_vma *v = &q->snap.v[j];
-
-					pm_obs_region(v, (uint32_t)sysconf(_SC_PAGESIZE), &regs[nr], rext[nr]);
-					regs[nr].name = v->path[0] != '\0' ? v->path : NULL;
-					nr++;
-				}
-				memset(&e, 0, sizeof e);
-				e.op = TOP_OBSERVE;
-				e.task = q->name;
-				e.regions = regs;
-				e.nregions = nr;
-				/* The writer splits long observations into "more" lines. */
-				snprintf(mark, sizeof mark, "sample %zu", nsamples + 1);
-				if (i == 0)
-					e.mark = mark;
-				ext[0] = (struct tw_ext){ .key = "x_pid", .type = TW_EXT_UINT, .u = (uint64_t)q->pid };
-				ext[1] = (struct tw_ext){ .key = "x_time_ms", .type = TW_EXT_UINT,
-				                          .u = (uint64_t)(t0 - t_start) };
-				e.ext = ext;
-				e.next = 2;
-				if (trace_writer_event(w, &e) != 0) {
-					status = 1;
-					stop = true;
-					break;
-				}
-			}
-			printf("sample %zu: pid %d (%s): %zu mappings, %.2f ms (smaps %.2f ms + pagemap "
-			       "%.2f ms, writing %.2f ms)\n", nsamples + 1, q->pid, q->name, q->snap.n,
-			       at_now() - t_sample, q->snap.ms_smaps, q->snap.ms_pages, at_now() - ts);
-			fflush(stdout);
-		}
-		if (stop)
+		at_print_costs(a, &r, number);
+		if (r.msg[0] != '\0')
+			fprintf(o->msgs, "vmscope: attach: %s\n", r.msg);
+		if (st == ATTACH_ERROR)
+			status = 1;
+		if (st != ATTACH_OK)
 			break;
-		nsamples++;
-		if (o->count != 0 && nsamples >= o->count)
+		if (o->count != 0 && attach_nsamples(a) >= o->count)
 			break;
 		next.tv_sec += o->interval_ms / 1000;
 		next.tv_nsec += (long)(o->interval_ms % 1000) * 1000000L;
@@ -269,24 +532,12 @@ attach_run(const struct attach_opts *o)
 	}
 	if (at_signal != 0)
 		fprintf(o->msgs, "vmscope: attach: stopped by %s after %zu sample%s\n",
-		        strsignal(at_signal), nsamples, nsamples == 1 ? "" : "s");
-	if (w != NULL) {
-		if (nsamples == 0 && status != 0) {
-			trace_writer_abort(w);
-		} else if (trace_writer_close(w, err, sizeof err) != 0) {
-			fprintf(o->msgs, "vmscope: attach: %s\n", err);
-			status = 1;
-		} else {
-			fprintf(o->msgs, "vmscope: attach: wrote %zu sample%s to %s\n", nsamples,
-			        nsamples == 1 ? "" : "s", o->out);
-		}
-	}
+		        strsignal(at_signal), attach_nsamples(a), attach_nsamples(a) == 1 ? "" : "s");
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	for (size_t i = 0; i < o->npids; i++)
-		pm_snap_free(&p[i].snap);
-	free(regs);
-	free(rext);
-	pm_sampler_free(pm);
+	if (attach_close(a, err, sizeof err) != 0)
+		status = 1;
+	if (err[0] != '\0')
+		fprintf(o->msgs, "vmscope: attach: %s\n", err);
 	return status;
 }

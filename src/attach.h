@@ -3,28 +3,86 @@
  *
  * Every interval the /proc sampler of trace_record.h reads one or two
  * processes' /proc/PID/smaps and, when permitted, /proc/PID/pagemap (with
- * /proc/kpagecount and /proc/kpageflags as root), prints one line per
- * sample with what the sample cost, and (with an output file) writes one
- * observe event per process per sample.  A process that exits, or
- * Ctrl-C, ends the sampling; what was sampled is kept.  No curses.
+ * /proc/kpagecount and /proc/kpageflags as root).  Each sample becomes one
+ * observe event per process, appended to an in-memory trace that grows
+ * (trace_append, so a replay can show it live: replay_extend) and, with an
+ * output file, written to it as it comes.  No curses: the caller decides
+ * how to show it -- attach_run() prints one line per sample, the player
+ * (ui.h, through main.c) shows the trace as it grows.
+ *
+ * A session (struct attach) is used as: attach_open(), attach_sample()
+ * every interval, attach_close().  Ownership: the session owns its trace
+ * (attach_trace) until attach_close(), which frees it.
  */
 #ifndef VMSCOPE_ATTACH_H
 #define VMSCOPE_ATTACH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+
+struct trace;
 
 struct attach_opts {
 	int pids[2];
 	size_t npids;                /* 1 or 2 */
 	unsigned interval_ms;        /* between samples */
 	size_t count;                /* samples; 0: until stopped */
-	const char *out;             /* TRACE, or NULL: print only */
-	FILE *msgs;                  /* cost lines and messages */
+	const char *out;             /* TRACE, or NULL: no file */
+	FILE *msgs;                  /* cost lines and messages (attach_run) */
+	bool keep_going;             /* a process that exits stops only its own
+	                                sampling (the player); else it ends all */
 };
 
-/* Sample as O says.  Returns 0 (sampled, stopped by count, Ctrl-C or a
- * process exit), 1 on an I/O or permission failure. */
+/* attach_sample() outcomes. */
+enum {
+	ATTACH_OK = 0,               /* sampled; more may come */
+	ATTACH_ENDED = 1,            /* nothing more to sample (processes exited) */
+	ATTACH_ERROR = 2,            /* a permission refusal or I/O failure */
+};
+
+/* What one sample cost for one process. */
+struct attach_cost {
+	bool sampled;                /* read in this sample */
+	size_t nmaps;                /* mappings read */
+	double ms;                   /* in all, writing included */
+	double ms_smaps, ms_pages, ms_write;
+};
+
+/* The outcome of one attach_sample(). */
+struct attach_result {
+	size_t sample;               /* its number, from 1 (0: none was complete) */
+	size_t nevents;              /* events appended to the trace */
+	double ms;                   /* the whole sample's cost */
+	struct attach_cost cost[2];  /* per process, in command-line order */
+	char msg[512];               /* what to tell the user (a process exited,
+	                                pagemap refused, an error); "" none */
+};
+
+struct attach;
+
+/* Check that the processes exist and make the session's trace.  Returns
+ * NULL with ERR set ("no process 42"). */
+struct attach *attach_open(const struct attach_opts *o, char *err, size_t errlen);
+/* Take one sample of every process still sampled: append its events to
+ * the trace (and the output file).  Returns ATTACH_*, with R filled. */
+int attach_sample(struct attach *a, struct attach_result *r);
+/* The trace the samples go into (owned by A; it grows with each sample). */
+struct trace *attach_trace(const struct attach *a);
+/* Samples taken so far. */
+size_t attach_nsamples(const struct attach *a);
+/* Process I (0 or 1): its pid, *NAME its command name; whether it is still
+ * sampled.  Returns 0 when there is no process I. */
+int attach_process(const struct attach *a, size_t i, const char **name, bool *sampled);
+/* Finish: rename the output file into place (kept even after an error,
+ * when something was sampled) and free A.  Writes what happened to MSG
+ * ("wrote 5 samples to t.jsonl", or the error); returns 0, or 1 when the
+ * file could not be written. */
+int attach_close(struct attach *a, char *msg, size_t msglen);
+
+/* Sample as O says, printing a cost line per sample to standard output
+ * and messages to O->msgs.  Returns 0 (sampled, stopped by count, Ctrl-C
+ * or a process exit), 1 on an I/O or permission failure. */
 int attach_run(const struct attach_opts *o);
 
 #endif

@@ -41,7 +41,7 @@ static const char usage_text[] =
 "       vmscope import vmmap|smaps|vminfo FILE... -o TRACE [--task NAME]\n"
 "       vmscope check [--profile P] TRACE\n"
 "       vmscope record SCENARIO -o TRACE [--verbose]\n"
-"       vmscope attach PID [PID2] [--interval MS] [--count N] [-o TRACE]\n"
+"       vmscope attach PID [PID2] [--interval MS] [--count N] [-o TRACE] [--batch]\n"
 "       vmscope --help | --version\n"
 "\n"
 "TRACE is a trace file (JSON Lines, see docs/trace-format.md) or the name of\n"
@@ -72,7 +72,12 @@ static const char usage_text[] =
 "record: run SCENARIO (a trace or built-in name) in real Linux processes and\n"
 "  write TRACE with what /proc showed after each step (docs/recording.md).\n"
 "attach: sample live processes' smaps and pagemap every MS milliseconds\n"
-"  (default 1000), N times (default: until Ctrl-C or the process exits).\n"
+"  (default 1000).  On a terminal (stdin and stdout), without --count or\n"
+"  --batch: the player, observed view, one pane per process, a step per\n"
+"  process per sample, following the newest (Space pauses sampling, G/End\n"
+"  follows again, q quits; -o TRACE is completed on q and Ctrl-C).\n"
+"  Otherwise one cost line per sample, N times (default: until Ctrl-C or\n"
+"  a process exits).  --view, --ascii, --no-color apply to the player.\n"
 "\n"
 "Profiles: xnu-arm64 (default), xnu-x86_64, mach, gnumach-2022, gnumach, linux.\n"
 "Exit status: 0 success, 1 file or terminal error, 2 malformed trace or\n"
@@ -439,11 +444,86 @@ cmd_record(int argc, char **argv)
 	return rc;
 }
 
-/* vmscope attach PID [PID2] [--interval MS] [--count N] [-o TRACE]. */
+/* The player's live source: one attach sample (ui.h's struct ui_live). */
+static void
+live_sample(void *ctx, struct ui_live_sample *out)
+{
+	struct attach *a = ctx;
+	struct attach_result r;
+	int st = attach_sample(a, &r);
+
+	out->nsamples = r.sample != 0;
+	out->cost_ms = r.ms;
+	out->ended = st != ATTACH_OK;
+	out->error = st == ATTACH_ERROR;
+	snprintf(out->msg, sizeof out->msg, "%s", r.msg);
+	for (size_t i = 0; i < 2; i++) {
+		bool sampled = true;
+
+		if (attach_process(a, i, NULL, &sampled) != 0)
+			out->stopped[i] = !sampled;
+	}
+}
+
+/*
+ * vmscope attach in the player: take the first sample before the terminal
+ * is touched (a refusal is then an ordinary message and exit 1), then play
+ * the session's trace in the observed view while it grows.  The output
+ * file is completed however the player ends (q, Ctrl-C, a signal).
+ */
 static int
-cmd_attach(int argc, char **argv)
+attach_live(const struct attach_opts *ao, struct ui_opts *uo)
+{
+	struct attach_opts o = *ao;
+	struct ui_live live = { .sample = live_sample, .interval_ms = ao->interval_ms };
+	struct attach_result first;
+	struct attach *a;
+	struct replay *r = NULL;
+	char err[512];
+	int st, rc = 0, rc2;
+
+	o.keep_going = true;
+	a = attach_open(&o, err, sizeof err);
+	if (a == NULL) {
+		fprintf(stderr, "vmscope: attach: %s\n", err);
+		return EXIT_IO;
+	}
+	st = attach_sample(a, &first);
+	if (first.msg[0] != '\0')
+		fprintf(stderr, "vmscope: attach: %s\n", first.msg);
+	if (st == ATTACH_ERROR)
+		rc = EXIT_IO;
+	else if (st == ATTACH_OK)
+		rc = open_replay(attach_trace(a), NULL, &r);
+	if (rc == 0 && r != NULL) {
+		live.ctx = a;
+		live.first_cost_ms = first.ms;
+		snprintf(live.pids, sizeof live.pids, "%d", ao->pids[0]);
+		if (ao->npids == 2)
+			snprintf(live.pids + strlen(live.pids), sizeof live.pids - strlen(live.pids),
+			         ",%d", ao->pids[1]);
+		uo->live = &live;
+		uo->start_step = replay_nsteps(r);
+		if (uo->view == UI_VIEW_AUTO)
+			uo->view = UI_VIEW_OBSERVED;
+		rc = ui_run(r, uo);
+		fprintf(stderr, "vmscope: attach: %zu sample%s\n", attach_nsamples(a),
+		        attach_nsamples(a) == 1 ? "" : "s");
+	}
+	replay_free(r);
+	rc2 = attach_close(a, err, sizeof err);
+	if (err[0] != '\0')
+		fprintf(stderr, "vmscope: attach: %s\n", err);
+	return rc != 0 ? rc : rc2 != 0 ? EXIT_IO : 0;
+}
+
+/* vmscope attach PID [PID2] [--interval MS] [--count N] [-o TRACE]
+ * [--batch] [player options]. */
+static int
+cmd_attach(int argc, char **argv, struct ui_opts *uo)
 {
 	struct attach_opts o = { .interval_ms = 1000, .msgs = stderr };
+	bool batch = false;
 
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i], *v;
@@ -462,6 +542,18 @@ cmd_attach(int argc, char **argv)
 			if (!parse_size_t(v, &n) || n == 0)
 				return usage_error("--count needs a positive number, not '%s'", v ? v : "");
 			o.count = n;
+		} else if (strcmp(a, "--batch") == 0) {
+			batch = true;
+		} else if (strcmp(a, "--ascii") == 0) {
+			uo->ascii = true;
+		} else if (strcmp(a, "--no-color") == 0) {
+			uo->no_color = true;
+		} else if (strcmp(a, "--no-animate") == 0) {
+			uo->animate = false;
+		} else if (is_opt(a, "--view")) {
+			v = opt_value(argc, argv, &i, "--view");
+			if ((uo->view = ui_view_parse(v)) < 0)
+				return usage_error("--view is model, observed or both, not '%s'", v ? v : "");
 		} else if (a[0] == '-' && a[1] != '\0') {
 			return usage_error("unknown option '%s'", a);
 		} else {
@@ -476,6 +568,9 @@ cmd_attach(int argc, char **argv)
 	}
 	if (o.npids == 0)
 		return usage_error("attach needs a process id");
+	/* The player needs a terminal; --count and --batch mean lines. */
+	if (!batch && o.count == 0 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		return attach_live(&o, uo);
 	return attach_run(&o);
 }
 
@@ -512,7 +607,7 @@ main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "record") == 0)
 		return cmd_record(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "attach") == 0)
-		return cmd_attach(argc, argv);
+		return cmd_attach(argc, argv, &c.ui);
 	if (cmd != NULL && strcmp(cmd, "list") == 0)
 		return argc > 2 ? usage_error("list takes no arguments ('%s')", argv[2]) : cmd_list();
 	rc = parse_options(argc, argv, first, &c);

@@ -8,6 +8,12 @@
  * (doubling the interval when the copies exceed a memory budget).  A seek
  * restores the nearest checkpoint at or before the target and replays
  * forward, so a state is the same however it was reached.
+ *
+ * A trace that grows while it is shown (vmscope attach) is taken in by
+ * replay_extend(): the replay knows r->n steps, and events appended after
+ * them get their statuses without replaying what came before.  Events that
+ * cannot change the state (observe, note) need no state at all; others are
+ * applied from the state at the old last step, reached by an ordinary seek.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +59,7 @@ struct replay {
 	uint32_t page_size;
 	struct rstate cur;
 	size_t pos;
+	size_t n;             /* steps known: events of t taken in so far */
 	uint8_t *status;      /* [1..n] kern_return_t */
 	uint8_t *reason;      /* [1..n] enum replay_reason */
 	size_t nfailed;
@@ -449,6 +456,7 @@ replay_new(const struct trace *t, const struct replay_opts *o, char *err, size_t
 		return NULL;
 	}
 	r->every = (o != NULL && o->checkpoint_every) ? o->checkpoint_every : 1024;
+	r->n = t->nev;
 	r->status = xmalloc(t->nev + 1);
 	r->reason = xmalloc(t->nev + 1);
 	r->status[0] = KERN_SUCCESS;
@@ -505,7 +513,7 @@ replay_seek(struct replay *r, size_t k)
 	size_t lo = 0, hi, from, keep_from;
 	const struct rstate *base = NULL;
 
-	if (k > r->t->nev)
+	if (k > r->n)
 		return -1;
 	if (k == r->pos)
 		return 0;
@@ -562,9 +570,61 @@ replay_seek(struct replay *r, size_t k)
 	return 0;
 }
 
+/* Return whether event EV leaves the replay state as it is (apply() does
+ * nothing for it but succeed). */
+static bool
+event_is_stateless(const struct trace_event *ev)
+{
+	return ev->op == TOP_OBSERVE || ev->op == TOP_NOTE || ev->op == TOP_NONE;
+}
+
+/*
+ * Take in the events appended to the trace since the last call.  Statuses
+ * of stateless events are known at once; when any other event came, seek
+ * to the old last step, apply the new events from there (keeping
+ * checkpoints as replay_new does) and seek back to where the replay was.
+ */
+size_t
+replay_extend(struct replay *r)
+{
+	size_t old = r->n, n = r->t->nev, back = r->pos;
+	bool stateless = true;
+
+	if (n <= old)
+		return 0;
+	r->status = xrealloc(r->status, n + 1);
+	r->reason = xrealloc(r->reason, n + 1);
+	for (size_t k = old + 1; k <= n; k++) {
+		r->status[k] = KERN_SUCCESS;
+		r->reason[k] = RR_NONE;
+		stateless = stateless && event_is_stateless(&r->t->ev[k - 1]);
+	}
+	if (stateless) {
+		r->n = n;
+		return n - old;
+	}
+	replay_seek(r, old);
+	recent_drop_from(r, 0);
+	for (size_t k = old + 1; k <= n; k++) {
+		int reason;
+		kern_return_t kr = apply(r, &r->cur, &r->t->ev[k - 1], &reason);
+
+		r->status[k] = (uint8_t)kr;
+		r->reason[k] = (uint8_t)reason;
+		if (kr != KERN_SUCCESS)
+			r->nfailed++;
+		r->pos = k;
+		if (k % r->every == 0)
+			checkpoint_add(r);
+	}
+	r->n = n;
+	replay_seek(r, back);
+	return n - old;
+}
+
 const struct trace *replay_trace(const struct replay *r) { return r->t; }
 const struct vm_profile *replay_profile(const struct replay *r) { return r->prof; }
-size_t replay_nsteps(const struct replay *r) { return r->t->nev; }
+size_t replay_nsteps(const struct replay *r) { return r->n; }
 size_t replay_pos(const struct replay *r) { return r->pos; }
 const struct vm_world *replay_world(const struct replay *r) { return r->cur.w; }
 size_t replay_nfailed(const struct replay *r) { return r->nfailed; }
@@ -573,19 +633,19 @@ size_t replay_checkpoint_bytes(const struct replay *r) { return r->cp_bytes; }
 kern_return_t
 replay_status(const struct replay *r, size_t k)
 {
-	return k <= r->t->nev ? (kern_return_t)r->status[k] : KERN_SUCCESS;
+	return k <= r->n ? (kern_return_t)r->status[k] : KERN_SUCCESS;
 }
 
 int
 replay_reason(const struct replay *r, size_t k)
 {
-	return k <= r->t->nev ? r->reason[k] : RR_NONE;
+	return k <= r->n ? r->reason[k] : RR_NONE;
 }
 
 const struct trace_event *
 replay_event(const struct replay *r, size_t k)
 {
-	return k >= 1 && k <= r->t->nev ? &r->t->ev[k - 1] : NULL;
+	return k >= 1 && k <= r->n ? &r->t->ev[k - 1] : NULL;
 }
 
 const struct vm_effects *

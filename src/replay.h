@@ -45,6 +45,12 @@ struct replay_opts {
 struct replay *replay_new(const struct trace *t, const struct replay_opts *o,
                           char *err, size_t errlen);
 void replay_free(struct replay *r);
+/* Take in the events appended to the trace (trace_append) since the replay
+ * was opened or last extended: record their statuses, so that nsteps
+ * grows, without replaying the earlier steps; the position stays.  Events
+ * that leave the model as it is (observe, note) cost no replay at all.
+ * The trace's tasks must be the same.  Returns the number of new steps. */
+size_t replay_extend(struct replay *r);
 
 const struct trace *replay_trace(const struct replay *r);
 const struct vm_profile *replay_profile(const struct replay *r);

@@ -137,4 +137,24 @@ const char *trace_event_mark(const struct trace *t, const struct trace_event *e)
 /* Heap bytes held by the trace (for the memory-per-event benchmark). */
 size_t trace_memory(const struct trace *t);
 
+/*
+ * Traces built in memory, growing while they are shown (vmscope attach).
+ * trace_new() makes a trace with no events whose header tasks are TASKS
+ * (ids 0..NTASKS-1; NAME stands for the file in messages; TITLE and
+ * PROFILE may be NULL); NULL when out of memory.  trace_append() appends a
+ * copy of event E -- its string ids from trace_intern() of the same trace,
+ * its task ids among the existing ones; E's line, annot and obs are set
+ * here -- with NOTE and MARK (NULL: none) and, for an observe event, a copy
+ * of the NREGIONS observed REGIONS.  It returns 0, or -1 (out of memory, an
+ * unknown task id) leaving T unchanged.  Appending moves t->ev and t->obs:
+ * pointers into them do not survive it (string ids and texts do).  A
+ * replay of T takes the new events in with replay_extend().
+ */
+struct trace *trace_new(const char *name, const char *title, const char *profile,
+                        uint32_t page_size, const char *const *tasks, size_t ntasks);
+/* The string id of S in T, added when new (0 for NULL or "", or out of memory). */
+uint32_t trace_intern(struct trace *t, const char *s);
+int trace_append(struct trace *t, const struct trace_event *e, const char *note,
+                 const char *mark, const struct trace_obs_region *regions, size_t nregions);
+
 #endif

@@ -1554,3 +1554,99 @@ trace_memory(const struct trace *t)
 	bytes += trace_strtab_memory(&t->strings);
 	return bytes;
 }
+
+/* ---- traces built in memory (vmscope attach) ----------------------------------------- */
+
+/* Make a trace with no events: NAME for messages, header fields as given. */
+struct trace *
+trace_new(const char *name, const char *title, const char *profile, uint32_t page_size,
+          const char *const *tasks, size_t ntasks)
+{
+	struct trace *t;
+
+	if (ntasks == 0 || ntasks > MAX_TASK_NAMES)
+		return NULL;
+	t = calloc(1, sizeof *t);
+	if (t == NULL)
+		return NULL;
+	trace_strtab_init(&t->strings);
+	t->path = dup_str(name);
+	t->title = title != NULL ? dup_str(title) : NULL;
+	t->profile = profile != NULL ? dup_str(profile) : NULL;
+	t->page_size = page_size;
+	t->task_names = calloc(ntasks, sizeof *t->task_names);
+	if (t->path == NULL || (title != NULL && t->title == NULL) ||
+	    (profile != NULL && t->profile == NULL) || t->task_names == NULL) {
+		trace_free(t);
+		return NULL;
+	}
+	for (size_t i = 0; i < ntasks; i++) {
+		if ((t->task_names[i] = dup_str(tasks[i])) == NULL) {
+			trace_free(t);
+			return NULL;
+		}
+		t->ntask_names++;
+	}
+	t->task_names_cap = t->ntask_names;
+	t->nheader_tasks = t->ntask_names;
+	return t;
+}
+
+/* Intern S in T's string table (NULL or "": 0). */
+uint32_t
+trace_intern(struct trace *t, const char *s)
+{
+	if (s == NULL || s[0] == '\0')
+		return 0;
+	return trace_strtab_intern(&t->strings, s);
+}
+
+/* Append one event to T, with its annotation and observation. */
+int
+trace_append(struct trace *t, const struct trace_event *e, const char *note, const char *mark,
+             const struct trace_obs_region *regions, size_t nregions)
+{
+	struct trace_event ev = *e;
+	uint32_t nid = trace_intern(t, note), mid = trace_intern(t, mark);
+	size_t cap;
+
+	if ((note != NULL && note[0] != '\0' && nid == 0) ||
+	    (mark != NULL && mark[0] != '\0' && mid == 0) || ev.task >= t->ntask_names ||
+	    (ev.op == TOP_FORK && ev.task2 >= t->ntask_names) || nregions > UINT32_MAX)
+		return -1;
+	/* Make room for everything first, so that a failure changes nothing. */
+	if (grow((void **)&t->ev, &t->ev_cap, t->nev, sizeof *t->ev, 256, SIZE_MAX) != 0)
+		return -1;
+	cap = t->annots_cap;
+	if ((nid != 0 || mid != 0) &&
+	    grow((void **)&t->annots, &cap, t->nannots, sizeof *t->annots, 16, UINT32_MAX - 1) != 0)
+		return -1;
+	t->annots_cap = (uint32_t)cap;
+	ev.annot = ev.obs = 0;
+	ev.line = 0;
+	ev.flags &= (uint16_t)~TEF_MORE;
+	if (ev.op == TOP_OBSERVE) {
+		struct trace_obs_region *copy = NULL;
+
+		cap = t->obs_cap;
+		if (grow((void **)&t->obs, &cap, t->nobs, sizeof *t->obs, 16, UINT32_MAX - 1) != 0)
+			return -1;
+		t->obs_cap = (uint32_t)cap;
+		if (nregions > 0) {
+			copy = malloc(nregions * sizeof *copy);
+			if (copy == NULL)
+				return -1;
+			memcpy(copy, regions, nregions * sizeof *copy);
+		}
+		t->obs[t->nobs].regions = copy;
+		t->obs[t->nobs].nregions = (uint32_t)nregions;
+		ev.obs = ++t->nobs;
+	}
+	if (nid != 0 || mid != 0) {
+		t->annots[t->nannots].note = nid;
+		t->annots[t->nannots].mark = mid;
+		ev.annot = ++t->nannots;
+	}
+	t->ev[t->nev++] = ev;
+	return 0;
+}

@@ -8,6 +8,11 @@
  * every UI_FRAME_MS only while a highlight fades or playback runs.
  * `vmscope render` (ui_render) runs the same handlers and the same drawing
  * code into a grid and prints it.
+ *
+ * Live (`vmscope attach`, o->live): the read's timeout also ends when the
+ * next sample is due; the loop then takes it (ui_state_live_sample) before
+ * drawing, so input is read between samples and a slow sample only delays
+ * the next read.  Space pauses and resumes the sampling instead of playing.
  */
 #include <langinfo.h>
 #include <stdarg.h>
@@ -91,6 +96,14 @@ static int
 act_play(struct ui *u, int arg)
 {
 	(void)arg;
+	if (u->o.live != NULL) {
+		u->live_paused = !u->live_paused;
+		if (!u->live_paused)
+			u->live_next = 0;   /* a sample at once */
+		say(u, false, u->live_ended ? "sampling has ended" : u->live_paused
+		    ? "sampling paused (Space resumes)" : "sampling resumed");
+		return UI_OUT_REDRAW;
+	}
 	u->playing = !u->playing;
 	if (u->playing && replay_pos(u->r) >= replay_nsteps(u->r))
 		go(u, 0);
@@ -665,11 +678,17 @@ ui_run(struct replay *r, const struct ui_opts *opts)
 	ui_term_size(&cols, &rows);
 	if (ui_grid_init(&g, cols, rows, o.ascii) != 0)
 		goto oom;
+	if (o.live != NULL)
+		u.live_next = now_ms() + o.live->interval_ms;
 	for (;;) {
 		struct ui_input in;
-		int timeout = -1, rc, out = 0;
+		int timeout = -1, rc, out = 0, wait;
 		long long now;
 
+		if (ui_state_live_wait(&u, now_ms()) == 0) {
+			ui_state_live_sample(&u, now_ms());
+			redraw = true;
+		}
 		if (redraw) {
 			ui_draw(&u, &g);
 			ui_term_present(&g, full);
@@ -686,6 +705,9 @@ ui_run(struct replay *r, const struct ui_opts *opts)
 			if (timeout < 0 || rem < timeout)
 				timeout = (int)rem;
 		}
+		wait = ui_state_live_wait(&u, now);
+		if (wait >= 0 && (timeout < 0 || wait < timeout))
+			timeout = wait;
 		rc = ui_term_read(&in, timeout);
 		if (rc < 0) {
 			status = 128 + ui_term_signal();
@@ -730,6 +752,7 @@ ui_run(struct replay *r, const struct ui_opts *opts)
 				ui_draw(&u, &g);
 			rc = ui_term_read(&in, 0);
 		}
+		ui_state_live_input(&u);
 		if (rc < 0) {
 			status = 128 + ui_term_signal();
 			break;
@@ -794,6 +817,7 @@ ui_render(struct replay *r, const struct ui_opts *o, int cols, int rows, size_t 
 		ui_draw(&u, &g);   /* layout and mouse targets for the input */
 		if (ui_handle(&u, &script[i]) & UI_OUT_QUIT)
 			break;
+		ui_state_live_input(&u);
 	}
 	if (rc == 0) {
 		ui_draw(&u, &g);

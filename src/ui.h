@@ -21,6 +21,32 @@ enum ui_format { UI_FORMAT_TEXT, UI_FORMAT_ANSI, UI_FORMAT_SVG };
  * else the model. */
 enum ui_view { UI_VIEW_AUTO, UI_VIEW_MODEL, UI_VIEW_OBSERVED, UI_VIEW_BOTH };
 
+/* What one call of a live source's sample() did. */
+struct ui_live_sample {
+	size_t nsamples;       /* samples taken (0 or 1) */
+	double cost_ms;        /* what the sample cost */
+	bool stopped[2];       /* trace task id 0/1 is no longer sampled (exited) */
+	bool ended;            /* nothing more will come */
+	bool error;            /* MSG is an error */
+	char msg[512];         /* for the status line, "" none */
+};
+
+/*
+ * A live source (`vmscope attach`; main.c wires it to attach.h): the
+ * player calls sample(ctx, ...) from its input loop every interval_ms --
+ * never from a signal handler -- and sample() appends the new events to
+ * the trace of the replay being played (trace_append); the player then
+ * takes them in (replay_extend) and follows the newest step unless the
+ * user has moved back in time.  Space pauses and resumes the sampling.
+ */
+struct ui_live {
+	void *ctx;
+	void (*sample)(void *ctx, struct ui_live_sample *out);
+	unsigned interval_ms;  /* between samples */
+	char pids[48];         /* for the title: "4242" or "4242,4243" */
+	double first_cost_ms;  /* cost of the sample taken before the player */
+};
+
 struct ui_opts {
 	bool animate;          /* false with --no-animate */
 	bool ascii;            /* --ascii: no UTF-8 line drawing or glyphs */
@@ -28,6 +54,7 @@ struct ui_opts {
 	int left, right;       /* trace task ids shown left and right, -1: auto */
 	size_t start_step;     /* step to open at */
 	int view;              /* enum ui_view, from --view */
+	struct ui_live *live;  /* a live source, or NULL (a trace file) */
 };
 
 void ui_opts_default(struct ui_opts *o);

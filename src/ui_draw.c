@@ -21,6 +21,11 @@
  * Changed fields use the fading highlight styles while ui->anim > 0.
  * Layout is recomputed from the grid size on every draw; below 80x24 the
  * screen says "terminal too small" instead.
+ *
+ * Live (vmscope attach): the title bar says "live", the pids, the sampling
+ * interval, the cost of the last sample and whether sampling runs; a pane
+ * whose process exited says so in its title; the step line ends with
+ * "live: N new samples" while the user looks at an older step.
  */
 #include <stdio.h>
 #include <string.h>
@@ -369,6 +374,34 @@ put_clip(struct ui_grid *g, int x, int y, int w, int style, int attr, const char
 	return w;
 }
 
+/* The title bar of a live session: TITLE on the left, then "live", the
+ * pids, the interval, the last sample's cost, the step and the state. */
+static void
+draw_title_live(const struct ui *u, struct ui_grid *g, const char *title)
+{
+	const struct ui_live *lv = u->o.live;
+	const char *state = u->live_ended ? "ended" : u->live_paused ? "paused" : "sampling";
+	const char *glyph = u->live_ended ? "" : u->live_paused ? (g->ascii ? "|| " : "\u2016 ")
+	                  : g->ascii ? "> " : "\u25cf ";
+	char right[200];
+	int rw;
+
+	if (g->cols >= 120)
+		snprintf(right, sizeof right, " live | pid %s | every %u ms | last sample %.2f ms | "
+		         "step %zu/%zu | view: %s | %s%s ", lv->pids, lv->interval_ms, u->live_cost_ms,
+		         replay_pos(u->r), replay_nsteps(u->r), ui_view_name(u->view), glyph, state);
+	else
+		snprintf(right, sizeof right, " live %s | %u ms | %.2f ms | step %zu/%zu | %s | %s%s ",
+		         lv->pids, lv->interval_ms, u->live_cost_ms, replay_pos(u->r),
+		         replay_nsteps(u->r), ui_view_name(u->view), glyph, state);
+	rw = ui_text_width(right);
+	if (rw > g->cols - 9)
+		rw = g->cols - 9;
+	ui_grid_put(g, 1, 0, 8, UI_S_TITLE, UI_A_BOLD, "vmscope");
+	put_clip(g, 9, 0, g->cols - rw - 10, UI_S_TITLE, 0, title);
+	put_clip(g, g->cols - rw, 0, rw, UI_S_TITLE, 0, right);
+}
+
 /* The title bar. */
 static void
 draw_title(struct ui *u, struct ui_grid *g)
@@ -383,6 +416,10 @@ draw_title(struct ui *u, struct ui_grid *g)
 	                 u->o.ascii);
 	ui_draw_size(vm_world_page_size(replay_world(u->r)), ps, sizeof ps);
 	/* The view is named only when there is a choice (observations). */
+	if (u->o.live != NULL) {
+		draw_title_live(u, g, title);
+		return;
+	}
 	if (u->have_obs)
 		snprintf(view, sizeof view, "%s%s | ", g->cols >= 120 ? "view: " : "",
 		         ui_view_name(u->view));
@@ -808,6 +845,9 @@ draw_pane(struct ui *u, struct ui_grid *g, const struct layout *l, int p, struct
 	bool model_rows = u->view == UI_VIEW_MODEL || (u->view == UI_VIEW_BOTH && ob == NULL);
 
 	ui_draw_task_name(u, u->pane_task[p], name, sizeof name);
+	if (u->o.live != NULL && u->pane_task[p] >= 0 && u->pane_task[p] < 2 &&
+	    u->live_stopped[u->pane_task[p]] && strlen(name) + 10 < sizeof name)
+		strcat(name, " (exited)");
 	snprintf(title, sizeof title, " %s ", name);
 	ui_grid_put(g, x0, 1, l->pane_w, UI_S_HEADER, u->focus == p ? UI_A_REVERSE : 0, title);
 	if (s == NULL || (model_rows && s->task < 0) || (u->view == UI_VIEW_OBSERVED && ob == NULL)) {
@@ -1147,8 +1187,17 @@ draw_story(struct ui *u, struct ui_grid *g, const struct layout *l)
 {
 	size_t pos = replay_pos(u->r), at = 0;
 	const char *chapter = ui_state_chapter(u, pos, &at);
-	char buf[256], clean[256];
-	int x = 1;
+	char buf[256], clean[256], live[64] = "";
+	int x = 1, end = g->cols - 1;
+
+	/* Live, looking back: how many samples came since (G follows again). */
+	if (u->o.live != NULL && !u->live_follow && u->live_new > 0) {
+		snprintf(live, sizeof live, " live: %zu new sample%s (G follows) ", u->live_new,
+		         u->live_new == 1 ? "" : "s");
+		end -= ui_text_width(live);
+		if (end < 1)
+			end = 1;
+	}
 
 	x += ui_grid_printf(g, x, l->step_y, -1, UI_S_HEADER, 0, "Step %zu/%zu", pos,
 	                    replay_nsteps(u->r));
@@ -1170,7 +1219,7 @@ draw_story(struct ui *u, struct ui_grid *g, const struct layout *l)
 			                    ui_grid_glyph(g, UI_G_FAIL), vm_kr_name(kr),
 			                    why[0] ? ": " : "", why);
 		}
-		put_clip(g, x, l->step_y, g->cols - x - 1, UI_S_NORMAL, UI_A_BOLD, clean);
+		put_clip(g, x, l->step_y, end - x, UI_S_NORMAL, UI_A_BOLD, clean);
 	}
 	if (pos > 0) {
 		const struct trace_event *ev = replay_event(u->r, pos);
@@ -1186,6 +1235,8 @@ draw_story(struct ui *u, struct ui_grid *g, const struct layout *l)
 		}
 	}
 	put_wrapped(g, 1, l->narr_y, g->cols - 2, l->narr_h, UI_S_NORMAL, u->narration);
+	if (live[0] != '\0')
+		put_clip(g, end, l->step_y, g->cols - 1 - end, UI_S_MARK, UI_A_REVERSE, live);
 }
 
 /* The bottom line: prompt, message or key hints. */
@@ -1227,7 +1278,9 @@ draw_status(struct ui *u, struct ui_grid *g, const struct layout *l)
 		if (x + need > g->cols - 1)
 			break;
 		x += ui_grid_put(g, x, y, -1, UI_S_KEY, 0, keys);
-		x += ui_grid_printf(g, x, y, -1, UI_S_DIM, 0, " %s  ", hint_words[i]);
+		x += ui_grid_printf(g, x, y, -1, UI_S_DIM, 0, " %s  ",
+		                    hints[i] == UI_ACT_PLAY && u->o.live != NULL
+		                    ? (u->live_paused ? "sample" : "pause") : hint_words[i]);
 	}
 }
 

@@ -140,11 +140,21 @@ struct ui {
 	char prompt[64];
 	char search[64];
 	size_t detail_scroll, help_scroll;
-	char msg[160];           /* one-shot message on the bottom line */
+	char msg[512];           /* one-shot message on the bottom line */
 	bool msg_error;
 
 	struct ui_hit hits[UI_MAX_HITS];
 	int nhits;
+
+	/* Live (u->o.live != NULL): see ui_state_live_*. */
+	bool live_follow;        /* go to each new step (the user is at the end) */
+	bool live_paused;        /* Space: no sampling */
+	bool live_ended;         /* the source said nothing more will come */
+	bool live_stopped[2];    /* trace task id 0/1 no longer sampled */
+	size_t live_samples;     /* samples taken, the first one included */
+	size_t live_new;         /* samples that came since the user moved back */
+	double live_cost_ms;     /* cost of the last sample */
+	long long live_next;     /* monotonic ms when the next sample is due */
 };
 
 /* Playback speeds. */
@@ -179,6 +189,17 @@ void ui_state_clamp(struct ui *u, int p, size_t visible);
 const char *ui_state_link(const struct ui_row *a, const struct ui_row *b);
 /* The chapter mark in force at step K (NULL: none) and its step. */
 const char *ui_state_chapter(const struct ui *u, size_t k, size_t *at);
+/* Take in the steps appended to the trace (replay_extend): chapters,
+ * observations; the position stays.  Returns 0 or -1 (out of memory). */
+int ui_state_extend(struct ui *u);
+/* Milliseconds until the next live sample is due at NOW (0: due; -1: no
+ * sample will come -- not live, paused or ended). */
+int ui_state_live_wait(const struct ui *u, long long now);
+/* Take a live sample through u->o.live at NOW (monotonic ms), take in its
+ * steps and go to the newest when following; returns UI_OUT_* flags. */
+int ui_state_live_sample(struct ui *u, long long now);
+/* After input: follow the newest step again when the user is at it. */
+void ui_state_live_input(struct ui *u);
 
 /* ---- ui_narrate.c ---- */
 /* Write the sentence for the step that led to the current position. */

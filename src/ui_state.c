@@ -13,6 +13,13 @@
  * every position the latest one at or before it is paired with the task's
  * model regions by check_pair_step (the same rules as `vmscope check`),
  * and the both view's rows are merged from that pairing in address order.
+ *
+ * Live (vmscope attach, u->o.live): the trace grows while it is shown.
+ * Each sample appends steps; ui_state_extend() takes them into the
+ * replay (replay_extend) and into the chapter and observation lists
+ * without going over the old steps again.  The player follows the newest
+ * step while the user is at it; once the user has moved back, it stays
+ * put and counts the samples that came (the "live: N new samples" mark).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -349,6 +356,11 @@ ui_state_init(struct ui *u, struct replay *r, const struct ui_opts *o)
 		ui_state_free(u);
 		return -1;
 	}
+	if (o->live != NULL) {
+		u->live_follow = true;
+		u->live_samples = 1;
+		u->live_cost_ms = o->live->first_cost_ms;
+	}
 	u->view = o->view == UI_VIEW_AUTO ? (u->have_obs ? UI_VIEW_BOTH : UI_VIEW_MODEL) : o->view;
 	if (u->view != UI_VIEW_MODEL && !u->have_obs) {
 		u->view = UI_VIEW_MODEL;
@@ -641,4 +653,109 @@ ui_state_chapter(const struct ui *u, size_t k, size_t *at)
 	if (at != NULL)
 		*at = u->marks[lo - 1];
 	return trace_event_mark(u->t, replay_event(u->r, u->marks[lo - 1]));
+}
+
+/* Take in the steps appended to the trace. */
+int
+ui_state_extend(struct ui *u)
+{
+	size_t old = replay_nsteps(u->r), n;
+	size_t *marks;
+
+	replay_extend(u->r);
+	n = replay_nsteps(u->r);
+	if (n == old)
+		return 0;
+	marks = realloc(u->marks, (n + 1) * sizeof *marks);
+	if (marks == NULL)
+		return -1;
+	u->marks = marks;
+	for (size_t k = old + 1; k <= n; k++) {
+		const struct trace_event *ev = replay_event(u->r, k);
+		const char *m = trace_event_mark(u->t, ev);
+
+		if (m != NULL && m[0] != '\0')
+			u->marks[u->nmarks++] = k;
+		if (ev->op == TOP_OBSERVE && ev->obs != 0 && ev->task < u->ntasks) {
+			struct ui_obs *o = &u->obs[ev->task];
+			size_t *steps = realloc(o->steps, (o->nsteps + 1) * sizeof *steps);
+
+			if (steps == NULL)
+				return -1;
+			o->steps = steps;
+			o->steps[o->nsteps++] = k;
+			u->have_obs = true;
+		}
+	}
+	return 0;
+}
+
+/* Milliseconds until the next live sample. */
+int
+ui_state_live_wait(const struct ui *u, long long now)
+{
+	long long rem;
+
+	if (u->o.live == NULL || u->live_paused || u->live_ended)
+		return -1;
+	rem = u->live_next - now;
+	return rem <= 0 ? 0 : rem > 86400000 ? 86400000 : (int)rem;
+}
+
+/* Take a live sample and show it. */
+int
+ui_state_live_sample(struct ui *u, long long now)
+{
+	struct ui_live *lv = u->o.live;
+	struct ui_live_sample s;
+	size_t k;
+
+	if (lv == NULL || u->live_paused || u->live_ended)
+		return 0;
+	memset(&s, 0, sizeof s);
+	lv->sample(lv->ctx, &s);
+	/* Paced from when the sample was due; after a slow one, from now. */
+	u->live_next += lv->interval_ms;
+	if (u->live_next < now)
+		u->live_next = now + lv->interval_ms;
+	if (s.nsamples > 0) {
+		u->live_cost_ms = s.cost_ms;
+		u->live_samples += s.nsamples;
+	}
+	for (int i = 0; i < 2; i++)
+		u->live_stopped[i] = u->live_stopped[i] || s.stopped[i];
+	u->live_ended = s.ended;
+	if (s.msg[0] != '\0') {
+		snprintf(u->msg, sizeof u->msg, "%s", s.msg);
+		u->msg_error = s.error;
+	}
+	if (ui_state_extend(u) != 0) {
+		snprintf(u->msg, sizeof u->msg, "out of memory: sampling stops");
+		u->msg_error = true;
+		u->live_ended = true;
+	}
+	if (u->live_follow) {
+		k = replay_nsteps(u->r);
+	} else {
+		k = replay_pos(u->r);
+		u->live_new += s.nsamples;
+	}
+	/* Even in place: the trace's arrays moved, so the observations are
+	 * looked up again. */
+	if (ui_state_goto(u, k, false) != 0) {
+		snprintf(u->msg, sizeof u->msg, "out of memory while taking the snapshot");
+		u->msg_error = true;
+	}
+	return UI_OUT_REDRAW;
+}
+
+/* Follow the newest step again when the user is at it. */
+void
+ui_state_live_input(struct ui *u)
+{
+	if (u->o.live == NULL)
+		return;
+	u->live_follow = replay_pos(u->r) >= replay_nsteps(u->r);
+	if (u->live_follow)
+		u->live_new = 0;
 }

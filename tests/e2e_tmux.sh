@@ -23,9 +23,10 @@ fi
 
 sock=vmscope-test-$$
 tmx() { "$TMUX_BIN" -L "$sock" -f /dev/null "$@"; }
+tmpdir_make
+# After tmpdir_make, which installs its own traps: kill the tmux server too.
 trap 'tmx kill-server >/dev/null 2>&1; tap__cleanup' EXIT
 trap 'tmx kill-server >/dev/null 2>&1; tap__cleanup; exit 130' INT TERM
-tmpdir_make
 trace=$SRCDIR/data/fork-lifecycle.jsonl
 
 # start SESSION [TRACE]: the pane runs vmscope on TRACE (default: the

@@ -1,0 +1,118 @@
+#!/bin/sh
+# tests/e2e_attach.sh -- vmscope attach in the player, in a real terminal (TAP).
+#
+# Starts `sleep 60` (waiting until /proc/PID/comm says sleep, so the shell
+# that forked it is never sampled), runs `vmscope attach PID --interval 100
+# -o TRACE` in a detached tmux server of its own at 120x40, and polls
+# `capture-pane -p` with timeouts (never a fixed sleep) until: the title
+# says live with the pid and interval, the step count has grown to 3 or
+# more, the observed region list shows [stack]; stepping back shows the
+# "live: N new samples" mark and G follows again; killing the process
+# shows the "exited" message; q exits 0 with the terminal sane and -o has
+# written a valid trace.  Skips without tmux or /proc.
+
+set -u
+: "${SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${BUILDDIR:=$SRCDIR}"
+: "${VMSCOPE:=$BUILDDIR/vmscope}"
+# shellcheck source=tests/lib.sh
+. "$SRCDIR/tests/lib.sh"
+
+if [ -z "${TMUX_BIN:-}" ] || ! command -v "$TMUX_BIN" >/dev/null 2>&1; then
+	tap_skip_all "no tmux"
+fi
+[ "$(uname -s)" = Linux ] || tap_skip_all "not Linux"
+[ -r /proc/self/smaps ] || tap_skip_all "/proc/self/smaps is not readable"
+
+sock=vmscope-attach-test-$$
+tmx() { "$TMUX_BIN" -L "$sock" -f /dev/null "$@"; }
+spid=
+cleanup() {
+	tmx kill-server >/dev/null 2>&1
+	[ -n "$spid" ] && kill "$spid" 2>/dev/null
+	tap__cleanup
+}
+tmpdir_make   # before the traps: it sets its own
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+# Start `sleep 60` and wait until it has exec'd.
+sleep 60 &
+spid=$!
+n=0
+while [ "$(cat /proc/$spid/comm 2>/dev/null)" != sleep ] && [ $n -lt 500 ]; do
+	sleep 0.01
+	n=$((n + 1))
+done
+
+cat >"$tmpdir/run.sh" <<EOS
+trap : INT
+LC_ALL=C.UTF-8 "\$1" attach "\$2" --interval 100 -o "\$3"
+echo "EXIT=\$?"
+if stty -a | tr ' ' '\n' | grep -qx icanon && stty -a | tr ' ' '\n' | grep -qx echo; then
+	echo "TTY=sane"
+fi
+exec cat
+EOS
+tmx new-session -d -s a -x 120 -y 40 "sh '$tmpdir/run.sh' '$VMSCOPE' '$spid' '$tmpdir/live.jsonl'"
+
+screen() { tmx capture-pane -p -t a; }
+
+# wait_for PATTERN [TIMEOUT_TENTHS]: poll until the screen matches the
+# extended regex PATTERN; 0 if it did.
+wait_for() {
+	i=0
+	while [ "$i" -lt "${2:-100}" ]; do
+		if screen 2>/dev/null | grep -Eq -- "$1"; then
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# expect NAME PATTERN: one TAP line; the screen as diagnostics.
+expect() {
+	if wait_for "$2"; then
+		tap_ok "$1"
+	else
+		tap_fail "$1" "pattern: $2" "$(screen 2>&1)"
+	fi
+}
+
+expect "the player opens live, with the pid and the interval" "live (\\| pid )?$spid \\| (every )?100 ms \\| (last sample )?[0-9.]+ ms \\| step"
+expect "observed view, sampling" '\| (view: )?observed \| . sampling'
+expect "the step count grows to 3 or more" 'step ([3-9]|[1-9][0-9]+)/'
+# [stack] is the last mapping: page down the pane to it.
+tmx send-keys -t a PgDn PgDn PgDn PgDn PgDn PgDn PgDn PgDn PgDn PgDn
+expect "the region list shows [stack]" '\[stack\]'
+tmx send-keys -t a ','
+expect "stepping back: the new-samples mark" 'live: [0-9]+ new samples? \(G follows\)'
+tmx send-keys -t a G
+if wait_for 'step ([0-9]+)/\1 ' && ! screen | grep -q 'new sample'; then
+	tap_ok "G follows the newest sample again"
+else
+	tap_fail "G follows the newest sample again" "$(screen 2>&1)"
+fi
+tmx send-keys -t a ' '
+expect "Space pauses sampling" '\| (view: )?observed \| . paused'
+tmx send-keys -t a ' '
+expect "Space resumes sampling" '\| (view: )?observed \| . sampling'
+kill "$spid"
+wait "$spid" 2>/dev/null
+spid=
+expect "a process that exits: the message says so" "exited after [0-9]+ samples"
+expect "a process that exits: sampling has ended" '\| ended'
+tmx send-keys -t a q
+expect "q exits with status 0" 'EXIT=0'
+expect "the terminal is sane after q" 'TTY=sane'
+if "$VMSCOPE" validate "$tmpdir/live.jsonl" >"$tmpdir/validate.out" 2>&1; then
+	tap_ok "-o wrote a valid trace"
+else
+	tap_fail "-o wrote a valid trace" "$(cat "$tmpdir/validate.out")"
+fi
+tap_is "the trace has observe events" "$(grep -c '"op": "observe"' "$tmpdir/live.jsonl" | awk '{print ($1 >= 3)}')" 1
+tap_is "the trace ends with the exit note" "$(tail -n 1 "$tmpdir/live.jsonl" | grep -c 'exited after')" 1
+
+tap_done

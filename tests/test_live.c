@@ -1,0 +1,390 @@
+/*
+ * test_live.c -- a trace that grows while it is shown (vmscope attach):
+ * trace_append, replay_extend and the player's live state (TAP).
+ *
+ * The append path is checked against the loader: a trace built in memory
+ * and written out loads back with the same events and observations, and a
+ * replay extended step by step reaches the same states and statuses as a
+ * replay of the whole trace opened at once.  The player's part uses a fake
+ * live source (no /proc): it follows the newest step, stays put and counts
+ * new samples once the user has stepped back (the "live: N new samples"
+ * mark), follows again on G, pauses on Space and marks an exited process.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "replay.h"
+#include "tap.h"
+#include "trace.h"
+#include "trace_write.h"
+#include "ui_player.h"
+#include "vm.h"
+
+/* Load TEXT or bail out. */
+static struct trace *
+load(const char *text)
+{
+	struct trace *t = NULL;
+	struct trace_error err;
+
+	if (trace_load_mem("inline.jsonl", text, strlen(text), &t, &err) != 0) {
+		char msg[600];
+
+		trace_error_format(&err, msg, sizeof msg);
+		printf("Bail out! %s\n", msg);
+		exit(1);
+	}
+	return t;
+}
+
+/* Open a replay of T or bail out. */
+static struct replay *
+open_r(struct trace *t, size_t every)
+{
+	struct replay_opts o = { NULL, every };
+	char err[256];
+	struct replay *r = replay_new(t, &o, err, sizeof err);
+
+	if (r == NULL) {
+		printf("Bail out! %s\n", err);
+		exit(1);
+	}
+	return r;
+}
+
+/* A digest of every region of every task, to compare states. */
+static void
+digest(const struct replay *r, char *buf, size_t len)
+{
+	const struct vm_world *w = replay_world(r);
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int t = 0; t < vm_task_count(w); t++) {
+		struct vm_region_info ri;
+
+		for (size_t i = 0; vm_region_get(w, t, i, &ri) && n < len; i++)
+			n += (size_t)snprintf(buf + n, len - n, "%d:%llx-%llx:%d:%u:%u;", t,
+			                      (unsigned long long)ri.start, (unsigned long long)ri.end,
+			                      ri.share_mode, ri.ref_count, ri.pages_resident);
+	}
+}
+
+/* Append an observation of task TASK with N regions named NAME. */
+static int
+append_obs(struct trace *t, uint16_t task, size_t n, const char *name, const char *mark)
+{
+	struct trace_obs_region regs[4];
+	struct trace_event e;
+
+	memset(regs, 0, sizeof regs);
+	for (size_t i = 0; i < n; i++) {
+		regs[i].start = 0x10000 * (i + 1);
+		regs[i].end = regs[i].start + 0x4000;
+		regs[i].name = trace_intern(t, name);
+		regs[i].have = TOBS_PROT | TOBS_RESIDENT;
+		regs[i].prot = VM_PROT_READ | VM_PROT_WRITE;
+		regs[i].pages_resident = (uint32_t)i;
+	}
+	memset(&e, 0, sizeof e);
+	e.op = TOP_OBSERVE;
+	e.task = task;
+	return trace_append(t, &e, NULL, mark, regs, n);
+}
+
+/* Append a note with TEXT. */
+static int
+append_note(struct trace *t, const char *text)
+{
+	struct trace_event e;
+
+	memset(&e, 0, sizeof e);
+	e.op = TOP_NOTE;
+	e.region = trace_intern(t, text);
+	return trace_append(t, &e, NULL, NULL, NULL, 0);
+}
+
+/* Observations appended to an empty in-memory trace. */
+static void
+test_append_observe(void)
+{
+	const char *tasks[] = { "redis", "bgsave" };
+	struct trace *t = trace_new("live", "a title", "linux", 4096, tasks, 2);
+	struct replay *r;
+	const struct trace_event *ev;
+
+	ok(t != NULL, "trace_new: made a trace");
+	is_int(t->nev, 0, "trace_new: no events");
+	is_int(t->ntask_names, 2, "trace_new: two tasks");
+	is_int(t->nheader_tasks, 2, "trace_new: both are header tasks");
+	is_str(trace_task_name(t, 1), "bgsave", "trace_new: task 1 is named");
+	r = open_r(t, 0);
+	is_int(replay_nsteps(r), 0, "empty: no steps");
+
+	is_int(append_obs(t, 0, 2, "[heap]", "sample 1"), 0, "append: an observation");
+	is_int(replay_nsteps(r), 0, "append: the replay does not see it before extending");
+	is_int(replay_extend(r), 1, "extend: one new step");
+	is_int(replay_nsteps(r), 1, "extend: one step");
+	is_int(replay_pos(r), 0, "extend: the position stays");
+	is_int(replay_status(r, 1), KERN_SUCCESS, "extend: the observe step succeeded");
+	ev = replay_event(r, 1);
+	ok(ev != NULL && ev->op == TOP_OBSERVE && ev->task == 0 && ev->obs == 1,
+	   "extend: step 1 is the observation of task 0");
+	is_int(t->obs[0].nregions, 2, "append: both regions kept");
+	is_str(trace_str(t, t->obs[0].regions[1].name), "[heap]", "append: region names interned");
+	is_int(t->obs[0].regions[1].pages_resident, 1, "append: region fields copied");
+	is_str(trace_event_mark(t, ev), "sample 1", "append: the mark is kept");
+	ok(trace_event_note(t, ev) == NULL, "append: no note");
+
+	is_int(append_obs(t, 1, 1, "[stack]", NULL), 0, "append: task 1");
+	is_int(append_note(t, "process 7 (bgsave) exited"), 0, "append: a note");
+	{
+		struct trace_event bad;
+
+		memset(&bad, 0, sizeof bad);
+		bad.op = TOP_OBSERVE;
+		bad.task = 2;
+		is_int(trace_append(t, &bad, NULL, NULL, NULL, 0), -1, "append: unknown task refused");
+		is_int(t->nev, 3, "append: a refused event is not added");
+	}
+	is_int(replay_extend(r), 2, "extend: two new steps");
+	is_int(replay_extend(r), 0, "extend again: nothing new");
+	is_int(replay_nsteps(r), 3, "extend: three steps");
+	is_int(replay_seek(r, 3), 0, "seek to the new last step");
+	is_int(replay_event(r, 3)->op, TOP_NOTE, "step 3 is the note");
+	is_str(trace_str(t, replay_event(r, 3)->region), "process 7 (bgsave) exited",
+	       "the note's text");
+	is_int(replay_nfailed(r), 0, "no failed steps");
+	ok(replay_task(r, 1) >= 0, "the header tasks exist in the model");
+
+	/* Written out and loaded back: the same trace. */
+	{
+		char path[] = "/tmp/vmscope-test-live-XXXXXX", err[256];
+		int fd = mkstemp(path);
+		struct trace_writer *w = fd >= 0 ? trace_writer_open(path, err, sizeof err) : NULL;
+		struct trace *back = NULL;
+		struct trace_error terr;
+
+		if (fd >= 0)
+			close(fd);
+		ok(w != NULL && trace_writer_trace(w, t) == 0 &&
+		   trace_writer_close(w, err, sizeof err) == 0, "round trip: written");
+		ok(trace_load_file(path, &back, &terr) == 0, "round trip: loads");
+		if (back != NULL) {
+			is_int(back->nev, t->nev, "round trip: same events");
+			is_int(back->nobs, t->nobs, "round trip: same observations");
+			is_int(back->obs[1].nregions, 1, "round trip: regions");
+			is_str(trace_str(back, back->obs[1].regions[0].name), "[stack]",
+			       "round trip: region name");
+			is_str(trace_event_mark(back, &back->ev[0]), "sample 1", "round trip: mark");
+			is_str(back->title, "a title", "round trip: title");
+		}
+		trace_free(back);
+		unlink(path);
+	}
+	replay_free(r);
+	trace_free(t);
+}
+
+static const char base_trace[] =
+	"{\"vmscope\":1,\"profile\":\"xnu-x86_64\",\"tasks\":[\"a\"]}\n"
+	"{\"op\":\"allocate\",\"task\":\"a\",\"size\":\"4p\",\"as\":\"buf\"}\n";
+
+/* Events that change the model, appended: the same statuses and states as
+ * a replay of the whole trace opened at once. */
+static void
+test_extend_model_events(void)
+{
+	struct trace *t = load(base_trace);
+	struct trace *whole = load(
+		"{\"vmscope\":1,\"profile\":\"xnu-x86_64\",\"tasks\":[\"a\"]}\n"
+		"{\"op\":\"allocate\",\"task\":\"a\",\"size\":\"4p\",\"as\":\"buf\"}\n"
+		"{\"op\":\"write\",\"task\":\"a\",\"region\":\"buf\",\"size\":\"2p\"}\n"
+		"{\"op\":\"write\",\"task\":\"a\",\"region\":\"nope\"}\n"
+		"{\"op\":\"write\",\"task\":\"a\",\"region\":\"buf\",\"offset\":\"3p\",\"size\":\"1p\"}\n");
+	struct replay *r = open_r(t, 2), *rw = open_r(whole, 2);
+	struct trace_event e;
+	char d1[2048], d2[2048];
+	bool same = true;
+
+	replay_seek(r, 0);
+	memset(&e, 0, sizeof e);
+	e.op = TOP_WRITE;
+	e.task = 0;
+	e.region = trace_intern(t, "buf");
+	e.size = 2;
+	e.flags = TEF_SIZE | TEF_SIZE_PAGES;
+	ok(trace_append(t, &e, NULL, NULL, NULL, 0) == 0, "model events: write appended");
+	e.region = trace_intern(t, "nope");
+	e.flags = 0;
+	e.size = 0;
+	ok(trace_append(t, &e, NULL, NULL, NULL, 0) == 0, "model events: bad write appended");
+	is_int(replay_extend(r), 2, "model events: two new steps");
+	is_int(replay_pos(r), 0, "model events: the position stays at 0");
+	e.region = trace_intern(t, "buf");
+	e.offset = 3;
+	e.size = 1;
+	e.flags = TEF_OFFSET | TEF_OFFSET_PAGES | TEF_SIZE | TEF_SIZE_PAGES;
+	ok(trace_append(t, &e, NULL, NULL, NULL, 0) == 0, "model events: third write appended");
+	replay_seek(r, 2);
+	is_int(replay_extend(r), 1, "model events: one more step");
+	is_int(replay_pos(r), 2, "model events: the position stays at 2");
+	is_int(replay_nsteps(r), replay_nsteps(rw), "model events: as many steps as the whole");
+	is_int(replay_nfailed(r), 1, "model events: one failed step");
+	is_int(replay_status(r, 3), KERN_INVALID_NAME, "model events: the bad write failed");
+	for (size_t k = replay_nsteps(r) + 1; k-- > 0;) {
+		replay_seek(r, k);
+		replay_seek(rw, k);
+		digest(r, d1, sizeof d1);
+		digest(rw, d2, sizeof d2);
+		same = same && strcmp(d1, d2) == 0 && replay_status(r, k) == replay_status(rw, k);
+	}
+	ok(same, "model events: every state equals the whole trace's (seeking backwards)");
+	replay_seek(r, 4);
+	digest(r, d1, sizeof d1);
+	ok(strstr(d1, ":3;") != NULL, "model events: three pages resident at the end");
+	replay_free(r);
+	replay_free(rw);
+	trace_free(t);
+	trace_free(whole);
+}
+
+/* A fake live source: each call appends one observation per task. */
+struct fake {
+	struct trace *t;
+	size_t calls;
+	bool stop_task1;     /* say task 1 exited */
+};
+
+static void
+fake_sample(void *ctx, struct ui_live_sample *out)
+{
+	struct fake *f = ctx;
+	char mark[32];
+
+	f->calls++;
+	snprintf(mark, sizeof mark, "sample %zu", f->calls + 1);
+	append_obs(f->t, 0, 3, "[stack]", mark);
+	if (!f->stop_task1) {
+		append_obs(f->t, 1, 1, "[heap]", NULL);
+	} else {
+		out->stopped[1] = true;
+		append_note(f->t, "process 2 (b) exited after 3 samples");
+		snprintf(out->msg, sizeof out->msg, "process 2 (b) exited after 3 samples; "
+		         "sampling it stops");
+	}
+	out->nsamples = 1;
+	out->cost_ms = 1.5;
+}
+
+/* The text of row Y of G. */
+static const char *
+row(const struct ui_grid *g, int y)
+{
+	static char buf[1024];
+
+	ui_grid_row_text(g, y, buf, sizeof buf);
+	return buf;
+}
+
+/* Whether any row of G contains S. */
+static bool
+screen_has(const struct ui_grid *g, const char *s)
+{
+	for (int y = 0; y < g->rows; y++)
+		if (strstr(row(g, y), s) != NULL)
+			return true;
+	return false;
+}
+
+/* The player's live state over a growing trace. */
+static void
+test_player_live(void)
+{
+	const char *tasks[] = { "a", "b" };
+	struct fake f = { trace_new("live", "attach test", "linux", 4096, tasks, 2), 0, false };
+	struct ui_live live = { .ctx = &f, .sample = fake_sample, .interval_ms = 100,
+	                        .pids = "1,2", .first_cost_ms = 2.0 };
+	struct ui_input key = { 0, 0, 0 };
+	struct ui_opts o;
+	struct ui_grid g;
+	struct replay *r;
+	struct ui u;
+
+	append_obs(f.t, 0, 3, "[stack]", "sample 1");
+	append_obs(f.t, 1, 1, "[heap]", NULL);
+	r = open_r(f.t, 0);
+	ui_opts_default(&o);
+	o.ascii = true;
+	o.animate = false;
+	o.view = UI_VIEW_OBSERVED;
+	o.live = &live;
+	if (ui_state_init(&u, r, &o) != 0 || ui_grid_init(&g, 100, 30, true) != 0) {
+		printf("Bail out! out of memory\n");
+		exit(1);
+	}
+	ui_state_goto(&u, replay_nsteps(r), false);
+	ok(u.live_follow, "live: follows at the start");
+	is_int(ui_state_live_wait(&u, u.live_next - 40), 40, "live: waits until the sample is due");
+	is_int(ui_state_live_wait(&u, u.live_next), 0, "live: due");
+	ui_state_live_sample(&u, 1000);
+	is_int(replay_nsteps(r), 4, "live: a sample appended two steps");
+	is_int(replay_pos(r), 4, "live: following, at the newest step");
+	is_int(u.live_next, 1100, "live: the next sample is an interval later");
+	ui_draw(&u, &g);
+	ok(strstr(row(&g, 0), "live 1,2 | 100 ms | 1.50 ms | step 4/4 | observed") != NULL,
+	   "live: title has live, pids, interval, cost, step, view");
+	ok(screen_has(&g, "obs@4: 1 region"), "live: the right pane shows the newest observation");
+
+	key.key = ',';
+	ui_handle(&u, &key);
+	ui_state_live_input(&u);
+	ok(!u.live_follow, "live: stepping back stops following");
+	ui_state_live_sample(&u, 1100);
+	ui_state_live_sample(&u, 1200);
+	is_int(replay_nsteps(r), 8, "live: samples keep coming");
+	is_int(replay_pos(r), 3, "live: the position stays where the user is");
+	ui_draw(&u, &g);
+	ok(screen_has(&g, "live: 2 new samples (G follows)"), "live: the new-samples mark");
+
+	key.key = 'G';
+	ui_handle(&u, &key);
+	ui_state_live_input(&u);
+	ok(u.live_follow && replay_pos(r) == 8, "live: G goes to the newest and follows");
+	ui_draw(&u, &g);
+	ok(!screen_has(&g, "new sample"), "live: the mark is gone");
+
+	key.key = ' ';
+	ui_handle(&u, &key);
+	ok(u.live_paused, "live: Space pauses sampling");
+	is_int(ui_state_live_wait(&u, 0), -1, "live: paused, no sample is due");
+	ok(!u.playing, "live: Space does not start playback");
+	ui_handle(&u, &key);
+	ok(!u.live_paused && ui_state_live_wait(&u, 5000) == 0,
+	   "live: Space resumes with a sample at once");
+
+	f.stop_task1 = true;
+	ui_state_live_sample(&u, 5000);
+	ok(u.live_stopped[1], "live: the exited process is marked");
+	is_int(replay_event(r, replay_pos(r))->op, TOP_NOTE, "live: following, at the exit note");
+	ui_draw(&u, &g);
+	ok(screen_has(&g, "b (exited)"), "live: the pane title says exited");
+	ok(screen_has(&g, "process 2 (b) exited after 3 samples"), "live: the exit is told");
+	ok(strstr(row(&g, 0), "sampling") != NULL, "live: the rest is still sampled");
+
+	ui_grid_free(&g);
+	ui_state_free(&u);
+	replay_free(r);
+	trace_free(f.t);
+}
+
+int
+main(void)
+{
+	test_append_observe();
+	test_extend_model_events();
+	test_player_live();
+	return tap_done();
+}
