@@ -140,9 +140,13 @@ ui_term_open(const struct ui_opts *o, FILE *out, FILE *in, const char *termtype,
 		}
 		have_tios = tcgetattr(STDIN_FILENO, &saved_tios) == 0;
 		install_handlers();
-		if (initscr() == NULL) {
+		/* newterm, not initscr: initscr exits by itself on a bad TERM. */
+		if (newterm(NULL, stdout, stdin) == NULL) {
+			const char *t = getenv("TERM");
+
 			remove_handlers();
-			snprintf(err, errlen, "cannot initialize the terminal");
+			snprintf(err, errlen, "cannot use the terminal type '%.40s' (check TERM; "
+			         "`vmscope render` works without a terminal)", t != NULL ? t : "");
 			return -1;
 		}
 		on_tty = true;

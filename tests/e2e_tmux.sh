@@ -147,4 +147,10 @@ expect_not "o without observations: still the model view" s4 '\| observed \|' 'n
 keys s4 q
 expect "q exits with status 0 after o" s4 'EXIT=0'
 
+# An unknown terminal type: a clear message and exit 1, no curses mess.
+tmx new-session -d -s s5 -x 100 -y 30 \
+	"TERM=no-such-term '$VMSCOPE' '$trace'; echo \"EXIT=\$?\"; exec cat"
+expect "unknown TERM: a clear message" s5 "cannot use the terminal type 'no-such-term'"
+expect "unknown TERM: exit status 1" s5 'EXIT=1'
+
 tap_done
