@@ -59,6 +59,7 @@ struct pm_vma {
 	bool dontfork;               /* VmFlags dc (MADV_DONTFORK) */
 	bool have_vmflags;
 	const char *path;            /* pathname column, "" when none (in the snapshot) */
+	size_t path_off;             /* (the path's offset in the snapshot's text) */
 	char perms[5];
 	char vmflags[96];            /* VmFlags text (truncated) */
 	/* smaps sizes in bytes */
@@ -85,7 +86,9 @@ struct pm_snap {
 
 struct pm_sampler;
 
-/* Open the system-wide files (kpagecount, kpageflags) when readable. */
+/* Open the system-wide files (kpagecount, kpageflags) when readable.  With
+ * VMSCOPE_PM_UNBATCHED=1 in the environment the sampler reads them page by
+ * page (the old way, kept as the tests' reference) instead of in batches. */
 struct pm_sampler *pm_sampler_new(void);
 void pm_sampler_free(struct pm_sampler *s);
 /* Whether PFNs, /proc/kpagecount and /proc/kpageflags are usable. */

@@ -3,7 +3,8 @@
 #
 # Against processes the test starts itself: a fixed number of samples into
 # a trace (one observe event per sample, a cost line per sample), a process
-# that exits while sampled (clean stop, samples kept), bad arguments, and --
+# that exits while sampled (clean stop, samples kept), the batched sampler
+# against the page-by-page one, bad arguments, and --
 # as root, through setpriv -- a permission refusal.  Skips off Linux.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 : "${VMSCOPE:?}" "${SRCDIR:?}"
@@ -34,6 +35,19 @@ tap_check "attach: the trace validates" "$V" validate a.jsonl
 tap_is "attach: three observe events" "$(grep -c '"op": "observe"' a.jsonl)" 3
 grep -q '"name": "\[stack\]"' a.jsonl
 tap_is "attach: regions are named by their path" $? 0
+
+# The batched sampler against the page-by-page one (VMSCOPE_PM_UNBATCHED=1)
+# on the mappings only this process maps (not files, the vdso or vvar,
+# whose map counts other processes change).
+own_regions() {
+	sed -n 2p "$1" | sed 's/}, {/}\n{/g' | grep -v '"x_path": "/' | grep -v '"name": "\[v'
+}
+"$V" attach $spid --count 1 -o b.jsonl >/dev/null 2>&1
+VMSCOPE_PM_UNBATCHED=1 "$V" attach $spid --count 1 -o ub.jsonl >/dev/null 2>&1
+own_regions b.jsonl | sed 's/"x_time_ms": [0-9.]*//' >b.own
+own_regions ub.jsonl | sed 's/"x_time_ms": [0-9.]*//' >ub.own
+[ -s b.own ] && cmp -s b.own ub.own
+tap_is "attach: batched and page-by-page samplers observe the same" $? 0
 
 "$V" attach $spid $$ --interval 10 --count 2 -o two.jsonl >two.out 2>two.err
 tap_is "attach two processes: exit 0" $? 0
