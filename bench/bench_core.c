@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench.h"
 #include "replay.h"
 #include "trace.h"
 #include "vm.h"
@@ -27,31 +28,14 @@
 #define PAGE 4096ull
 #define BASE 0x100000000ull
 
-/* CPU time of this (single-threaded) process: steadier than wall time on
- * a shared virtual machine. */
+/* CPU seconds of this (single-threaded) process. */
 static double
 now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v, size_t n)
-{
-	qsort(v, n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
+#define median bench_median
 
 static unsigned long long rng = 88172645463325252ull;
 

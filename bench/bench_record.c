@@ -28,36 +28,25 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "trace_record.h"
 
 #define NMAPS 20000
 #define ROUNDS 15
 
-/* Milliseconds on the monotonic clock. */
+/* Milliseconds on the monotonic clock (wall time: the cost is in the
+ * kernel and in child processes). */
 static double
 ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-/* Sort helper. */
-static int
-cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
+	return bench_seconds(CLOCK_MONOTONIC) * 1e3;
 }
 
 /* Median of N values (sorted in place). */
 static double
 median(double *v, int n)
 {
-	qsort(v, (size_t)n, sizeof *v, cmp);
-	return v[n / 2];
+	return bench_median(v, (size_t)n);
 }
 
 /* The helper: NMAPS regions, then wait for the pipe to close. */

@@ -17,6 +17,7 @@
 
 #include "replay.h"
 #include "trace.h"
+#include "bench.h"
 #include "ui_grid.h"
 #include "ui_player.h"
 #include "ui_term.h"
@@ -29,28 +30,10 @@
 static double
 cpu_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
 }
 
-/* Compare doubles (qsort). */
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Median of N samples (sorts them). */
-static double
-median(double *v, size_t n)
-{
-	qsort(v, n, sizeof *v, cmp_double);
-	return v[n / 2];
-}
+#define median bench_median
 
 /* Benchmark one trace file. */
 static int

@@ -429,6 +429,28 @@ checkpoint_add(struct replay *r)
 	}
 }
 
+/*
+ * Apply events FIRST..LAST (1-based) to the current state, which must be at
+ * step FIRST - 1, recording each step's outcome and keeping a checkpoint
+ * every `every` steps.
+ */
+static void
+run_events(struct replay *r, size_t first, size_t last)
+{
+	for (size_t k = first; k <= last; k++) {
+		int reason;
+		kern_return_t kr = apply(r, &r->cur, &r->t->ev[k - 1], &reason);
+
+		r->status[k] = (uint8_t)kr;
+		r->reason[k] = (uint8_t)reason;
+		if (kr != KERN_SUCCESS)
+			r->nfailed++;
+		r->pos = k;
+		if (k % r->every == 0)
+			checkpoint_add(r);
+	}
+}
+
 /* ---- public interface ----------------------------------------------------------------- */
 
 struct replay *
@@ -462,18 +484,7 @@ replay_new(const struct trace *t, const struct replay_opts *o, char *err, size_t
 	r->status[0] = KERN_SUCCESS;
 	r->reason[0] = RR_NONE;
 	checkpoint_add(r);
-	for (size_t k = 1; k <= t->nev; k++) {
-		int reason;
-		kern_return_t kr = apply(r, &r->cur, &t->ev[k - 1], &reason);
-
-		r->status[k] = (uint8_t)kr;
-		r->reason[k] = (uint8_t)reason;
-		if (kr != KERN_SUCCESS)
-			r->nfailed++;
-		r->pos = k;
-		if (k % r->every == 0)
-			checkpoint_add(r);
-	}
+	run_events(r, 1, t->nev);
 	return r;
 }
 
@@ -605,18 +616,7 @@ replay_extend(struct replay *r)
 	}
 	replay_seek(r, old);
 	recent_drop_from(r, 0);
-	for (size_t k = old + 1; k <= n; k++) {
-		int reason;
-		kern_return_t kr = apply(r, &r->cur, &r->t->ev[k - 1], &reason);
-
-		r->status[k] = (uint8_t)kr;
-		r->reason[k] = (uint8_t)reason;
-		if (kr != KERN_SUCCESS)
-			r->nfailed++;
-		r->pos = k;
-		if (k % r->every == 0)
-			checkpoint_add(r);
-	}
+	run_events(r, old + 1, n);
 	r->n = n;
 	replay_seek(r, back);
 	return n - old;
