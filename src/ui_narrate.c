@@ -97,6 +97,8 @@ static const struct {
 	{ VMFX_OBJECT_FREED, "%u object(s) freed", 4 },
 	{ VMFX_PURGEABLE_IGNORED, "this profile has no purgeable memory: flag ignored", 0 },
 	{ VMFX_LINUX_ANALOGUE, "modelled by its Linux analogue", 0 },
+	{ VMFX_ZERO_PAGE, "a read of untouched memory mapped the shared zero page (nothing "
+	  "allocated)", 0 },
 };
 
 /* The counter a phrase reports. */
@@ -159,6 +161,12 @@ tell_effects(struct sb *b, const struct vm_effects *fx)
 		} else {
 			sb_add(b, "%s", phrases[i].text);
 		}
+		n++;
+	}
+	if (f & VMFX_OOL_RECEIVED) {
+		sb_add(b, "%sthe receiver's descriptor says copy=%s, deallocate=%s (the sender's "
+		       "intent, not what happened)", n ? "; " : "",
+		       fx->desc_physical ? "PHYSICAL" : "VIRTUAL", fx->desc_dealloc ? "yes" : "no");
 		n++;
 	}
 	return n;

@@ -93,6 +93,7 @@ enum vm_effect_flag {
 	VMFX_MOVED            = 1u << 23, /* OOL deallocate moved the object */
 	VMFX_PAGED_IN         = 1u << 24, /* file pages read from the pager */
 	VMFX_ZERO_PAGE        = 1u << 25, /* linux: a read mapped the zero page */
+	VMFX_OOL_RECEIVED     = 1u << 26, /* OOL: see desc_physical/desc_dealloc */
 };
 
 struct vm_effects {
@@ -107,6 +108,10 @@ struct vm_effects {
 	uint64_t addr;             /* address chosen (allocate, ool, map_*) */
 	int task;                  /* child task of fork, receiver of ool */
 	int entry;                 /* memory entry made */
+	/* OOL: what the receiver's descriptor says (ipc_kmsg_copyout_ool_
+	 * descriptor keeps the sender's copy option and sets deallocate to
+	 * copy == VIRTUAL): the sender's intent, not what the kernel did. */
+	bool desc_physical, desc_dealloc;
 };
 
 /* ---- world ---------------------------------------------------------- */

@@ -758,6 +758,12 @@ vm_op_ool_send(struct vm_world *w, int from, int to, uint64_t addr, uint64_t siz
 	}
 	w->fx.task = to;
 	w->fx.addr = raddr;
+	if (kr == KERN_SUCCESS && w->prof->ool != OOL_LINUX) {
+		/* ipc_kmsg_copyout_ool_descriptor(): copy kept, deallocate = VIRTUAL. */
+		w->fx.flags |= VMFX_OOL_RECEIVED;
+		w->fx.desc_physical = physical;
+		w->fx.desc_dealloc = !physical;
+	}
 	if (out_addr != NULL)
 		*out_addr = raddr;
 	return kr;

@@ -432,6 +432,9 @@ test_ool_plain(void)
 	vm_op_write(W, s, a, 1);
 	vm_op_ool_send(W, s, r, a, 16 * 16 * KB, false, false, &out);
 	ok(vm_world_effects(W)->flags & VMFX_COPY_QUICKLY, "ool plain 3: copyin copy-on-write");
+	ok((vm_world_effects(W)->flags & VMFX_OOL_RECEIVED) && !vm_world_effects(W)->desc_physical &&
+	   vm_world_effects(W)->desc_dealloc,
+	   "ool: the receiver's descriptor says VIRTUAL and deallocate (copy == VIRTUAL)");
 	EXPECT(r, out, SM_COW, 2, 1, "ool plain 3: receiver COW ref 2");
 	EXPECT(s, a, SM_COW, 2, 1, "ool plain 3: sender COW ref 2");
 	a = 0;
@@ -445,6 +448,8 @@ test_ool_plain(void)
 	vm_op_write(W, s, a, 1);
 	vm_op_ool_send(W, s, r, a, 16 * 16 * KB, true, false, &out);
 	EXPECT(r, out, SM_COW, 1, 16, "ool plain 7: eager copy, COW ref 1, all resident");
+	ok(vm_world_effects(W)->desc_physical && !vm_world_effects(W)->desc_dealloc,
+	   "ool: a PHYSICAL send's descriptor says PHYSICAL, deallocate no");
 	EXPECT(s, a, SM_PRIVATE, 1, 16, "ool plain 7: sender's untouched pages faulted in");
 	check_world("ool plain");
 
