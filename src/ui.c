@@ -212,10 +212,13 @@ act_goto(struct ui *u, int arg)
 	return UI_OUT_REDRAW;
 }
 
+/* Switch the focus to the other pane (there is none with one task). */
 static int
 act_focus(struct ui *u, int arg)
 {
 	(void)arg;
+	if (u->pane_task[1] < 0)
+		return 0;
 	u->focus = !u->focus;
 	return UI_OUT_REDRAW;
 }

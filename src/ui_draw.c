@@ -45,6 +45,7 @@ struct layout {
 	int cols, rows;
 	int pane_x[2], pane_w;
 	int gut_x;
+	bool single;               /* one task: one full-width pane */
 	int top, bottom;         /* region rows [top, bottom) */
 	int mrh;                 /* screen rows of a model report: 1 wide, 2 narrow */
 	int rh;                  /* screen rows per pane row: mrh, +1 in the both view */
@@ -228,10 +229,12 @@ layout_compute(const struct ui *u, const struct ui_grid *g, struct layout *l)
 	memset(l, 0, sizeof *l);
 	l->cols = g->cols;
 	l->rows = g->rows;
-	l->pane_w = (g->cols - GUTTER_W) / 2;
+	/* A trace with one task gets the whole width (no right pane, no gutter). */
+	l->single = u->pane_task[1] < 0;
+	l->pane_w = l->single ? g->cols : (g->cols - GUTTER_W) / 2;
 	l->pane_x[0] = 0;
-	l->gut_x = l->pane_w;
-	l->pane_x[1] = l->pane_w + GUTTER_W;
+	l->gut_x = l->single ? g->cols : l->pane_w;
+	l->pane_x[1] = l->single ? g->cols : l->pane_w + GUTTER_W;
 	l->aw = 4;
 	for (int p = 0; p < 2; p++) {
 		const struct ui_snap *s = ui_state_pane(u, p);
@@ -1320,10 +1323,12 @@ ui_draw(struct ui *u, struct ui_grid *g)
 	u->page_rows = (l.bottom - l.top) / l.rh;
 	draw_title(u, g);
 	nl = draw_pane(u, g, &l, 0, lp, 128);
-	nr = draw_pane(u, g, &l, 1, rp, 128);
-	for (int y = 1; y < l.bottom; y++)
-		ui_grid_put(g, l.gut_x + 2, y, 1, UI_S_BORDER, 0, ui_grid_glyph(g, UI_G_VLINE));
-	draw_gutter(u, g, &l, lp, nl, rp, nr);
+	if (!l.single) {
+		nr = draw_pane(u, g, &l, 1, rp, 128);
+		for (int y = 1; y < l.bottom; y++)
+			ui_grid_put(g, l.gut_x + 2, y, 1, UI_S_BORDER, 0, ui_grid_glyph(g, UI_G_VLINE));
+		draw_gutter(u, g, &l, lp, nl, rp, nr);
+	}
 	draw_legend(u, g, &l);
 	draw_ruler(u, g, &l);
 	draw_timeline(u, g, &l);
