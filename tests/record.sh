@@ -141,4 +141,21 @@ tap_is "a task killed mid-scenario: a note says so" $? 0
 tap_check "a task killed mid-scenario: the trace validates" "$V" validate kill.rec.jsonl
 no_survivor "a task killed mid-scenario: no task process left" kill.rec.jsonl
 
+# Without root: PFNs read as zero.  The recording says what it could not
+# see, presents no guess, and still agrees with the model.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+	nr=$(mktemp -d "${TMPDIR:-/tmp}/vmscope-nonroot.XXXXXX")
+	chmod 777 "$nr"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$V" record fork-lifecycle \
+		-o "$nr/f.jsonl" >/dev/null 2>&1
+	tap_is "not root: the recording completes" $? 0
+	head -n 1 "$nr/f.jsonl" | grep -q '"x_map_counts": false' &&
+		head -n 1 "$nr/f.jsonl" | grep -q 'not root: PFNs read as zero'
+	tap_is "not root: the header says map counts were not observed" $? 0
+	tap_check "not root: check --profile linux agrees" "$V" check --profile linux "$nr/f.jsonl"
+	rm -rf "$nr"
+else
+	tap_skip "not root recording" "needs root and setpriv to drop privileges"
+fi
+
 tap_done
