@@ -38,14 +38,15 @@ static const char usage_text[] =
 "                      [--view V] [--ascii] [--profile P] [TRACE]\n"
 "       vmscope validate TRACE\n"
 "       vmscope list\n"
-"       vmscope import vmmap|smaps|vminfo FILE... -o TRACE [--task NAME]\n"
+"       vmscope import vmmap|smaps|maps|vminfo FILE... -o TRACE [--task NAME]\n"
 "       vmscope check [--profile P] TRACE\n"
 "       vmscope record SCENARIO -o TRACE [--verbose]\n"
 "       vmscope attach PID [PID2] [--interval MS] [--count N] [-o TRACE] [--batch]\n"
 "       vmscope --help | --version\n"
 "\n"
-"TRACE is a trace file (JSON Lines, see docs/trace-format.md) or the name of\n"
-"a built-in scenario (see `vmscope list`); without it, the fork-lifecycle demo.\n"
+"TRACE is a trace file (JSON Lines, see docs/trace-format.md; - reads standard\n"
+"input) or the name of a built-in scenario (see `vmscope list`); without it,\n"
+"the fork-lifecycle demo.\n"
 "\n"
 "Player options:\n"
 "  --profile P      replay under kernel profile P instead of the trace's\n"
@@ -80,8 +81,8 @@ static const char usage_text[] =
 "  a process exits).  --view, --ascii, --no-color apply to the player.\n"
 "\n"
 "Profiles: xnu-arm64 (default), xnu-x86_64, mach, gnumach-2022, gnumach, linux.\n"
-"Exit status: 0 success, 1 file or terminal error, 2 malformed trace or\n"
-"bad command line.\n";
+"Exit status: 0 success, 1 file or terminal error (check: also a difference),\n"
+"2 malformed trace or bad command line.\n";
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
