@@ -22,8 +22,8 @@
 #include "replay.h"
 #include "vm_profile.h"
 
-#define CHECKPOINT_BUDGET (256u << 20)   /* bytes of checkpoints at most */
-#define RECENT 4                          /* states kept just behind a seek */
+#define CHECKPOINT_BUDGET (384u << 20)   /* bytes of checkpoints at most */
+#define RECENT 8                          /* states kept just behind a seek */
 
 size_t vm_world_bytes(const struct vm_world *w);   /* vm_world.c */
 

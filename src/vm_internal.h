@@ -45,8 +45,13 @@ struct vm_object {
 	bool shadowed;             /* some object shadows this one */
 	bool purgeable;
 	bool named;                /* file object held by the file cache */
+	uint8_t arena;             /* VMO_ARENA_*: parts living in a clone's arena */
 	int file;                  /* index into w->files, -1 if none */
 };
+
+/* Parts of an object allocated in bulk by vm_world_clone (never freed one
+ * by one; the arena goes with the world). */
+enum { VMO_ARENA_STRUCT = 1, VMO_ARENA_PAGES = 2 };
 
 struct vm_map_entry {
 	struct vm_map_entry *prev, *next;   /* address order */
@@ -60,6 +65,7 @@ struct vm_map_entry {
 	bool is_shared;
 	uint16_t user_tag;
 	uint16_t wired_count;
+	bool in_arena;             /* allocated in bulk by a clone */
 	uint8_t *present;          /* linux shared mappings: page-table presence,
 	                              one bit per page; NULL = not tracked */
 };
@@ -103,6 +109,8 @@ struct vm_world {
 	int nentries, entries_cap;
 	struct vm_file *files;
 	int nfiles, files_cap;
+	void **arenas;             /* bulk blocks of a clone, freed with it */
+	int narenas, arenas_cap;
 	struct vm_effects fx;
 };
 
@@ -168,5 +176,6 @@ struct vm_map_entry *vm_map_enter(struct vm_world *w, struct vm_map *m, uint64_t
 void vm_map_delete(struct vm_world *w, struct vm_map *m, uint64_t start, uint64_t end);
 struct vm_map_entry *vm_map_clone_tree(const struct vm_map *src, struct vm_map *dst,
                                        unsigned page_shift);
+void vm_world_add_arena(struct vm_world *w, void *block);
 
 #endif

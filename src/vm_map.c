@@ -30,7 +30,8 @@ void
 vm_map_entry_free(struct vm_map_entry *e)
 {
 	free(e->present);
-	free(e);
+	if (!e->in_arena)
+		free(e);
 }
 
 /* Bytes of a presence bitmap for NPAGES pages. */
@@ -311,6 +312,7 @@ vm_map_clip_start(struct vm_world *w, struct vm_map *m, struct vm_map_entry *e,
 		return e;
 	n = vm_map_entry_new();
 	*n = *e;
+	n->in_arena = false;
 	n->start = addr;
 	n->offset = e->offset + (addr - e->start);
 	if (e->present != NULL) {
@@ -626,26 +628,30 @@ avl_build(struct vm_map_entry **v, size_t lo, size_t hi)
 	return n;
 }
 
-/* Copy SRC's entries into the empty map DST (for world clones), in O(n). */
+/*
+ * Copy SRC's entries into the empty map DST (for world clones), in O(n):
+ * all entries in one block (registered with W as an arena), the list
+ * linked in order and the tree built balanced.
+ */
 struct vm_map_entry *
 vm_map_clone_tree(const struct vm_map *src, struct vm_map *dst, unsigned page_shift)
 {
 	const struct vm_map_entry *e;
-	struct vm_map_entry **v, *prev = NULL;
+	struct vm_map_entry **v, *block, *prev = NULL;
 	size_t i = 0;
 
 	vm_map_init(dst, src->min, src->max);
 	if (src->nentries == 0)
 		return NULL;
 	v = malloc(src->nentries * sizeof *v);
-	if (v == NULL)
+	block = malloc(src->nentries * sizeof *block);
+	if (v == NULL || block == NULL)
 		abort();
 	for (e = src->first; e != NULL; e = e->next) {
-		struct vm_map_entry *n = malloc(sizeof *n);
+		struct vm_map_entry *n = &block[i];
 
-		if (n == NULL)
-			abort();
 		*n = *e;
+		n->in_arena = true;
 		n->present = NULL;
 		if (e->present != NULL)
 			n->present = present_slice(e->present, 0, (e->end - e->start) >> page_shift);
@@ -662,5 +668,5 @@ vm_map_clone_tree(const struct vm_map *src, struct vm_map *dst, unsigned page_sh
 	dst->nentries = i;
 	dst->root = avl_build(v, 0, i);
 	free(v);
-	return dst->first;
+	return block;
 }

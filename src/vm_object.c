@@ -65,7 +65,16 @@ vm_obj_resize(struct vm_world *w, struct vm_object *o, uint64_t size)
 
 	o->size = size;
 	if (np > o->npages) {
-		o->pages = xrealloc(o->pages, np * sizeof *o->pages);
+		if (o->arena & VMO_ARENA_PAGES) {
+			/* The old table is in a clone's arena: copy, never realloc. */
+			uint32_t *p = xrealloc(NULL, np * sizeof *p);
+
+			memcpy(p, o->pages, o->npages * sizeof *p);
+			o->pages = p;
+			o->arena &= (uint8_t)~VMO_ARENA_PAGES;
+		} else {
+			o->pages = xrealloc(o->pages, np * sizeof *o->pages);
+		}
 		memset(o->pages + o->npages, 0, (np - o->npages) * sizeof *o->pages);
 		o->npages = (uint32_t)np;
 	}
@@ -95,8 +104,10 @@ obj_terminate(struct vm_world *w, struct vm_object *o)
 	/* A copy object that shadows us keeps us alive, so o->copy is gone. */
 	w->objs[o->id] = NULL;
 	w->live_objects--;
-	free(o->pages);
-	free(o);
+	if (!(o->arena & VMO_ARENA_PAGES))
+		free(o->pages);
+	if (!(o->arena & VMO_ARENA_STRUCT))
+		free(o);
 	w->fx.flags |= VMFX_OBJECT_FREED;
 	w->fx.objects_freed++;
 	return shadow;

@@ -57,10 +57,14 @@ vm_world_free(struct vm_world *w)
 	}
 	free(w->tasks);
 	for (uint32_t i = 0; i < w->nobj_ids; i++) {
-		if (w->objs[i] != NULL) {
-			free(w->objs[i]->pages);
-			free(w->objs[i]);
-		}
+		struct vm_object *o = w->objs[i];
+
+		if (o == NULL)
+			continue;
+		if (!(o->arena & VMO_ARENA_PAGES))
+			free(o->pages);
+		if (!(o->arena & VMO_ARENA_STRUCT))
+			free(o);
 	}
 	free(w->objs);
 	free(w->frame_refs);
@@ -68,7 +72,25 @@ vm_world_free(struct vm_world *w)
 	for (int i = 0; i < w->nfiles; i++)
 		free(w->files[i].name);
 	free(w->files);
+	for (int i = 0; i < w->narenas; i++)
+		free(w->arenas[i]);
+	free(w->arenas);
 	free(w);
+}
+
+/* Keep BLOCK (a clone's bulk allocation) until W is freed. */
+void
+vm_world_add_arena(struct vm_world *w, void *block)
+{
+	if (block == NULL)
+		return;
+	if (w->narenas == w->arenas_cap) {
+		w->arenas_cap = w->arenas_cap ? w->arenas_cap * 2 : 8;
+		w->arenas = realloc(w->arenas, (size_t)w->arenas_cap * sizeof *w->arenas);
+		if (w->arenas == NULL)
+			abort();
+	}
+	w->arenas[w->narenas++] = block;
 }
 
 /* Deep copy W (objects, pages, maps, tables). */
@@ -78,23 +100,53 @@ vm_world_clone(const struct vm_world *w)
 	struct vm_world *c = xcalloc(1, sizeof *c);
 
 	*c = *w;
+	c->arenas = NULL;
+	c->narenas = c->arenas_cap = 0;
 	c->tasks = xcalloc((size_t)w->tasks_cap, sizeof *c->tasks);
 	for (int i = 0; i < w->ntasks; i++) {
 		c->tasks[i].name = xstrdup(w->tasks[i].name);
 		c->tasks[i].alive = w->tasks[i].alive;
-		vm_map_clone_tree(&w->tasks[i].map, &c->tasks[i].map, w->page_shift);
+		vm_world_add_arena(c, vm_map_clone_tree(&w->tasks[i].map, &c->tasks[i].map,
+		                                        w->page_shift));
 	}
+	/*
+	 * Objects and their page tables in two blocks (a few allocations
+	 * instead of two per object: a clone is the price of every seek).
+	 */
 	c->objs = xcalloc(w->objs_cap, sizeof *c->objs);
-	for (uint32_t i = 0; i < w->nobj_ids; i++) {
-		const struct vm_object *o = w->objs[i];
+	{
+		size_t nobj = 0, npg = 0, k = 0, at = 0;
+		struct vm_object *ob;
+		uint32_t *pg;
 
-		if (o == NULL)
-			continue;
-		c->objs[i] = xcalloc(1, sizeof *o);
-		*c->objs[i] = *o;
-		c->objs[i]->pages = xcalloc(o->npages, sizeof *o->pages);
-		if (o->npages)
-			memcpy(c->objs[i]->pages, o->pages, o->npages * sizeof *o->pages);
+		for (uint32_t i = 0; i < w->nobj_ids; i++) {
+			if (w->objs[i] != NULL) {
+				nobj++;
+				npg += w->objs[i]->npages;
+			}
+		}
+		ob = xcalloc(nobj, sizeof *ob);
+		pg = npg ? xcalloc(npg, sizeof *pg) : NULL;
+		vm_world_add_arena(c, ob);
+		vm_world_add_arena(c, pg);
+		for (uint32_t i = 0; i < w->nobj_ids; i++) {
+			const struct vm_object *o = w->objs[i];
+			struct vm_object *n;
+
+			if (o == NULL)
+				continue;
+			n = &ob[k++];
+			*n = *o;
+			n->arena = VMO_ARENA_STRUCT;
+			n->pages = NULL;
+			if (o->npages) {
+				n->pages = pg + at;
+				memcpy(n->pages, o->pages, o->npages * sizeof *o->pages);
+				at += o->npages;
+				n->arena |= VMO_ARENA_PAGES;
+			}
+			c->objs[i] = n;
+		}
 	}
 	c->frame_refs = xcalloc(w->frames_cap, sizeof *c->frame_refs);
 	if (w->nframe_ids)
