@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 #include "trace.h"
-#include "trace_record.h"
+#include "trace_sample.h"
 #include "trace_write.h"
 #include "vm.h"
 
