@@ -17,60 +17,11 @@
 
 #include "replay.h"
 #include "tap.h"
+#include "test_util.h"
 #include "trace.h"
 #include "trace_write.h"
 #include "ui_player.h"
 #include "vm.h"
-
-/* Load TEXT or bail out. */
-static struct trace *
-load(const char *text)
-{
-	struct trace *t = NULL;
-	struct trace_error err;
-
-	if (trace_load_mem("inline.jsonl", text, strlen(text), &t, &err) != 0) {
-		char msg[600];
-
-		trace_error_format(&err, msg, sizeof msg);
-		printf("Bail out! %s\n", msg);
-		exit(1);
-	}
-	return t;
-}
-
-/* Open a replay of T or bail out. */
-static struct replay *
-open_r(struct trace *t, size_t every)
-{
-	struct replay_opts o = { NULL, every };
-	char err[256];
-	struct replay *r = replay_new(t, &o, err, sizeof err);
-
-	if (r == NULL) {
-		printf("Bail out! %s\n", err);
-		exit(1);
-	}
-	return r;
-}
-
-/* A digest of every region of every task, to compare states. */
-static void
-digest(const struct replay *r, char *buf, size_t len)
-{
-	const struct vm_world *w = replay_world(r);
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (int t = 0; t < vm_task_count(w); t++) {
-		struct vm_region_info ri;
-
-		for (size_t i = 0; vm_region_get(w, t, i, &ri) && n < len; i++)
-			n += (size_t)snprintf(buf + n, len - n, "%d:%llx-%llx:%d:%u:%u;", t,
-			                      (unsigned long long)ri.start, (unsigned long long)ri.end,
-			                      ri.share_mode, ri.ref_count, ri.pages_resident);
-	}
-}
 
 /* Append an observation of task TASK with N regions named NAME. */
 static int
@@ -120,7 +71,7 @@ test_append_observe(void)
 	is_int(t->ntask_names, 2, "trace_new: two tasks");
 	is_int(t->nheader_tasks, 2, "trace_new: both are header tasks");
 	is_str(trace_task_name(t, 1), "bgsave", "trace_new: task 1 is named");
-	r = open_r(t, 0);
+	r = open_replay(t, NULL, 0);
 	is_int(replay_nsteps(r), 0, "empty: no steps");
 
 	is_int(append_obs(t, 0, 2, "[heap]", "sample 1"), 0, "append: an observation");
@@ -204,7 +155,7 @@ test_extend_model_events(void)
 		"{\"op\":\"write\",\"task\":\"a\",\"region\":\"buf\",\"size\":\"2p\"}\n"
 		"{\"op\":\"write\",\"task\":\"a\",\"region\":\"nope\"}\n"
 		"{\"op\":\"write\",\"task\":\"a\",\"region\":\"buf\",\"offset\":\"3p\",\"size\":\"1p\"}\n");
-	struct replay *r = open_r(t, 2), *rw = open_r(whole, 2);
+	struct replay *r = open_replay(t, NULL, 2), *rw = open_replay(whole, NULL, 2);
 	struct trace_event e;
 	char d1[2048], d2[2048];
 	bool same = true;
@@ -243,8 +194,13 @@ test_extend_model_events(void)
 	}
 	ok(same, "model events: every state equals the whole trace's (seeking backwards)");
 	replay_seek(r, 4);
-	digest(r, d1, sizeof d1);
-	ok(strstr(d1, ":3;") != NULL, "model events: three pages resident at the end");
+	{
+		struct vm_region_info ri;
+
+		memset(&ri, 0, sizeof ri);
+		vm_region_get(replay_world(r), 0, 0, &ri);
+		is_int(ri.pages_resident, 3, "model events: three pages resident at the end");
+	}
 	replay_free(r);
 	replay_free(rw);
 	trace_free(t);
@@ -315,7 +271,7 @@ test_player_live(void)
 
 	append_obs(f.t, 0, 3, "[stack]", "sample 1");
 	append_obs(f.t, 1, 1, "[heap]", NULL);
-	r = open_r(f.t, 0);
+	r = open_replay(f.t, NULL, 0);
 	ui_opts_default(&o);
 	o.ascii = true;
 	o.animate = false;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tap.h"
+#include "test_util.h"
 #include "vm.h"
 #include "vm_profile.h"
 
@@ -25,24 +26,6 @@ rnd(unsigned n)
 	seed ^= seed >> 7;
 	seed ^= seed << 17;
 	return (unsigned)(seed % n);
-}
-
-/* A digest of every task's regions. */
-static void
-digest(const struct vm_world *w, char *buf, size_t len)
-{
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (int t = 0; t < vm_task_count(w) && n < len; t++) {
-		struct vm_region_info ri;
-
-		for (size_t i = 0; vm_region_get(w, t, i, &ri) && n < len; i++)
-			n += (size_t)snprintf(buf + n, len - n, "%d:%llx-%llx:%d:%u:%u:%u:%u:%u;", t,
-			                      (unsigned long long)ri.start, (unsigned long long)ri.end,
-			                      ri.share_mode, ri.ref_count, ri.pages_resident,
-			                      ri.pages_dirtied, ri.shadow_depth, ri.prot);
-	}
 }
 
 /* A random address near the task's mappings (or anywhere). */
@@ -133,7 +116,7 @@ main(void)
 			for (; steps < 1500 && !bad; steps++) {
 				kern_return_t kr;
 
-				digest(w, before, sizeof before);
+				world_digest(w, before, sizeof before);
 				kr = random_op(w, &nent, &forks);
 				if (!vm_world_check(w, msg, sizeof msg)) {
 					bad = 1;
@@ -142,7 +125,7 @@ main(void)
 				if (kr == KERN_SUCCESS)
 					nok++;
 				if (kr != KERN_SUCCESS) {
-					digest(w, after, sizeof after);
+					world_digest(w, after, sizeof after);
 					if (strcmp(before, after) != 0 && unchanged) {
 						unchanged = 0;
 						printf("# step %zu: failed op (%s) changed the world\n", steps,
@@ -155,8 +138,8 @@ main(void)
 					 * behave like the originals. */
 					struct vm_world *c = vm_world_clone(w);
 
-					digest(c, after, sizeof after);
-					digest(w, before, sizeof before);
+					world_digest(c, after, sizeof after);
+					world_digest(w, before, sizeof before);
 					if (strcmp(before, after) != 0)
 						bad = 2;
 					vm_world_free(w);

@@ -11,58 +11,10 @@
 #include "replay.h"
 #include "scenarios.h"
 #include "tap.h"
+#include "test_util.h"
 #include "trace.h"
 #include "vm.h"
 #include "vm_profile.h"
-
-static struct trace *
-load(const char *text)
-{
-	struct trace *t = NULL;
-	struct trace_error err;
-
-	if (trace_load_mem("inline.jsonl", text, strlen(text), &t, &err) != 0) {
-		char msg[600];
-
-		trace_error_format(&err, msg, sizeof msg);
-		printf("Bail out! %s\n", msg);
-		exit(1);
-	}
-	return t;
-}
-
-static struct replay *
-open_r(struct trace *t, const char *profile, size_t every)
-{
-	struct replay_opts o = { profile ? vm_profile_find(profile) : NULL, every };
-	char err[256];
-	struct replay *r = replay_new(t, &o, err, sizeof err);
-
-	if (r == NULL) {
-		printf("Bail out! %s\n", err);
-		exit(1);
-	}
-	return r;
-}
-
-/* A digest of every region of every task, to compare states. */
-static void
-digest(const struct replay *r, char *buf, size_t len)
-{
-	const struct vm_world *w = replay_world(r);
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (int t = 0; t < vm_task_count(w); t++) {
-		struct vm_region_info ri;
-
-		for (size_t i = 0; vm_region_get(w, t, i, &ri) && n < len; i++)
-			n += (size_t)snprintf(buf + n, len - n, "%d:%llx-%llx:%d:%u:%u:%u:%u;", t,
-			                      (unsigned long long)ri.start, (unsigned long long)ri.end,
-			                      ri.share_mode, ri.ref_count, ri.pages_resident,
-			                      ri.pages_dirtied, ri.object);
-	}
-}
 
 static void
 test_names_and_reasons(void)
@@ -82,7 +34,7 @@ test_names_and_reasons(void)
 		"{\"op\":\"exit\",\"task\":\"c\"}\n"                                           /* 11 */
 		"{\"op\":\"read\",\"task\":\"c\",\"region\":\"got\"}\n"                         /* 12 */
 		"{\"op\":\"map_entry\",\"task\":\"a\",\"entry\":\"none\"}\n");                  /* 13 */
-	struct replay *r = open_r(t, NULL, 0);
+	struct replay *r = open_replay(t, NULL, 0);
 	struct vm_region_info ri;
 	int a;
 
@@ -135,7 +87,7 @@ test_name_after_merge(void)
 		"{\"op\":\"allocate\",\"task\":\"a\",\"size\":\"1p\",\"as\":\"one\"}\n"
 		"{\"op\":\"allocate\",\"task\":\"a\",\"size\":\"1p\",\"as\":\"two\"}\n"
 		"{\"op\":\"write\",\"task\":\"a\",\"region\":\"two\"}\n");
-	struct replay *r = open_r(t, NULL, 0);
+	struct replay *r = open_replay(t, NULL, 0);
 	struct vm_region_info ri;
 
 	is_int(vm_task_nentries(replay_world(r), 0), 1, "merge: the two allocations coalesced");
@@ -153,14 +105,14 @@ test_profile_override(void)
 	struct trace *t = load(
 		"{\"vmscope\":1,\"profile\":\"xnu-arm64\",\"tasks\":[\"a\"]}\n"
 		"{\"op\":\"allocate\",\"task\":\"a\",\"size\":\"2p\",\"as\":\"b\"}\n");
-	struct replay *r = open_r(t, "xnu-x86_64", 0);
+	struct replay *r = open_replay(t, "xnu-x86_64", 0);
 	struct vm_region_info ri;
 
 	vm_region_get(replay_world(r), 0, 0, &ri);
 	is_int(ri.end - ri.start, 8192, "profile: 2p is 8K under xnu-x86_64");
 	is_str(replay_profile(r)->name, "xnu-x86_64", "profile: override used");
 	replay_free(r);
-	r = open_r(t, NULL, 0);
+	r = open_replay(t, NULL, 0);
 	vm_region_get(replay_world(r), 0, 0, &ri);
 	is_int(ri.end - ri.start, 32768, "profile: 2p is 32K under the trace's xnu-arm64");
 	replay_free(r);
@@ -182,8 +134,8 @@ test_seek_exact(void)
 			ok(0, "seek: %s loads", s->name);
 			continue;
 		}
-		fwd = open_r(t, NULL, 1000000);   /* one checkpoint: replays from 0 */
-		cp = open_r(t, NULL, 3);          /* many checkpoints */
+		fwd = open_replay(t, NULL, 1000000);   /* one checkpoint: replays from 0 */
+		cp = open_replay(t, NULL, 3);          /* many checkpoints */
 		n = replay_nsteps(fwd);
 		for (size_t k = n + 1; k-- > 0;) {  /* backwards through cp */
 			static char a[65536], b[65536];
@@ -262,7 +214,7 @@ test_scenario1(void)
 		ok(0, "scenario 1 loads");
 		return;
 	}
-	r = open_r(t, NULL, 0);
+	r = open_replay(t, NULL, 0);
 	is_str(replay_profile(r)->name, "xnu-arm64", "scenario 1 runs under xnu-arm64");
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		struct vm_region_info ri;
