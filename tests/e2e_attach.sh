@@ -56,57 +56,32 @@ exec cat
 EOS
 tmx new-session -d -s a -x 120 -y 40 "sh '$tmpdir/run.sh' '$VMSCOPE' '$spid' '$tmpdir/live.jsonl'"
 
-screen() { tmx capture-pane -p -t a; }
-
-# wait_for PATTERN [TIMEOUT_TENTHS]: poll until the screen matches the
-# extended regex PATTERN; 0 if it did.
-wait_for() {
-	i=0
-	while [ "$i" -lt "${2:-100}" ]; do
-		if screen 2>/dev/null | grep -Eq -- "$1"; then
-			return 0
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
-# expect NAME PATTERN: one TAP line; the screen as diagnostics.
-expect() {
-	if wait_for "$2"; then
-		tap_ok "$1"
-	else
-		tap_fail "$1" "pattern: $2" "$(screen 2>&1)"
-	fi
-}
-
-expect "the player opens live, with the pid and the interval" "live (\\| pid )?$spid \\| (every )?100 ms \\| (last sample )?[0-9.]+ ms \\| step"
-expect "observed view, sampling" '\| (view: )?observed \| . sampling'
-expect "the step count grows to 3 or more" 'step ([3-9]|[1-9][0-9]+)/'
+tmux_expect "the player opens live, with the pid and the interval" a "live (\\| pid )?$spid \\| (every )?100 ms \\| (last sample )?[0-9.]+ ms \\| step"
+tmux_expect "observed view, sampling" a '\| (view: )?observed \| . sampling'
+tmux_expect "the step count grows to 3 or more" a 'step ([3-9]|[1-9][0-9]+)/'
 # [stack] is the last mapping: page down the pane to it.
 tmx send-keys -t a PgDn PgDn PgDn PgDn PgDn PgDn PgDn PgDn PgDn PgDn
-expect "the region list shows [stack]" '\[stack\]'
+tmux_expect "the region list shows [stack]" a '\[stack\]'
 tmx send-keys -t a ','
-expect "stepping back: the new-samples mark" 'live: [0-9]+ new samples? \(G follows\)'
+tmux_expect "stepping back: the new-samples mark" a 'live: [0-9]+ new samples? \(G follows\)'
 tmx send-keys -t a G
-if wait_for 'step ([0-9]+)/\1 ' && ! screen | grep -q 'new sample'; then
+if tmux_wait a 'step ([0-9]+)/\1 ' && ! tmux_screen a | grep -q 'new sample'; then
 	tap_ok "G follows the newest sample again"
 else
-	tap_fail "G follows the newest sample again" "$(screen 2>&1)"
+	tap_fail "G follows the newest sample again" "$(tmux_screen a 2>&1)"
 fi
 tmx send-keys -t a ' '
-expect "Space pauses sampling" '\| (view: )?observed \| . paused'
+tmux_expect "Space pauses sampling" a '\| (view: )?observed \| . paused'
 tmx send-keys -t a ' '
-expect "Space resumes sampling" '\| (view: )?observed \| . sampling'
+tmux_expect "Space resumes sampling" a '\| (view: )?observed \| . sampling'
 kill "$spid"
 wait "$spid" 2>/dev/null
 spid=
-expect "a process that exits: the message says so" "exited after [0-9]+ samples"
-expect "a process that exits: sampling has ended" '\| ended'
+tmux_expect "a process that exits: the message says so" a "exited after [0-9]+ samples"
+tmux_expect "a process that exits: sampling has ended" a '\| ended'
 tmx send-keys -t a q
-expect "q exits with status 0" 'EXIT=0'
-expect "the terminal is sane after q" 'TTY=sane'
+tmux_expect "q exits with status 0" a 'EXIT=0'
+tmux_expect "the terminal is sane after q" a 'TTY=sane'
 if "$VMSCOPE" validate "$tmpdir/live.jsonl" >"$tmpdir/validate.out" 2>&1; then
 	tap_ok "-o wrote a valid trace"
 else

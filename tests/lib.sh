@@ -116,3 +116,49 @@ tmpdir_make() {
 		exit 1
 	}
 }
+
+# ---- tmux screens -------------------------------------------------------
+#
+# For end-to-end tests in a real terminal; the caller defines tmx(), its
+# tmux command (with its own -L socket).
+#
+#     tmux_screen SESSION                  the screen as text
+#     tmux_wait SESSION PATTERN [TENTHS]   poll (0.1 s) until the screen
+#                                          matches the extended regex; 0 if so
+#     tmux_expect NAME SESSION PATTERN     one TAP line, the screen as
+#                                          diagnostics on failure
+#     tmux_expect_not NAME SESSION PATTERN WAIT_PATTERN
+#                                          once WAIT_PATTERN shows, PATTERN
+#                                          must not
+
+tmux_screen() {
+	tmx capture-pane -p -t "$1"
+}
+
+tmux_wait() {
+	tmux__i=0
+	while [ "$tmux__i" -lt "${3:-100}" ]; do
+		if tmux_screen "$1" 2>/dev/null | grep -Eq -- "$2"; then
+			return 0
+		fi
+		sleep 0.1
+		tmux__i=$((tmux__i + 1))
+	done
+	return 1
+}
+
+tmux_expect() {
+	if tmux_wait "$2" "$3"; then
+		tap_ok "$1"
+	else
+		tap_fail "$1" "pattern: $3" "$(tmux_screen "$2" 2>&1)"
+	fi
+}
+
+tmux_expect_not() {
+	if tmux_wait "$2" "$4" && ! tmux_screen "$2" | grep -Eq -- "$3"; then
+		tap_ok "$1"
+	else
+		tap_fail "$1" "pattern that must be absent: $3" "$(tmux_screen "$2" 2>&1)"
+	fi
+}
