@@ -154,4 +154,23 @@ else
 	tap_ok "a bad key script is an error"
 fi
 
+# Monochrome (--no-color or NO_COLOR): attributes only, no colour codes,
+# and the share modes still readable as text.
+mono=$("$VMSCOPE" render --size 80x24 --step 3 --format ansi --no-color "$SRCDIR/data/fork-lifecycle.jsonl")
+if printf '%s' "$mono" | grep -q "$(printf '\033')"'\[[0-9;]*3[0-9]\(;[0-9]*\)*m'; then
+	tap_fail "--no-color: no colour escape codes"
+else
+	tap_ok "--no-color: no colour escape codes"
+fi
+case $mono in *COW*) tap_ok "--no-color: the share mode is written out" ;;
+*) tap_fail "--no-color: the share mode is written out" ;; esac
+nocol=$(NO_COLOR=1 "$VMSCOPE" render --size 80x24 --step 3 --format ansi "$SRCDIR/data/fork-lifecycle.jsonl")
+tap_is "NO_COLOR gives the same screen as --no-color" "$nocol" "$mono"
+col=$("$VMSCOPE" render --size 80x24 --step 3 --format ansi "$SRCDIR/data/fork-lifecycle.jsonl")
+if printf '%s' "$col" | grep -q "$(printf '\033')"'\[[0-9;]*3[0-9]\(;[0-9]*\)*m'; then
+	tap_ok "with colour: colour codes are used"
+else
+	tap_fail "with colour: colour codes are used"
+fi
+
 tap_done
