@@ -229,7 +229,7 @@ at_observe(struct attach *a, size_t i, size_t sample, double t0)
 
 		pm_obs_region(v, a->page_size, &a->regs[nr], a->rext[nr]);
 		a->regs[nr].name = v->path[0] != '\0' ? v->path : NULL;
-		/* The loader's form of the same region (TOBS_* = TWO_*). */
+		/* The loader's form of the same region (TOBS_* = TOBS_*). */
 		memset(r, 0, sizeof *r);
 		r->start = o->start;
 		r->end = o->end;

@@ -64,8 +64,9 @@ struct trace_annot {
 	uint32_t mark;               /* string id of "mark" chapter name, 0 = none */
 };
 
-/* Which optional fields of an observed region were given (same bits as
- * trace_write.h's TWO_*): an absent field is "not observed", not zero. */
+/* Which optional fields of an observed region were given (the loader
+ * sets them, the writer writes only those): an absent field is "not
+ * observed", not zero. */
 enum {
 	TOBS_PROT = 1u << 0, TOBS_MAX_PROT = 1u << 1, TOBS_SHARE_MODE = 1u << 2,
 	TOBS_REF_COUNT = 1u << 3, TOBS_RESIDENT = 1u << 4, TOBS_DIRTIED = 1u << 5,

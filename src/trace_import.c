@@ -380,7 +380,7 @@ default_task(const struct import_opts *o, const struct imp_capture *caps, char *
 static void
 finish_pages(struct imp_capture *cap, uint32_t ps)
 {
-	static const uint32_t bits[IMPB_N] = { TWO_RESIDENT, TWO_DIRTIED, TWO_SWAPPED };
+	static const uint32_t bits[IMPB_N] = { TOBS_RESIDENT, TOBS_DIRTIED, TOBS_SWAPPED };
 
 	for (size_t i = 0; i < cap->n; i++) {
 		struct imp_region *r = &cap->r[i];

@@ -100,24 +100,24 @@ finish(struct cur *cur)
 	priv = (cur->kb[SF_PR_CLEAN] + cur->kb[SF_PR_DIRTY]) / ps;
 	r->o.pages_resident = (uint32_t)rss;
 	r->o.pages_dirtied = (uint32_t)((cur->kb[SF_SH_DIRTY] + cur->kb[SF_PR_DIRTY]) / ps);
-	r->o.have |= TWO_RESIDENT | TWO_DIRTIED | TWO_SHARE_MODE;
+	r->o.have |= TOBS_RESIDENT | TOBS_DIRTIED | TOBS_SHARE_MODE;
 	if (cur->have & (1u << SF_SWAP)) {
 		r->o.pages_swapped = (uint32_t)(cur->kb[SF_SWAP] / ps);
-		r->o.have |= TWO_SWAPPED;
+		r->o.have |= TOBS_SWAPPED;
 	}
 	if (rss == 0) {
 		r->o.share_mode = SM_EMPTY;
 		r->o.ref_count = 0;
-		r->o.have |= TWO_REF_COUNT;
+		r->o.have |= TOBS_REF_COUNT;
 	} else if (cur->shared) {
 		r->o.share_mode = SM_SHARED;
 		r->o.pages_shared = (uint32_t)rss;
-		r->o.have |= TWO_SHARED;
+		r->o.have |= TOBS_SHARED;
 	} else {
 		r->o.share_mode = shared > 0 ? SM_COW : SM_PRIVATE;
 		r->o.pages_cow = (uint32_t)shared;
 		r->o.pages_private = (uint32_t)priv;
-		r->o.have |= TWO_COW | TWO_PRIVATE;
+		r->o.have |= TOBS_COW | TOBS_PRIVATE;
 	}
 }
 
@@ -151,7 +151,7 @@ start_mapping(struct imp_ctx *c, unsigned line, const char *l, size_t len, struc
 	memcpy(perms, p, 3);
 	perms[3] = '\0';
 	r->o.prot = (uint8_t)vm_prot_parse(perms);
-	r->o.have |= TWO_PROT;
+	r->o.have |= TOBS_PROT;
 	cur->shared = p[3] == 's';
 	imp_ext_str(r, "x_perms", p, 4);
 	p = ws(p + 5, end);
@@ -197,7 +197,7 @@ vmflags(struct cur *cur, const char *p, const char *end)
 		p = ws(e, end);
 	}
 	r->o.max_prot = maxp;
-	r->o.have |= TWO_MAX_PROT;
+	r->o.have |= TOBS_MAX_PROT;
 }
 
 /* Parse a field line ("Rss:  12 kB") into CUR; false if it is not one. */

@@ -154,7 +154,7 @@ bad:
 		imp_error(c, line, "details without prot=");
 		return false;
 	}
-	r->o.have |= TWO_PROT | TWO_MAX_PROT;
+	r->o.have |= TOBS_PROT | TOBS_MAX_PROT;
 	if (!have_max)
 		r->o.max_prot = r->o.prot;       /* vminfo prints max_prot only when it differs */
 	imp_ext_str(r, "x_inherit", inh, inhlen);
@@ -211,7 +211,7 @@ imp_parse_vminfo(struct imp_ctx *c, const char *text, struct imp_capture *cap)
 		if (p < end && !details(c, line, p, end, r))
 			continue;
 	}
-	if (cap->n > 0 && !(cap->r[0].o.have & TWO_PROT))
+	if (cap->n > 0 && !(cap->r[0].o.have & TOBS_PROT))
 		imp_note(cap, "%s has no details (vminfo -a -s): protections are not observed.", c->file);
 	return c->nerrors ? -1 : 0;
 }

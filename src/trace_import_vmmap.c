@@ -237,7 +237,7 @@ parse_region(struct imp_ctx *c, unsigned line, const char *l, size_t len, const 
 	}
 	r->o.prot = (uint8_t)prot;
 	r->o.max_prot = (uint8_t)maxp;
-	r->o.have |= TWO_PROT | TWO_MAX_PROT;
+	r->o.have |= TOBS_PROT | TOBS_MAX_PROT;
 	p += 7;
 	skip_ws(&p, end);
 	/* SHRMOD */
@@ -257,10 +257,10 @@ parse_region(struct imp_ctx *c, unsigned line, const char *l, size_t len, const 
 	}
 	if (sm > 0) {
 		r->o.share_mode = (uint8_t)sm;
-		r->o.have |= TWO_SHARE_MODE;
+		r->o.have |= TOBS_SHARE_MODE;
 		if (sm == SM_EMPTY) {
 			r->o.ref_count = 0;
-			r->o.have |= TWO_REF_COUNT;   /* SM_EMPTY implies no object */
+			r->o.have |= TOBS_REF_COUNT;   /* SM_EMPTY implies no object */
 		}
 	}
 	imp_ext_str(r, "x_shrmod", w, (size_t)(p - w));

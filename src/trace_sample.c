@@ -899,11 +899,11 @@ pm_obs_region(const struct pm_vma *v, uint32_t page_size, struct tw_obs_region *
 	o->start = v->start;
 	o->end = v->end;
 	o->prot = v->prot;
-	o->have = TWO_PROT | TWO_SHARE_MODE | TWO_RESIDENT | TWO_DIRTIED | TWO_SWAPPED |
-	          TWO_PRIVATE | TWO_COW | TWO_SHARED;
+	o->have = TOBS_PROT | TOBS_SHARE_MODE | TOBS_RESIDENT | TOBS_DIRTIED | TOBS_SWAPPED |
+	          TOBS_PRIVATE | TOBS_COW | TOBS_SHARED;
 	if (v->have_vmflags) {
 		o->max_prot = v->max_prot;
-		o->have |= TWO_MAX_PROT;
+		o->have |= TOBS_MAX_PROT;
 	}
 	o->pages_resident = res;
 	o->pages_dirtied = (uint32_t)((v->shared_dirty + v->private_dirty) / ps);
@@ -917,24 +917,24 @@ pm_obs_region(const struct pm_vma *v, uint32_t page_size, struct tw_obs_region *
 	if (res == 0) {
 		o->share_mode = SM_EMPTY;
 		o->ref_count = 0;
-		o->have |= TWO_REF_COUNT;
+		o->have |= TOBS_REF_COUNT;
 	} else {
 		o->share_mode = v->shared ? SM_SHARED : sh > 0 ? SM_COW : SM_PRIVATE;
 		if (v->have_counts) {
 			o->ref_count = v->max_mapcount;
-			o->have |= TWO_REF_COUNT;
+			o->have |= TOBS_REF_COUNT;
 		} else if (sh == 0) {
 			o->ref_count = 1;      /* no page is mapped twice */
-			o->have |= TWO_REF_COUNT;
+			o->have |= TOBS_REF_COUNT;
 		}
 	}
 	if (v->have_counts) {
 		o->pages_zero = v->pg_zero;
-		o->have |= TWO_ZERO;
+		o->have |= TOBS_ZERO;
 	} else if (v->have_pages && v->pg_present >= res) {
 		/* Present in pagemap, not counted by Rss: the zero page. */
 		o->pages_zero = v->pg_present - res;
-		o->have |= TWO_ZERO;
+		o->have |= TOBS_ZERO;
 	}
 	ext[n++] = (struct tw_ext){ .key = "x_perms", .type = TW_EXT_STR, .s = v->perms };
 	if (v->pages != NULL)

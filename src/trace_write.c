@@ -360,14 +360,14 @@ static bool
 sb_obs_region(struct sbuf *b, const struct tw_obs_region *r)
 {
 	static const struct { uint32_t bit; const char *key; size_t off; } counters[] = {
-		{ TWO_REF_COUNT, "ref_count", offsetof(struct tw_obs_region, ref_count) },
-		{ TWO_RESIDENT, "pages_resident", offsetof(struct tw_obs_region, pages_resident) },
-		{ TWO_DIRTIED, "pages_dirtied", offsetof(struct tw_obs_region, pages_dirtied) },
-		{ TWO_SWAPPED, "pages_swapped", offsetof(struct tw_obs_region, pages_swapped) },
-		{ TWO_PRIVATE, "pages_private", offsetof(struct tw_obs_region, pages_private) },
-		{ TWO_COW, "pages_cow", offsetof(struct tw_obs_region, pages_cow) },
-		{ TWO_SHARED, "pages_shared", offsetof(struct tw_obs_region, pages_shared) },
-		{ TWO_ZERO, "pages_zero", offsetof(struct tw_obs_region, pages_zero) },
+		{ TOBS_REF_COUNT, "ref_count", offsetof(struct tw_obs_region, ref_count) },
+		{ TOBS_RESIDENT, "pages_resident", offsetof(struct tw_obs_region, pages_resident) },
+		{ TOBS_DIRTIED, "pages_dirtied", offsetof(struct tw_obs_region, pages_dirtied) },
+		{ TOBS_SWAPPED, "pages_swapped", offsetof(struct tw_obs_region, pages_swapped) },
+		{ TOBS_PRIVATE, "pages_private", offsetof(struct tw_obs_region, pages_private) },
+		{ TOBS_COW, "pages_cow", offsetof(struct tw_obs_region, pages_cow) },
+		{ TOBS_SHARED, "pages_shared", offsetof(struct tw_obs_region, pages_shared) },
+		{ TOBS_ZERO, "pages_zero", offsetof(struct tw_obs_region, pages_zero) },
 	};
 	sb_add(b, "{", 1);
 	/* Inside a line sb_key always puts a comma: start and end come first. */
@@ -381,11 +381,11 @@ sb_obs_region(struct sbuf *b, const struct tw_obs_region *r)
 		sb_add(b, ": ", 2);
 		sb_str(b, r->name);
 	}
-	if (r->have & TWO_PROT)
+	if (r->have & TOBS_PROT)
 		sb_kprot(b, "prot", r->prot);
-	if (r->have & TWO_MAX_PROT)
+	if (r->have & TOBS_MAX_PROT)
 		sb_kprot(b, "max_prot", r->max_prot);
-	if ((r->have & TWO_SHARE_MODE) && r->share_mode >= SM_COW && r->share_mode <= SM_LARGE_PAGE)
+	if ((r->have & TOBS_SHARE_MODE) && r->share_mode >= SM_COW && r->share_mode <= SM_LARGE_PAGE)
 		sb_kstr(b, "share_mode", vm_share_mode_name(r->share_mode));
 	for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++)
 		if (r->have & counters[i].bit)
@@ -542,7 +542,6 @@ obs_from_trace(const struct trace *t, const struct trace_obs_region *r, struct t
 	out->pages_cow = r->pages_cow;
 	out->pages_shared = r->pages_shared;
 	out->pages_zero = r->pages_zero;
-	/* The loader's TOBS_* mask uses the same bits as TWO_*. */
 	out->have = r->have;
 }
 

@@ -54,19 +54,12 @@ struct tw_header {
 /* Regions per observe line; longer observations continue ("more"). */
 #define TW_OBS_CHUNK 1000
 
-/* Which optional fields of an observed region are present. */
-enum {
-	TWO_PROT = 1u << 0, TWO_MAX_PROT = 1u << 1, TWO_SHARE_MODE = 1u << 2,
-	TWO_REF_COUNT = 1u << 3, TWO_RESIDENT = 1u << 4, TWO_DIRTIED = 1u << 5,
-	TWO_SWAPPED = 1u << 6, TWO_PRIVATE = 1u << 7, TWO_COW = 1u << 8,
-	TWO_SHARED = 1u << 9, TWO_ZERO = 1u << 10,
-};
 
 /* One region of an "observe" event. */
 struct tw_obs_region {
 	uint64_t start, end;         /* bytes, start < end */
 	const char *name;            /* NULL: none */
-	uint32_t have;               /* TWO_* */
+	uint32_t have;               /* TOBS_* (trace.h): fields present */
 	uint8_t prot, max_prot;      /* VM_PROT_* bits */
 	uint8_t share_mode;          /* enum vm_share_mode */
 	uint32_t ref_count;

@@ -203,8 +203,8 @@ main(void)
 	{
 		const char *tasks[] = { "x" };
 		struct tw_header h = { .tasks = tasks, .ntasks = 1, .profile = "linux" };
-		struct tw_obs_region r = { .start = 0x1000, .end = 0x2000, .have = TWO_REF_COUNT |
-		                           TWO_RESIDENT | TWO_SHARE_MODE, .share_mode = SM_EMPTY };
+		struct tw_obs_region r = { .start = 0x1000, .end = 0x2000, .have = TOBS_REF_COUNT |
+		                           TOBS_RESIDENT | TOBS_SHARE_MODE, .share_mode = SM_EMPTY };
 		struct tw_event e = { .op = TOP_OBSERVE, .task = "x", .regions = &r, .nregions = 1 };
 		struct tw_ext bad = { .key = "nox", .type = TW_EXT_UINT, .u = 1 };
 		struct tw_event eb = { .op = TOP_NOTE, .name = "n", .ext = &bad, .next = 1 };
@@ -264,7 +264,7 @@ main(void)
 		for (size_t i = 0; i < n; i++) {
 			r[i].start = 0x10000 + i * 0x2000;
 			r[i].end = r[i].start + 0x1000;
-			r[i].have = TWO_RESIDENT;
+			r[i].have = TOBS_RESIDENT;
 			r[i].pages_resident = (uint32_t)(i % 2);
 		}
 		snprintf(path, sizeof path, "%s/big.jsonl", dir);
