@@ -18,10 +18,10 @@
 #include <time.h>
 
 #include "bench.h"
-#include "replay.h"
-#include "trace.h"
-#include "vm.h"
-#include "vm_profile.h"
+#include "replay/replay.h"
+#include "trace/trace.h"
+#include "vm/vm.h"
+#include "vm/vm_profile.h"
 
 #define NENTRIES 20000
 #define NEVENTS 1000000

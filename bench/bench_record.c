@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "trace_sample.h"
+#include "linux/sample.h"
 
 #define NMAPS 20000
 #define ROUNDS 15

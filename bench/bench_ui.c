@@ -15,12 +15,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "replay.h"
-#include "trace.h"
+#include "replay/replay.h"
+#include "trace/trace.h"
 #include "bench.h"
-#include "ui_grid.h"
-#include "ui_player.h"
-#include "ui_term.h"
+#include "ui/ui_grid.h"
+#include "ui/ui_player.h"
+#include "ui/ui_term.h"
 
 #define COLS 200
 #define ROWS 60

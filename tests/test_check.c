@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "replay.h"
+#include "replay/check.h"
+#include "replay/replay.h"
 #include "tap.h"
-#include "trace.h"
+#include "trace/trace.h"
 
 #define HDR "{\"vmscope\": 1, \"profile\": \"xnu-arm64\", \"tasks\": [\"parent\"]}\n"
 

@@ -15,13 +15,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "replay.h"
+#include "replay/replay.h"
 #include "tap.h"
 #include "test_util.h"
-#include "trace.h"
-#include "trace_write.h"
-#include "ui_player.h"
-#include "vm.h"
+#include "trace/trace.h"
+#include "trace/trace_write.h"
+#include "ui/ui_player.h"
+#include "vm/vm.h"
 
 /* Append an observation of task TASK with N regions named NAME. */
 static int

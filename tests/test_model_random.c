@@ -14,8 +14,8 @@
 
 #include "tap.h"
 #include "test_util.h"
-#include "vm.h"
-#include "vm_profile.h"
+#include "vm/vm.h"
+#include "vm/vm_profile.h"
 
 static unsigned long long seed;
 

@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "replay.h"
-#include "scenarios.h"
+#include "replay/replay.h"
+#include "replay/scenarios.h"
 #include "tap.h"
 #include "test_util.h"
-#include "trace.h"
-#include "vm.h"
-#include "vm_profile.h"
+#include "trace/trace.h"
+#include "vm/vm.h"
+#include "vm/vm_profile.h"
 
 static void
 test_names_and_reasons(void)

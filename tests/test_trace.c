@@ -15,9 +15,9 @@
 #include <unistd.h>
 
 #include "tap.h"
-#include "trace.h"
-#include "trace_strtab.h"
-#include "vm.h"
+#include "trace/trace.h"
+#include "trace/trace_strtab.h"
+#include "vm/vm.h"
 
 #define HDR "{\"vmscope\": 1, \"tasks\": [\"a\", \"b\"]}\n"
 

@@ -15,11 +15,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "scenarios.h"
+#include "replay/scenarios.h"
 #include "tap.h"
-#include "trace.h"
-#include "trace_write.h"
-#include "vm.h"
+#include "trace/trace.h"
+#include "trace/trace_write.h"
+#include "vm/vm.h"
 
 static char dir[] = "/tmp/vmscope-tw.XXXXXX";
 

@@ -10,13 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "replay.h"
+#include "replay/replay.h"
 #include "tap.h"
-#include "trace.h"
-#include "ui.h"
-#include "ui_grid.h"
-#include "ui_keys.h"
-#include "ui_text.h"
+#include "trace/trace.h"
+#include "ui/ui.h"
+#include "ui/ui_grid.h"
+#include "ui/ui_keys.h"
+#include "ui/ui_text.h"
 
 /* Sanitize S (UTF-8 mode unless ASCII) into a static buffer. */
 static const char *

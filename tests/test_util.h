@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "replay.h"
-#include "trace.h"
-#include "vm.h"
-#include "vm_profile.h"
+#include "replay/replay.h"
+#include "trace/trace.h"
+#include "vm/vm.h"
+#include "vm/vm_profile.h"
 
 /* Load the trace TEXT or bail out. */
 static inline struct trace *

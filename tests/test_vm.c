@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "tap.h"
-#include "vm.h"
-#include "vm_profile.h"
+#include "vm/vm.h"
+#include "vm/vm_profile.h"
 
 #define KB 1024ull
 

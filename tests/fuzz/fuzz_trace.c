@@ -12,9 +12,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "dump.h"
-#include "replay.h"
-#include "trace.h"
+#include "replay/dump.h"
+#include "replay/replay.h"
+#include "trace/trace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

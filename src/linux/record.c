@@ -19,7 +19,7 @@
 #define _GNU_SOURCE 1
 #include <config.h>
 
-#include "trace_record.h"
+#include "record.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,11 +29,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "replay.h"
-#include "trace.h"
-#include "trace_write.h"
-#include "vm.h"
-#include "vm_profile.h"
+#include "replay/replay.h"
+#include "trace/trace.h"
+#include "trace/trace_write.h"
+#include "vm/vm.h"
+#include "vm/vm_profile.h"
 
 #ifdef __linux__
 #include <dirent.h>

@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "replay.h"
-#include "vm_profile.h"
+#include "vm/vm_profile.h"
 
 #define CHECKPOINT_BUDGET (384u << 20)   /* bytes of checkpoints at most */
 #define RECENT 8                          /* states kept just behind a seek */

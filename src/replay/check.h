@@ -22,8 +22,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "trace.h"
-#include "vm.h"
+#include "trace/trace.h"
+#include "vm/vm.h"
 
 struct replay;
 

@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "trace_write.h"
+#include "trace/trace_write.h"
 
 #define IMP_MAX_EXT 8
 

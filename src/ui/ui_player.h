@@ -21,12 +21,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "check.h"
-#include "replay.h"
+#include "replay/check.h"
+#include "replay/replay.h"
 #include "ui.h"
 #include "ui_grid.h"
 #include "ui_keys.h"
-#include "vm.h"
+#include "vm/vm.h"
 
 #define UI_CHAIN_MAX 8       /* objects of a shadow chain kept per row */
 #define UI_ANIM_FRAMES 8     /* frames a change stays highlighted */

@@ -25,8 +25,8 @@
 
 #include "trace.h"
 #include "trace_strtab.h"
-#include "vm.h"
-#include "vm_profile.h"
+#include "vm/vm.h"
+#include "vm/vm_profile.h"
 
 #define LINE_LIMIT 1048576u     /* longest accepted line, in bytes */
 #define TASK_NAME_LIMIT 64      /* longest task name, in bytes */

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "trace_write.h"
+#include "trace/trace_write.h"
 
 /* pagemap entry bits and a kpageflags bit (pagemap.rst). */
 #define PM_PRESENT (1ull << 63)

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "trace_write.h"
-#include "vm.h"
+#include "vm/vm.h"
 
 /* A growable byte buffer for one line. */
 struct sbuf {

@@ -16,17 +16,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "dump.h"
-#include "replay.h"
-#include "scenarios.h"
-#include "trace.h"
-#include "trace_import.h"
-#include "trace_record.h"
-#include "attach.h"
-#include "ui.h"
-#include "vm.h"
-#include "vm_profile.h"
+#include "replay/check.h"
+#include "replay/dump.h"
+#include "replay/replay.h"
+#include "replay/scenarios.h"
+#include "trace/trace.h"
+#include "import/import.h"
+#include "linux/record.h"
+#include "linux/attach.h"
+#include "ui/ui.h"
+#include "vm/vm.h"
+#include "vm/vm_profile.h"
 
 #define EXIT_IO 1
 #define EXIT_BAD_INPUT 2

@@ -21,8 +21,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "trace_sample.h"
-#include "trace_write.h"
+#include "sample.h"
+#include "trace/trace_write.h"
 
 struct trace;
 

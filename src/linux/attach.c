@@ -31,10 +31,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "trace.h"
-#include "trace_sample.h"
-#include "trace_write.h"
-#include "vm.h"
+#include "trace/trace.h"
+#include "sample.h"
+#include "trace/trace_write.h"
+#include "vm/vm.h"
 
 static volatile sig_atomic_t at_signal;
 

@@ -11,7 +11,7 @@
 #define _GNU_SOURCE 1
 #include <config.h>
 
-#include "trace_sample.h"
+#include "sample.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "vm.h"
+#include "vm/vm.h"
 
 #define PM_MAX_RUN_PAGES (1u << 18)     /* pagemap entries per pread (and per batch) */
 #define PM_MAX_VMA_PAGES (1u << 22)     /* larger mappings: no per-page view */

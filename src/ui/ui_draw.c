@@ -32,7 +32,7 @@
 
 #include "ui_player.h"
 #include "ui_text.h"
-#include "vm_profile.h"
+#include "vm/vm_profile.h"
 
 #define GUTTER_W 5
 #define UI_MAX_ROWS 1000   /* ui_render's limit */

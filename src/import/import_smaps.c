@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trace_import_int.h"
-#include "vm.h"
+#include "import_int.h"
+#include "vm/vm.h"
 
 /* smaps fields the observation uses, in kB. */
 enum sf { SF_RSS, SF_SH_CLEAN, SF_SH_DIRTY, SF_PR_CLEAN, SF_PR_DIRTY, SF_SWAP, SF_KPS, SF_N };

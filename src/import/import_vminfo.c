@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trace_import_int.h"
-#include "vm.h"
+#include "import_int.h"
+#include "vm/vm.h"
 
 /* Parse a number: 0x hex or decimal. */
 static bool

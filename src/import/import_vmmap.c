@@ -23,8 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trace_import_int.h"
-#include "vm.h"
+#include "import_int.h"
+#include "vm/vm.h"
 
 enum section { SEC_PREAMBLE, SEC_REGIONS, SEC_SKIP };
 

@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trace_import.h"
-#include "trace_import_int.h"
-#include "trace_write.h"
-#include "vm.h"
+#include "import.h"
+#include "import_int.h"
+#include "trace/trace_write.h"
+#include "vm/vm.h"
 
 #define IMP_FILE_LIMIT (64u << 20)   /* largest capture read */
 #define IMP_ERROR_LIMIT 20           /* errors printed per file */

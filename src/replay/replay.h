@@ -17,8 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "trace.h"
-#include "vm.h"
+#include "trace/trace.h"
+#include "vm/vm.h"
 
 struct vm_profile;
 struct replay;

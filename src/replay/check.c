@@ -24,8 +24,8 @@
 #include "check.h"
 #include "dump.h"
 #include "replay.h"
-#include "trace.h"
-#include "vm.h"
+#include "trace/trace.h"
+#include "vm/vm.h"
 
 /* Overlap of [a, b) and [c, d) in bytes. */
 static uint64_t

@@ -11,7 +11,7 @@
 
 #include "dump.h"
 #include "replay.h"
-#include "vm_profile.h"
+#include "vm/vm_profile.h"
 
 /* Replace control characters (and DEL) by '?', in place. */
 char *
