@@ -121,6 +121,74 @@ case $out in *'"observed":{"task":"a","regions":[{"start":"0x10000","end":"0x110
 	tap_ok "dump --json shows the observation, only the fields observed" ;;
 *) tap_fail "dump --json shows the observation, only the fields observed" "$out" ;; esac
 
+# Every command: its own --help (exit 0, its usage line), "--" ends its
+# options, an unknown option names the command's --help.
+for sub in play dump render validate list import check record attach; do
+	run "$V" "$sub" --help
+	tap_is "$sub --help exits 0" "$rc" 0
+	case $out in "usage: vmscope"*"$sub"*"-h, --help"*) tap_ok "$sub --help prints its usage and options" ;;
+	*) tap_fail "$sub --help prints its usage and options" "$out" ;; esac
+	run "$V" "$sub" --no-such-option
+	tap_is "$sub: an unknown option exits 2" "$rc" 2
+	case $err in *"unknown option '--no-such-option'"*"Try 'vmscope $sub --help'."*)
+		tap_ok "$sub: an unknown option is named, with the command's --help" ;;
+	*) tap_fail "$sub: an unknown option is named, with the command's --help" "$err" ;; esac
+done
+run "$V" dump --step
+tap_is "an option without its value exits 2" "$rc" 2
+case $err in *"option '--step' needs a value"*) tap_ok "an option without its value is named" ;;
+*) tap_fail "an option without its value is named" "$err" ;; esac
+
+# "--" ends options: a trace file whose name starts with "-".
+cp "$D/fork-lifecycle.jsonl" "$tmpdir/-fl.jsonl"
+cd "$tmpdir" || exit 1
+run "$V" dump --step 3 -- -fl.jsonl
+case $out in *"step 3/6: fork parent -> child"*) tap_ok "dump -- FILE: a trace named like an option" ;;
+*) tap_fail "dump -- FILE: a trace named like an option" "$err" ;; esac
+run "$V" validate -- -fl.jsonl
+case $out in *"-fl.jsonl: 6 events, 0 failed steps"*) tap_ok "validate -- FILE" ;;
+*) tap_fail "validate -- FILE" "$out" "$err" ;; esac
+run "$V" check -- -fl.jsonl
+case $out in *"-fl.jsonl: 0 observe steps"*) tap_ok "check -- FILE" ;;
+*) tap_fail "check -- FILE" "$out" "$err" ;; esac
+run "$V" render --size 80x24 --step 1 -- -fl.jsonl
+case $out in *"allocate"*) tap_ok "render -- FILE" ;;
+*) tap_fail "render -- FILE" "$out" "$err" ;; esac
+run "$V" record -o "$tmpdir/r.jsonl" -- -no-such-scenario
+case $err in *"-no-such-scenario: No such file"*) tap_ok "record -- SCENARIO: the operand after -- is the scenario" ;;
+*) tap_fail "record -- SCENARIO: the operand after -- is the scenario" "$err" ;; esac
+printf '%s\n' '00010000-00011000 rw-p 00000000 00:00 0' >"$tmpdir/-cap.maps"
+run "$V" import maps -o "$tmpdir/imp.jsonl" -- -cap.maps
+tap_is "import KIND -o T -- FILE: a capture named like an option" "$rc" 0
+run "$V" list --
+tap_is "list -- exits 0" "$rc" 0
+run "$V" attach --count 1 --batch -- 0
+case $err in *"attach needs process ids, not '0'"*) tap_ok "attach -- PID: the operand after -- is a pid" ;;
+*) tap_fail "attach -- PID: the operand after -- is a pid" "$err" ;; esac
+cd - >/dev/null || exit 1
+
+# A mistyped command gets a suggestion and exit 2.
+run "$V" dupm
+tap_is "a mistyped command exits 2" "$rc" 2
+tap_is "a mistyped command: did you mean" "$err" "vmscope: 'dupm' is not a command; did you mean 'dump'?"
+run "$V" rendr --size 80x24
+tap_is "rendr: did you mean 'render'?" "$err" "vmscope: 'rendr' is not a command; did you mean 'render'?"
+run "$V" lst
+tap_is "lst: did you mean 'list'?" "$err" "vmscope: 'lst' is not a command; did you mean 'list'?"
+run "$V" definitely-not-a-trace.jsonl
+tap_is "a missing trace far from any command is still a missing file (exit 1)" "$rc" 1
+
+# --help lists every command of the table, and the man page's SYNOPSIS is
+# made from it (make man).
+run "$V" --help
+for sub in dump render validate list import check record attach; do
+	case $out in *"vmscope $sub"*"  $sub "*) ;; *) tap_fail "--help lists $sub" "$out" ;; esac
+done
+tap_ok "--help lists every command with its synopsis and summary"
+want=$(sh "$SRCDIR/tests/man_synopsis.sh" "$V")
+got=$(sed -n '/^\.\\" BEGIN SYNOPSIS$/,/^\.\\" END SYNOPSIS$/p' "$SRCDIR/man/vmscope.1" | sed '1d;$d')
+tap_is "the man page's SYNOPSIS is the one --help gives (make man)" "$got" "$want"
+
 # The man page is there and names every subcommand.
 for sub in dump render validate list; do
 	if grep -q "$sub" "$SRCDIR/man/vmscope.1"; then tap_ok "man page documents $sub"; else tap_fail "man page documents $sub"; fi

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_import.c -- `vmscope import KIND FILE... -o TRACE`: captures in,
+ * a trace out.
+ */
+#include <config.h>
+
+#include <stdlib.h>
+
+#include "cmd.h"
+#include "import/import.h"
+
+static const char help[] =
+"Turn captures of one task into a trace with one observe step per file, to\n"
+"step through in the player and compare with the model (docs/recording.md).\n"
+"KIND is vmmap (macOS vmmap output), smaps or maps (Linux /proc/PID/smaps or\n"
+"maps) or vminfo (GNU Hurd vminfo output).\n"
+"\n"
+"Options:\n"
+"  -o, --output TRACE  the trace to write (required)\n"
+"  --task NAME         the task's name (default: from the capture)\n"
+"  -h, --help          this help\n";
+
+static const struct option longopts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "task", required_argument, NULL, OPT_TASK },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int
+run(int argc, char **argv)
+{
+	struct import_opts o = { .errs = stderr };
+	int ch;
+
+	while ((ch = cmd_getopt(&cmd_import, argc, argv, "ho:", longopts)) != -1) {
+		if (ch == 'h' || ch == '?')
+			return ch == 'h' ? 0 : EXIT_BAD_INPUT;
+		if (ch == 'o')
+			o.out = optarg;
+		else
+			o.task = optarg;
+	}
+	if (optind >= argc || (o.kind = import_kind_parse(argv[optind])) == IMPORT_NONE)
+		return cmd_usage_error(&cmd_import, "import needs a kind: vmmap, smaps (or maps) "
+		                       "or vminfo, not '%s'", optind < argc ? argv[optind] : "");
+	o.files = (const char *const *)argv + optind + 1;
+	o.nfiles = (size_t)(argc - optind - 1);
+	if (o.out == NULL || o.nfiles == 0)
+		return cmd_usage_error(&cmd_import, "import needs capture files and -o TRACE");
+	switch (trace_import(&o)) {
+	case IMPORT_OK:
+		return 0;
+	case IMPORT_IO:
+		return EXIT_IO;
+	default:
+		return EXIT_BAD_INPUT;
+	}
+}
+
+const struct cmd cmd_import = {
+	.name = "import",
+	.synopsis = "vmmap|smaps|maps|vminfo FILE... -o TRACE [--task NAME]",
+	.summary = "turn vmmap, smaps, maps or vminfo captures into a trace",
+	.help = help,
+	.run = run,
+};

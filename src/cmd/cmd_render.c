@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_render.c -- `vmscope render`: the player's screen, headless.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "replay/replay.h"
+#include "trace/trace.h"
+
+static const char help[] =
+"Print the exact screen the player shows at COLSxROWS after step N (default:\n"
+"the last), as text, ANSI escapes or SVG.\n"
+"\n"
+"Options:\n"
+"  --size COLSxROWS the terminal size to draw (required), e.g. 120x40\n"
+"  --step N         seek to step N first\n"
+"  --key KEYS       then apply the key script KEYS (docs/keys.md); also --keys\n"
+"  --format F       text (default), ansi or svg\n"
+"  --profile P      replay under kernel profile P instead of the trace's\n"
+"  --left TASK, --right TASK, --view V, --no-animate, --ascii, --no-color\n"
+"                   as for the player (vmscope play --help)\n"
+"  -h, --help       this help\n";
+
+static const struct option longopts[] = {
+	{ "size", required_argument, NULL, OPT_SIZE },
+	{ "key", required_argument, NULL, OPT_KEY },
+	{ "keys", required_argument, NULL, OPT_KEY },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "profile", required_argument, NULL, OPT_PROFILE },
+	{ "step", required_argument, NULL, OPT_STEP },
+	{ "left", required_argument, NULL, OPT_LEFT },
+	{ "right", required_argument, NULL, OPT_RIGHT },
+	{ "view", required_argument, NULL, OPT_VIEW },
+	{ "no-animate", no_argument, NULL, OPT_NO_ANIMATE },
+	{ "ascii", no_argument, NULL, OPT_ASCII },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct render_args {
+	struct cmd_view_args view;
+	int cols, rows;
+	const char *keys;
+	enum ui_format format;
+};
+
+/* Take render's own option OPT with value ARG.  Returns 0 or an exit status. */
+static int
+render_option(int opt, const char *arg, struct render_args *a)
+{
+	char x;
+
+	switch (opt) {
+	case OPT_SIZE:
+		if (sscanf(arg, "%dx%d%c", &a->cols, &a->rows, &x) != 2 || a->cols <= 0 ||
+		    a->rows <= 0 || a->cols > 1000 || a->rows > 1000)
+			return cmd_usage_error(&cmd_render,
+			                       "--size needs COLSxROWS (e.g. 120x40), not '%s'", arg);
+		return 0;
+	case OPT_KEY:
+		a->keys = arg;
+		return 0;
+	case OPT_FORMAT:
+		if (strcmp(arg, "text") == 0)
+			a->format = UI_FORMAT_TEXT;
+		else if (strcmp(arg, "ansi") == 0)
+			a->format = UI_FORMAT_ANSI;
+		else if (strcmp(arg, "svg") == 0)
+			a->format = UI_FORMAT_SVG;
+		else
+			return cmd_usage_error(&cmd_render, "--format is text, ansi or svg, not '%s'", arg);
+		return 0;
+	}
+	return cmd_view_option(&cmd_render, opt, arg, &a->view);
+}
+
+/* Draw the screen of A for R on standard output. */
+static int
+render(struct replay *r, struct render_args *a)
+{
+	size_t step = a->view.have_step ? a->view.step : replay_nsteps(r);
+	char err[256];
+
+	if (ui_render(r, &a->view.ui, a->cols, a->rows, step, a->keys, a->format, stdout, err,
+	              sizeof err) != 0) {
+		fprintf(stderr, "vmscope: %s\n", err);
+		return EXIT_BAD_INPUT;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "vmscope: render: cannot write to standard output\n");
+		return EXIT_IO;
+	}
+	return 0;
+}
+
+static int
+run(int argc, char **argv)
+{
+	struct render_args a = { .format = UI_FORMAT_TEXT };
+	struct trace *t;
+	struct replay *r;
+	int ch, rc;
+
+	cmd_view_args_init(&a.view);
+	while ((ch = cmd_getopt(&cmd_render, argc, argv, "h", longopts)) != -1) {
+		if (ch == 'h' || ch == '?')
+			return ch == 'h' ? 0 : EXIT_BAD_INPUT;
+		if ((rc = render_option(ch, optarg, &a)) != 0)
+			return rc;
+	}
+	if (argc - optind > 1)
+		return cmd_usage_error(&cmd_render, "more than one trace given: '%s'", argv[optind + 1]);
+	if (a.cols == 0)
+		return cmd_usage_error(&cmd_render, "render needs --size COLSxROWS");
+	rc = cmd_open(optind < argc ? argv[optind] : NULL, a.view.profile, &t, &r);
+	if (rc != 0)
+		return rc;
+	rc = cmd_view_tasks(&cmd_render, t, &a.view);
+	if (rc == 0 && a.view.have_step)
+		rc = cmd_check_step(r, a.view.step);
+	if (rc == 0)
+		rc = render(r, &a);
+	replay_free(r);
+	trace_free(t);
+	return rc;
+}
+
+const struct cmd cmd_render = {
+	.name = "render",
+	.synopsis = "--size COLSxROWS [--step N] [--key KEYS] [--format text|ansi|svg] "
+	            "[--view V] [--ascii] [--profile P] [TRACE]",
+	.summary = "print the player's screen at a step as text, ANSI or SVG",
+	.help = help,
+	.run = run,
+};
