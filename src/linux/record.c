@@ -1115,302 +1115,438 @@ ool_copy(struct rec *rc, struct rtask *s, struct rtask *d, uint64_t sa, uint64_t
 	oc->ok = true;
 }
 
+/* ---- running events: one handler per operation ------------------------------ */
+
+/* What an event's handler works with. */
+struct ev_ctx {
+	struct rec *rc;
+	const struct trace_event *ev;
+	struct rtask *t;                /* the event's task (NULL: none) */
+	kern_return_t mkr;              /* the model's outcome of the step */
+	const struct vm_effects *fx;    /* the model's effects of the step */
+	struct outcome *oc;             /* filled by the handler */
+};
+
+/* The model's address for the step's new mapping, 0 when it failed. */
+static uint64_t
+model_addr(const struct ev_ctx *x)
+{
+	return x->mkr == KERN_SUCCESS ? x->fx->addr : 0;
+}
+
+/* The event's real range in *A, *SIZE; false (OC says why) when it has none. */
+static bool
+real_range(struct ev_ctx *x, uint64_t *a, uint64_t *size)
+{
+	char why[160];
+
+	if (!ev_range(x->rc, x->t, x->ev, a, size, why, sizeof why)) {
+		snprintf(x->oc->error, sizeof x->oc->error, "not run: %s", why);
+		return false;
+	}
+	*a = m2r(x->t, *a);
+	return true;
+}
+
+/* Send command C to the event's task; OC->ok when the call succeeded. */
+static void
+run_simple(struct ev_ctx *x, struct rc_cmd *c)
+{
+	struct rc_reply rep;
+
+	if (run_cmd(x->rc, x->t, c, NULL, -1, &rep, NULL, x->oc) == 0 && rep.err == 0)
+		x->oc->ok = true;
+}
+
+static void
+run_note(struct ev_ctx *x)
+{
+	x->oc->ok = true;
+}
+
+/* allocate: mmap(MAP_PRIVATE|MAP_ANONYMOUS) where the model put it. */
+static void
+run_allocate(struct ev_ctx *x)
+{
+	const struct trace_event *ev = x->ev;
+	struct outcome *oc = x->oc;
+	bool fixed = (ev->flags & TEF_ADDR) != 0;
+	uint64_t ma = fixed ? qty(x->rc, ev->addr, ev->flags, TEF_ADDR_PAGES) : model_addr(x);
+	uint64_t size = round_up(x->rc, qty(x->rc, ev->size, ev->flags, TEF_SIZE_PAGES)), ra;
+	char keep[200] = "";
+
+	snprintf(oc->call, sizeof oc->call, "mmap(PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS%s)",
+	         fixed ? "|MAP_FIXED_NOREPLACE" : ma ? "|MAP_FIXED_NOREPLACE, else anywhere" : "");
+	if (ev->flags & TEF_PURGEABLE)
+		snprintf(keep, sizeof keep, "purgeable has no Linux meaning: a plain anonymous mapping");
+	ra = create_mapping(x->rc, x->t, ma, size, PROT_READ | PROT_WRITE, 0, -1, 0, ev->as, fixed, oc);
+	if (!oc->elsewhere)
+		snprintf(oc->extra, sizeof oc->extra, "%s", keep);
+	if (ra != 0 && ev->tag != 0)
+		name_tag(ev->tag, oc);
+}
+
+/* deallocate: munmap. */
+static void
+run_deallocate(struct ev_ctx *x)
+{
+	struct rc_cmd c = { .page_size = x->rc->ps, .op = RC_MUNMAP };
+
+	if (!real_range(x, &c.addr, &c.size))
+		return;
+	snprintf(x->oc->call, sizeof x->oc->call, "munmap");
+	run_simple(x, &c);
+}
+
+/* write, read: touch one byte of each page. */
+static void
+run_touch(struct ev_ctx *x)
+{
+	bool write = x->ev->op == TOP_WRITE;
+	struct rc_cmd c = { .page_size = x->rc->ps, .op = RC_TOUCH, .flags = write ? RCF_WRITE : 0 };
+
+	if (!real_range(x, &c.addr, &c.size))
+		return;
+	snprintf(x->oc->call, sizeof x->oc->call, "%s one byte of each page", write ? "write" : "read");
+	run_simple(x, &c);
+}
+
+/* protect: mprotect (Linux has no maximum protection to lower). */
+static void
+run_protect(struct ev_ctx *x)
+{
+	const struct trace_event *ev = x->ev;
+	struct rc_cmd c = { .page_size = x->rc->ps, .op = RC_MPROTECT };
+
+	if (!real_range(x, &c.addr, &c.size))
+		return;
+	c.prot = ((ev->prot & VM_PROT_READ) ? PROT_READ : 0) |
+	         ((ev->prot & VM_PROT_WRITE) ? PROT_WRITE : 0) |
+	         ((ev->prot & VM_PROT_EXECUTE) ? PROT_EXEC : 0);
+	snprintf(x->oc->call, sizeof x->oc->call, "mprotect");
+	if (ev->flags & TEF_SET_MAX)
+		snprintf(x->oc->extra, sizeof x->oc->extra,
+		         "Linux has no call to lower a mapping's maximum protection: only prot was set");
+	run_simple(x, &c);
+}
+
+/* Is [A, A+SIZE) mapped in the task's smaps just read?  Else OC says where not. */
+static bool
+snap_covers(struct ev_ctx *x, uint64_t a, uint64_t size)
+{
+	const struct pm_snap *s = &x->rc->snap;
+	uint64_t at = a;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].start <= at && s->v[i].end > at)
+			at = s->v[i].end;
+	if (at >= a + size)
+		return true;
+	x->oc->ok = false;
+	snprintf(x->oc->error, sizeof x->oc->error, "not mapped at 0x%llx", (unsigned long long)at);
+	return false;
+}
+
+/* inherit share: no Linux call; the range becomes a shared copy before forks. */
+static void
+run_inherit_share(struct ev_ctx *x, uint64_t a, uint64_t size)
+{
+	struct rtask *t = x->t;
+	struct outcome *oc = x->oc;
+	bool sh;
+
+	oc->analogue = true;
+	oc->ran = true;
+	snprintf(oc->call, sizeof oc->call, "analogue: mmap(MAP_SHARED|MAP_ANONYMOUS) + copy of "
+	         "the pages that hold data + mremap over the range");
+	(void)prot_at(x->rc, t, a, &sh);     /* reads smaps into rc->snap */
+	if (!snap_covers(x, a, size))
+		return;
+	if (t->nshare == t->sharecap) {
+		t->sharecap = t->sharecap ? t->sharecap * 2 : 4;
+		t->share = realloc(t->share, t->sharecap * sizeof *t->share);
+		if (t->share == NULL)
+			abort();
+	}
+	t->share[t->nshare].a = a;
+	t->share[t->nshare].e = a + size;
+	t->nshare++;
+	oc->ok = true;
+	apply_share(x->rc, t, oc);
+	if (strncmp(oc->extra, "inherit share analogue failed", 29) == 0) {
+		oc->ok = false;
+		snprintf(oc->error, sizeof oc->error, "%s", oc->extra);
+	}
+	snprintf(oc->extra, sizeof oc->extra, "Linux cannot make a private mapping shared "
+	         "after mmap: the range is now a MAP_SHARED|MAP_ANONYMOUS mapping holding a copy "
+	         "of its pages");
+}
+
+/* inherit: madvise(MADV_DONTFORK / MADV_DOFORK), or the share analogue. */
+static void
+run_inherit(struct ev_ctx *x)
+{
+	struct rtask *t = x->t;
+	bool none = x->ev->inheritance == VM_INHERIT_NONE;
+	struct rc_cmd c = { .page_size = x->rc->ps, .op = RC_MADVISE };
+
+	if (!real_range(x, &c.addr, &c.size))
+		return;
+	if (x->ev->inheritance == VM_INHERIT_SHARE) {
+		run_inherit_share(x, c.addr, c.size);
+		return;
+	}
+	/* A later copy/none inheritance cancels a pending share inside it. */
+	for (size_t i = 0; i < t->nshare;)
+		if (t->share[i].a >= c.addr && t->share[i].e <= c.addr + c.size)
+			t->share[i] = t->share[--t->nshare];
+		else
+			i++;
+	c.arg = none ? MADV_DONTFORK : MADV_DOFORK;
+	snprintf(x->oc->call, sizeof x->oc->call, "madvise(%s)",
+	         none ? "MADV_DONTFORK" : "MADV_DOFORK");
+	run_simple(x, &c);
+}
+
+/* make_memory_entry: the range becomes a shared mapping of a new memfd. */
+static void
+run_make_entry(struct ev_ctx *x)
+{
+	struct rec *rc = x->rc;
+	struct outcome *oc = x->oc;
+	uint64_t a, size;
+	int fd = -1, prot;
+	bool sh;
+
+	if (!real_range(x, &a, &size))
+		return;
+	oc->analogue = true;
+	snprintf(oc->call, sizeof oc->call, "analogue: memfd_create + copy of the pages that hold "
+	         "data + mmap(MAP_SHARED) + mremap over the range");
+	prot = prot_at(rc, x->t, a, &sh);
+	replace_shared(rc, x->t, a, size, prot, true, oc, &fd);
+	if (!oc->ok || fd < 0 || x->ev->as == 0) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	if (rc->nents == rc->entcap) {
+		rc->entcap = rc->entcap ? rc->entcap * 2 : 4;
+		rc->ents = realloc(rc->ents, rc->entcap * sizeof *rc->ents);
+		if (rc->ents == NULL)
+			abort();
+	}
+	rc->ents[rc->nents++] = (struct rentry){ x->ev->as, fd, size };
+}
+
+/* Wait for the new task CH's hello on its socket; false if it never came. */
+static bool
+child_started(struct rec *rc, struct rtask *ch)
+{
+	struct pollfd pfd = { ch->sock, POLLIN, 0 };
+	struct rc_reply hello;
+
+	if (poll(&pfd, 1, 10000) == 1 && recv(ch->sock, &hello, sizeof hello, 0) == sizeof hello)
+		return true;
+	task_dead(rc, ch, false);
+	return false;
+}
+
+/* fork: clone(CLONE_PARENT) in the task, with a socket for the child. */
+static void
+run_fork(struct ev_ctx *x)
+{
+	struct rec *rc = x->rc;
+	struct rtask *t = x->t, *ch = &rc->tasks[x->ev->task2];
+	struct outcome *oc = x->oc;
+	struct rc_cmd c = { .page_size = rc->ps, .op = RC_FORK };
+	struct rc_reply rep;
+	int sv[2];
+
+	snprintf(oc->call, sizeof oc->call, "fork (clone with CLONE_PARENT)");
+	if (ch->alive) {
+		snprintf(oc->error, sizeof oc->error, "not run: task \"%s\" already exists",
+		         trace_task_name(rc->t, x->ev->task2));
+		return;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+		oc->ran = true;
+		oc_fail(oc, "socketpair", errno);
+		return;
+	}
+	if (run_cmd(rc, t, &c, NULL, sv[1], &rep, NULL, oc) != 0 || rep.err != 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return;
+	}
+	close(sv[1]);
+	ch->pid = rep.pid;
+	ch->sock = sv[0];
+	ch->alive = true;
+	ch->reported = false;
+	if (!child_started(rc, ch)) {
+		snprintf(oc->error, sizeof oc->error, "the forked child did not start");
+		return;
+	}
+	ch->npl = 0;
+	for (size_t i = 0; i < t->npl; i++)
+		place_add(ch, t->pl[i].name, t->pl[i].ms, t->pl[i].me, t->pl[i].rs, t->pl[i].re);
+	oc->child_pid = rep.pid;
+	oc->ok = true;
+}
+
+/* ool_send: copy the bytes into a new mapping of the receiver. */
+static void
+run_ool(struct ev_ctx *x)
+{
+	const struct trace_event *ev = x->ev;
+	struct rtask *d = &x->rc->tasks[ev->task2];
+	struct outcome *oc = x->oc;
+	struct rc_cmd c = { .page_size = x->rc->ps, .op = RC_MUNMAP };
+
+	oc->analogue = true;
+	snprintf(oc->call, sizeof oc->call,
+	         "analogue: mmap in the receiver + process_vm_readv/process_vm_writev%s",
+	         (ev->flags & TEF_DEALLOC) ? " + munmap in the sender" : "");
+	if (!d->alive) {
+		snprintf(oc->error, sizeof oc->error, "not run: the receiver has no process");
+		return;
+	}
+	if (!real_range(x, &c.addr, &c.size))
+		return;
+	ool_copy(x->rc, x->t, d, c.addr, c.size, model_addr(x), ev->as, oc);
+	snprintf(oc->extra, sizeof oc->extra, "copy %s has no Linux meaning: bytes are copied",
+	         (ev->flags & TEF_PHYSICAL) ? "physical" : "virtual");
+	if (oc->ok && (ev->flags & TEF_DEALLOC)) {
+		oc->ok = false;
+		run_simple(x, &c);
+	}
+}
+
+/* The recorder's memfd of memory entry NAME, or NULL (OC says so). */
+static struct rentry *
+entry_memfd(struct ev_ctx *x, const char *prefix)
+{
+	long e = entry_find(x->rc, x->ev->region);
+
+	if (e >= 0 && x->rc->ents[e].fd >= 0)
+		return &x->rc->ents[e];
+	snprintf(x->oc->error, sizeof x->oc->error, "%sno memfd for entry \"%s\"", prefix,
+	         trace_str(x->rc->t, x->ev->region));
+	return NULL;
+}
+
+/* map_entry: mmap(MAP_SHARED) of the entry's memfd. */
+static void
+run_map_entry(struct ev_ctx *x)
+{
+	struct rentry *e;
+
+	x->oc->analogue = true;
+	snprintf(x->oc->call, sizeof x->oc->call, "analogue: mmap(MAP_SHARED) of the entry's memfd");
+	if ((e = entry_memfd(x, "not run: ")) == NULL)
+		return;
+	create_mapping(x->rc, x->t, model_addr(x), e->size, PROT_READ | PROT_WRITE, RCF_SHARED,
+	               e->fd, 0, x->ev->as, false, x->oc);
+}
+
+/* release_entry: close the recorder's memfd. */
+static void
+run_release_entry(struct ev_ctx *x)
+{
+	struct rentry *e;
+
+	x->oc->analogue = true;
+	x->oc->ran = true;
+	snprintf(x->oc->call, sizeof x->oc->call, "analogue: close the recorder's memfd");
+	if ((e = entry_memfd(x, "")) == NULL)
+		return;
+	close(e->fd);
+	e->fd = -1;
+	x->oc->ok = true;
+}
+
+/* map_file: mmap of the scenario's temporary file. */
+static void
+run_map_file(struct ev_ctx *x)
+{
+	struct rec *rc = x->rc;
+	const struct trace_event *ev = x->ev;
+	const struct rfile *f = file_find(rc, ev->region);
+	bool priv = (ev->flags & TEF_PRIVATE) != 0;
+	uint64_t size = round_up(rc, qty(rc, ev->size, ev->flags, TEF_SIZE_PAGES));
+	uint64_t off = (ev->flags & TEF_OFFSET) ? qty(rc, ev->offset, ev->flags, TEF_OFFSET_PAGES) : 0;
+	int fd;
+
+	snprintf(x->oc->call, sizeof x->oc->call, "mmap(MAP_%s) of a temporary file",
+	         priv ? "PRIVATE" : "SHARED");
+	if (f == NULL || (fd = open(f->path, O_RDWR | O_CLOEXEC)) < 0) {
+		x->oc->ran = true;
+		oc_fail(x->oc, "open", f == NULL ? ENOENT : errno);
+		return;
+	}
+	create_mapping(rc, x->t, model_addr(x), size, PROT_READ | PROT_WRITE,
+	               priv ? 0 : RCF_SHARED, fd, off, ev->as, false, x->oc);
+	close(fd);
+}
+
+/* exit: the task process calls _exit(0). */
+static void
+run_exit(struct ev_ctx *x)
+{
+	struct rtask *t = x->t;
+	struct outcome *oc = x->oc;
+	struct rc_cmd c = { .page_size = x->rc->ps, .op = RC_EXIT };
+	struct rc_reply rep;
+
+	snprintf(oc->call, sizeof oc->call, "_exit(0)");
+	oc->ran = true;
+	if (task_cmd(x->rc, t, &c, NULL, -1, &rep, NULL) != 0) {
+		snprintf(oc->error, sizeof oc->error, "the task process was already gone");
+		return;
+	}
+	task_dead(x->rc, t, true);
+	t->reported = true;
+	oc->ok = WIFEXITED(t->status) && WEXITSTATUS(t->status) == 0;
+	if (!oc->ok)
+		snprintf(oc->error, sizeof oc->error, "the process did not exit cleanly");
+}
+
+/* The handler of each trace operation (NULL: nothing to run). */
+static void (*const run_ops[TOP_COUNT])(struct ev_ctx *) = {
+	[TOP_NOTE] = run_note,
+	[TOP_ALLOCATE] = run_allocate,
+	[TOP_DEALLOCATE] = run_deallocate,
+	[TOP_WRITE] = run_touch,
+	[TOP_READ] = run_touch,
+	[TOP_PROTECT] = run_protect,
+	[TOP_INHERIT] = run_inherit,
+	[TOP_MAKE_MEMORY_ENTRY] = run_make_entry,
+	[TOP_FORK] = run_fork,
+	[TOP_OOL_SEND] = run_ool,
+	[TOP_MAP_ENTRY] = run_map_entry,
+	[TOP_RELEASE_ENTRY] = run_release_entry,
+	[TOP_MAP_FILE] = run_map_file,
+	[TOP_EXIT] = run_exit,
+};
+
 /* Run event EV (step K) for real; fill OC. */
 static void
 run_event(struct rec *rc, size_t k, const struct trace_event *ev, struct outcome *oc)
 {
-	struct rtask *t = ev->op != TOP_NOTE && ev->op != TOP_RELEASE_ENTRY ? &rc->tasks[ev->task] : NULL;
-	const struct vm_effects *fx;
-	kern_return_t mkr = replay_status(rc->r, k);
-	struct rc_cmd c = { .page_size = rc->ps };
-	struct rc_reply rep;
-	uint64_t a = 0, size = 0;
-	char why[160];
+	struct ev_ctx x = { .rc = rc, .ev = ev, .oc = oc, .mkr = replay_status(rc->r, k) };
 
+	if (ev->op != TOP_NOTE && ev->op != TOP_RELEASE_ENTRY)
+		x.t = &rc->tasks[ev->task];
 	replay_seek(rc->r, k);
-	fx = replay_effects(rc->r);
-	if (ev->op == TOP_NOTE) {
-		oc->ok = true;
-		return;
-	}
-	if (t != NULL && !t->alive) {
+	x.fx = replay_effects(rc->r);
+	if (x.t != NULL && !x.t->alive && ev->op != TOP_NOTE) {
 		snprintf(oc->error, sizeof oc->error, "not run: task \"%s\" has no process%s",
-		         trace_task_name(rc->t, ev->task), t->pid != 0 ? " (it ended)" : "");
+		         trace_task_name(rc->t, ev->task), x.t->pid != 0 ? " (it ended)" : "");
 		return;
 	}
-	switch (ev->op) {
-	case TOP_ALLOCATE: {
-		bool fixed = (ev->flags & TEF_ADDR) != 0;
-		uint64_t ma = fixed ? qty(rc, ev->addr, ev->flags, TEF_ADDR_PAGES)
-		                    : mkr == KERN_SUCCESS ? fx->addr : 0;
-
-		size = round_up(rc, qty(rc, ev->size, ev->flags, TEF_SIZE_PAGES));
-		snprintf(oc->call, sizeof oc->call, "mmap(%s, MAP_PRIVATE|MAP_ANONYMOUS%s)",
-		         "PROT_READ|PROT_WRITE", fixed ? "|MAP_FIXED_NOREPLACE" : ma ? "|MAP_FIXED_NOREPLACE, else anywhere" : "");
-		if (ev->flags & TEF_PURGEABLE)
-			snprintf(oc->extra, sizeof oc->extra,
-			         "purgeable has no Linux meaning: a plain anonymous mapping");
-		{
-			char keep[200];
-			uint64_t ra;
-
-			snprintf(keep, sizeof keep, "%s", oc->extra);
-			ra = create_mapping(rc, t, ma, size, PROT_READ | PROT_WRITE, 0, -1, 0, ev->as, fixed, oc);
-			if (!oc->elsewhere)
-				snprintf(oc->extra, sizeof oc->extra, "%s", keep);
-			if (ra != 0 && ev->tag != 0)
-				name_tag(ev->tag, oc);
-		}
-		break;
-	}
-	case TOP_DEALLOCATE:
-	case TOP_WRITE:
-	case TOP_READ:
-	case TOP_PROTECT:
-	case TOP_INHERIT:
-	case TOP_MAKE_MEMORY_ENTRY:
-		if (!ev_range(rc, t, ev, &a, &size, why, sizeof why)) {
-			snprintf(oc->error, sizeof oc->error, "not run: %s", why);
-			return;
-		}
-		a = m2r(t, a);
-		c.addr = a;
-		c.size = size;
-		if (ev->op == TOP_DEALLOCATE) {
-			c.op = RC_MUNMAP;
-			snprintf(oc->call, sizeof oc->call, "munmap");
-		} else if (ev->op == TOP_WRITE || ev->op == TOP_READ) {
-			c.op = RC_TOUCH;
-			c.flags = ev->op == TOP_WRITE ? RCF_WRITE : 0;
-			snprintf(oc->call, sizeof oc->call, "%s one byte of each page",
-			         ev->op == TOP_WRITE ? "write" : "read");
-		} else if (ev->op == TOP_PROTECT) {
-			c.op = RC_MPROTECT;
-			c.prot = ((ev->prot & VM_PROT_READ) ? PROT_READ : 0) |
-			         ((ev->prot & VM_PROT_WRITE) ? PROT_WRITE : 0) |
-			         ((ev->prot & VM_PROT_EXECUTE) ? PROT_EXEC : 0);
-			snprintf(oc->call, sizeof oc->call, "mprotect");
-			if (ev->flags & TEF_SET_MAX)
-				snprintf(oc->extra, sizeof oc->extra,
-				         "Linux has no call to lower a mapping's maximum protection: only prot was set");
-		} else if (ev->op == TOP_INHERIT && ev->inheritance != VM_INHERIT_SHARE) {
-			/* A later copy/none inheritance cancels a pending share inside it. */
-			for (size_t i = 0; i < t->nshare;)
-				if (t->share[i].a >= a && t->share[i].e <= a + size)
-					t->share[i] = t->share[--t->nshare];
-				else
-					i++;
-			c.op = RC_MADVISE;
-			c.arg = ev->inheritance == VM_INHERIT_NONE ? MADV_DONTFORK : MADV_DOFORK;
-			snprintf(oc->call, sizeof oc->call, "madvise(%s)",
-			         ev->inheritance == VM_INHERIT_NONE ? "MADV_DONTFORK" : "MADV_DOFORK");
-		} else if (ev->op == TOP_INHERIT) {
-			bool sh;
-
-			oc->analogue = true;
-			oc->ran = true;
-			snprintf(oc->call, sizeof oc->call,
-			         "analogue: mmap(MAP_SHARED|MAP_ANONYMOUS) + copy of the pages that hold data "
-			         "+ mremap over the range");
-			(void)prot_at(rc, t, a, &sh);     /* reads smaps into rc->snap */
-			{
-				uint64_t at = a;
-
-				for (size_t i = 0; i < rc->snap.n; i++)
-					if (rc->snap.v[i].start <= at && rc->snap.v[i].end > at)
-						at = rc->snap.v[i].end;
-				if (at < a + size) {
-					oc->ok = false;
-					snprintf(oc->error, sizeof oc->error, "not mapped at 0x%llx",
-					         (unsigned long long)at);
-					return;
-				}
-			}
-			if (t->nshare == t->sharecap) {
-				t->sharecap = t->sharecap ? t->sharecap * 2 : 4;
-				t->share = realloc(t->share, t->sharecap * sizeof *t->share);
-				if (t->share == NULL)
-					abort();
-			}
-			t->share[t->nshare].a = a;
-			t->share[t->nshare].e = a + size;
-			t->nshare++;
-			oc->ok = true;
-			apply_share(rc, t, oc);
-			if (strncmp(oc->extra, "inherit share analogue failed", 29) == 0) {
-				oc->ok = false;
-				snprintf(oc->error, sizeof oc->error, "%s", oc->extra);
-			}
-			snprintf(oc->extra, sizeof oc->extra, "Linux cannot make a private mapping shared "
-			         "after mmap: the range is now a MAP_SHARED|MAP_ANONYMOUS mapping holding a copy "
-			         "of its pages");
-			return;
-		} else {
-			int fd = -1;
-
-			oc->analogue = true;
-			snprintf(oc->call, sizeof oc->call,
-			         "analogue: memfd_create + copy of the pages that hold data + "
-			         "mmap(MAP_SHARED) + mremap over the range");
-			bool sh;
-			int prot = prot_at(rc, t, a, &sh);
-
-			replace_shared(rc, t, a, size, prot, true, oc, &fd);
-			if (oc->ok && fd >= 0 && ev->as != 0) {
-				if (rc->nents == rc->entcap) {
-					rc->entcap = rc->entcap ? rc->entcap * 2 : 4;
-					rc->ents = realloc(rc->ents, rc->entcap * sizeof *rc->ents);
-					if (rc->ents == NULL)
-						abort();
-				}
-				rc->ents[rc->nents++] = (struct rentry){ ev->as, fd, size };
-			} else if (fd >= 0) {
-				close(fd);
-			}
-			return;
-		}
-		if (run_cmd(rc, t, &c, NULL, -1, &rep, NULL, oc) == 0 && rep.err == 0)
-			oc->ok = true;
-		break;
-	case TOP_FORK: {
-		struct rtask *ch = &rc->tasks[ev->task2];
-		int sv[2];
-		struct rc_reply hello;
-
-		snprintf(oc->call, sizeof oc->call, "fork (clone with CLONE_PARENT)");
-		if (ch->alive) {
-			snprintf(oc->error, sizeof oc->error, "not run: task \"%s\" already exists",
-			         trace_task_name(rc->t, ev->task2));
-			return;
-		}
-		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
-			oc->ran = true;
-			oc_fail(oc, "socketpair", errno);
-			return;
-		}
-		c.op = RC_FORK;
-		if (run_cmd(rc, t, &c, NULL, sv[1], &rep, NULL, oc) != 0 || rep.err != 0) {
-			close(sv[0]);
-			close(sv[1]);
-			return;
-		}
-		close(sv[1]);
-		ch->pid = rep.pid;
-		ch->sock = sv[0];
-		ch->alive = true;
-		ch->reported = false;
-		/* The child says hello on its own socket. */
-		{
-			struct pollfd pfd = { sv[0], POLLIN, 0 };
-
-			if (poll(&pfd, 1, 10000) != 1 || recv(sv[0], &hello, sizeof hello, 0) != sizeof hello) {
-				task_dead(rc, ch, false);
-				snprintf(oc->error, sizeof oc->error, "the forked child did not start");
-				oc->ok = false;
-				return;
-			}
-		}
-		ch->npl = 0;
-		for (size_t i = 0; i < t->npl; i++)
-			place_add(ch, t->pl[i].name, t->pl[i].ms, t->pl[i].me, t->pl[i].rs, t->pl[i].re);
-		oc->child_pid = rep.pid;
-		oc->ok = true;
-		break;
-	}
-	case TOP_OOL_SEND: {
-		struct rtask *d = &rc->tasks[ev->task2];
-
-		oc->analogue = true;
-		snprintf(oc->call, sizeof oc->call,
-		         "analogue: mmap in the receiver + process_vm_readv/process_vm_writev%s",
-		         (ev->flags & TEF_DEALLOC) ? " + munmap in the sender" : "");
-		if (!d->alive) {
-			snprintf(oc->error, sizeof oc->error, "not run: the receiver has no process");
-			return;
-		}
-		if (!ev_range(rc, t, ev, &a, &size, why, sizeof why)) {
-			snprintf(oc->error, sizeof oc->error, "not run: %s", why);
-			return;
-		}
-		ool_copy(rc, t, d, m2r(t, a), size, mkr == KERN_SUCCESS ? fx->addr : 0, ev->as, oc);
-		snprintf(oc->extra, sizeof oc->extra, "copy %s has no Linux meaning: bytes are copied",
-		         (ev->flags & TEF_PHYSICAL) ? "physical" : "virtual");
-		if (oc->ok && (ev->flags & TEF_DEALLOC)) {
-			c.op = RC_MUNMAP;
-			c.addr = m2r(t, a);
-			c.size = size;
-			if (run_cmd(rc, t, &c, NULL, -1, &rep, NULL, oc) != 0 || rep.err != 0)
-				oc->ok = false;
-		}
-		break;
-	}
-	case TOP_MAP_ENTRY: {
-		long e = entry_find(rc, ev->region);
-
-		oc->analogue = true;
-		snprintf(oc->call, sizeof oc->call, "analogue: mmap(MAP_SHARED) of the entry's memfd");
-		if (e < 0 || rc->ents[e].fd < 0) {
-			snprintf(oc->error, sizeof oc->error, "not run: no memfd for entry \"%s\"",
-			         trace_str(rc->t, ev->region));
-			return;
-		}
-		create_mapping(rc, t, mkr == KERN_SUCCESS ? fx->addr : 0, rc->ents[e].size,
-		               PROT_READ | PROT_WRITE, RCF_SHARED, rc->ents[e].fd, 0, ev->as, false, oc);
-		break;
-	}
-	case TOP_RELEASE_ENTRY: {
-		long e = entry_find(rc, ev->region);
-
-		oc->analogue = true;
-		oc->ran = true;
-		snprintf(oc->call, sizeof oc->call, "analogue: close the recorder's memfd");
-		if (e < 0 || rc->ents[e].fd < 0) {
-			snprintf(oc->error, sizeof oc->error, "no memfd for entry \"%s\"",
-			         trace_str(rc->t, ev->region));
-			return;
-		}
-		close(rc->ents[e].fd);
-		rc->ents[e].fd = -1;
-		oc->ok = true;
-		break;
-	}
-	case TOP_MAP_FILE: {
-		const struct rfile *f = file_find(rc, ev->region);
-		bool priv = (ev->flags & TEF_PRIVATE) != 0;
-		int fd;
-
-		size = round_up(rc, qty(rc, ev->size, ev->flags, TEF_SIZE_PAGES));
-		snprintf(oc->call, sizeof oc->call, "mmap(MAP_%s) of a temporary file",
-		         priv ? "PRIVATE" : "SHARED");
-		if (f == NULL || (fd = open(f->path, O_RDWR | O_CLOEXEC)) < 0) {
-			oc->ran = true;
-			oc_fail(oc, "open", f == NULL ? ENOENT : errno);
-			return;
-		}
-		create_mapping(rc, t, mkr == KERN_SUCCESS ? fx->addr : 0, size, PROT_READ | PROT_WRITE,
-		               priv ? 0 : RCF_SHARED, fd,
-		               (ev->flags & TEF_OFFSET) ? qty(rc, ev->offset, ev->flags, TEF_OFFSET_PAGES) : 0,
-		               ev->as, false, oc);
-		close(fd);
-		break;
-	}
-	case TOP_EXIT:
-		c.op = RC_EXIT;
-		snprintf(oc->call, sizeof oc->call, "_exit(0)");
-		oc->ran = true;
-		if (task_cmd(rc, t, &c, NULL, -1, &rep, NULL) == 0) {
-			task_dead(rc, t, true);
-			t->reported = true;
-			oc->ok = WIFEXITED(t->status) && WEXITSTATUS(t->status) == 0;
-			if (!oc->ok)
-				snprintf(oc->error, sizeof oc->error, "the process did not exit cleanly");
-		} else {
-			snprintf(oc->error, sizeof oc->error, "the task process was already gone");
-		}
-		break;
-	default:
-		break;
-	}
+	if (ev->op < TOP_COUNT && run_ops[ev->op] != NULL)
+		run_ops[ev->op](&x);
 }
 
 /* Write event EV with its real outcome OC. */
@@ -1696,169 +1832,230 @@ rec_free(struct rec *rc)
 	replay_free(rc->r);
 }
 
-/* Record (trace_record.h). */
-int
-trace_record(const struct record_opts *o)
+/* Check the machine and open everything the recorder needs.  Returns
+ * RECORD_OK, or a RECORD_* error after saying why (RC is then freed). */
+static int
+rec_open(struct rec *rc, const struct record_opts *o)
 {
-	struct rec rc;
-	struct replay_opts ro = { 0 };
-	struct sigaction sa, old_int, old_term, old_hup, old_pipe;
-	char err[512];
+	struct replay_opts ro = { .profile = vm_profile_find("linux") };
 	long sps = sysconf(_SC_PAGESIZE);
-	int status = RECORD_OK;
-	size_t k, n;
+	char err[512], probe[64];
+	int fd;
 
-	memset(&rc, 0, sizeof rc);
-	rc.o = o;
-	rc.t = o->t;
-	rc.ps = (uint32_t)sps;
+	memset(rc, 0, sizeof *rc);
+	rc->o = o;
+	rc->t = o->t;
+	rc->ps = (uint32_t)sps;
 	if (sps != 4096) {
-		rmsg(&rc, "this machine's page size is %ld; the linux profile models 4096-byte pages", sps);
+		rmsg(rc, "this machine's page size is %ld; the linux profile models 4096-byte pages", sps);
 		return RECORD_BAD_INPUT;
 	}
-	if (o->t->page_size != 0 && o->t->page_size != rc.ps) {
-		rmsg(&rc, "the scenario's page_size is %u, but this machine's is %u", o->t->page_size, rc.ps);
+	if (o->t->page_size != 0 && o->t->page_size != rc->ps) {
+		rmsg(rc, "the scenario's page_size is %u, but this machine's is %u", o->t->page_size, rc->ps);
 		return RECORD_BAD_INPUT;
 	}
-	{
-		char probe[64];
-		int fd;
+	snprintf(probe, sizeof probe, "/proc/%d/pagemap", (int)getpid());
+	fd = open(probe, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rmsg(rc, "cannot read %s: %s (the recorder needs /proc)", probe, strerror(errno));
+		return RECORD_IO;
+	}
+	close(fd);
+	rc->r = replay_new(o->t, &ro, err, sizeof err);
+	if (rc->r == NULL) {
+		rmsg(rc, "%s", err);
+		return RECORD_BAD_INPUT;
+	}
+	rc->pm = pm_sampler_new();
+	rc->ntasks = o->t->ntask_names;
+	rc->tasks = calloc(rc->ntasks ? rc->ntasks : 1, sizeof *rc->tasks);
+	rc->bitmap = malloc(RC_BITMAP_MAX);
+	rc->iobuf_len = 1u << 20;
+	rc->iobuf = malloc(rc->iobuf_len);
+	if (rc->pm == NULL || rc->tasks == NULL || rc->bitmap == NULL || rc->iobuf == NULL) {
+		rmsg(rc, "out of memory");
+		rec_free(rc);
+		return RECORD_IO;
+	}
+	for (size_t i = 0; i < rc->ntasks; i++)
+		rc->tasks[i].sock = -1;
+	pm_sampler_set_letters(rc->pm, 4096);
+	if (make_files(rc) != 0) {
+		rec_free(rc);
+		return RECORD_IO;
+	}
+	rc->w = trace_writer_open(o->out, err, sizeof err);
+	if (rc->w == NULL) {
+		rmsg(rc, "%s", err);
+		rec_free(rc);
+		return RECORD_IO;
+	}
+	trace_writer_set_line_flush(rc->w, true);
+	return RECORD_OK;
+}
 
-		snprintf(probe, sizeof probe, "/proc/%d/pagemap", (int)getpid());
-		fd = open(probe, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			rmsg(&rc, "cannot read %s: %s (the recorder needs /proc)", probe, strerror(errno));
-			return RECORD_IO;
-		}
-		close(fd);
-	}
-	ro.profile = vm_profile_find("linux");
-	rc.r = replay_new(o->t, &ro, err, sizeof err);
-	if (rc.r == NULL) {
-		rmsg(&rc, "%s", err);
-		return RECORD_BAD_INPUT;
-	}
-	rc.pm = pm_sampler_new();
-	rc.ntasks = o->t->ntask_names;
-	rc.tasks = calloc(rc.ntasks ? rc.ntasks : 1, sizeof *rc.tasks);
-	rc.bitmap = malloc(RC_BITMAP_MAX);
-	rc.iobuf_len = 1u << 20;
-	rc.iobuf = malloc(rc.iobuf_len);
-	if (rc.pm == NULL || rc.tasks == NULL || rc.bitmap == NULL || rc.iobuf == NULL) {
-		rmsg(&rc, "out of memory");
-		rec_free(&rc);
-		return RECORD_IO;
-	}
-	for (size_t i = 0; i < rc.ntasks; i++)
-		rc.tasks[i].sock = -1;
-	pm_sampler_set_letters(rc.pm, 4096);
-	if (make_files(&rc) != 0) {
-		rec_free(&rc);
-		return RECORD_IO;
-	}
-	rc.w = trace_writer_open(o->out, err, sizeof err);
-	if (rc.w == NULL) {
-		rmsg(&rc, "%s", err);
-		rec_free(&rc);
-		return RECORD_IO;
-	}
-	trace_writer_set_line_flush(rc.w, true);
+/* The signal dispositions the recorder replaces while it runs. */
+struct rec_signals {
+	struct sigaction old_int, old_term, old_hup, old_pipe;
+};
+
+/* SIGINT, SIGTERM, SIGHUP interrupt the recording; SIGPIPE is ignored. */
+static void
+rec_signals_set(struct rec_signals *s)
+{
+	struct sigaction sa;
 
 	rec_signal = 0;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = rec_on_signal;   /* no SA_RESTART: blocking calls return EINTR */
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
+	sigaction(SIGINT, &sa, &s->old_int);
+	sigaction(SIGTERM, &sa, &s->old_term);
+	sigaction(SIGHUP, &sa, &s->old_hup);
 	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, &old_pipe);
+	sigaction(SIGPIPE, &sa, &s->old_pipe);
+}
 
-	if (write_header(&rc) != 0)
-		goto io;
-	for (uint16_t i = 0; i < o->t->nheader_tasks; i++)
-		if (task_start(&rc, i) != 0) {
-			rmsg(&rc, "cannot start a task process: %s", strerror(errno));
-			goto io;
-		}
-	n = replay_nsteps(rc.r);
-	for (k = 1; k <= n && rec_signal == 0; k++) {
-		const struct trace_event *ev = replay_event(rc.r, k);
-		struct outcome oc;
-		bool model_ok = replay_status(rc.r, k) == KERN_SUCCESS;
+static void
+rec_signals_restore(const struct rec_signals *s)
+{
+	sigaction(SIGINT, &s->old_int, NULL);
+	sigaction(SIGTERM, &s->old_term, NULL);
+	sigaction(SIGHUP, &s->old_hup, NULL);
+	sigaction(SIGPIPE, &s->old_pipe, NULL);
+}
 
-		if (ev->op == TOP_OBSERVE)
-			continue;
-		memset(&oc, 0, sizeof oc);
-		run_event(&rc, k, ev, &oc);
-		if (rec_signal != 0)
-			break;
-		if (ev->op == TOP_NOTE)
-			oc.ok = model_ok;
-		if (write_event(&rc, ev, &oc) != 0)
-			goto io;
-		if (o->verbose)
-			rmsg(&rc, "step %zu: %s: %s%s%s", k, trace_op_name(ev->op),
-			     oc.ok ? "ok" : oc.ran ? "failed" : "not run", oc.error[0] ? ": " : "", oc.error);
-		if (ev->op != TOP_NOTE && model_ok != oc.ok) {
-			char desc[256];
+/* Note in the trace that step K's real outcome OC disagrees with the model. */
+static int
+note_disagreement(struct rec *rc, size_t k, const struct outcome *oc, bool model_ok)
+{
+	char desc[256];
 
-			rc.ndisagree++;
-			replay_describe(rc.r, k, desc, sizeof desc);
-			if (write_note(&rc, "outcome", "recorder: real Linux %s this step where the model %s "
-			               "(%s%s%s)", oc.ok ? "succeeded" : "failed",
-			               model_ok ? "succeeded" : vm_kr_name(replay_status(rc.r, k)), desc,
-			               oc.error[0] ? ": " : "", oc.error) != 0)
-				goto io;
-		}
-		if (report_deaths(&rc) != 0)
-			goto io;
-		if (ev->op == TOP_NOTE)
-			continue;
-		for (uint16_t i = 0; i < rc.ntasks && rec_signal == 0; i++) {
-			int rv;
+	rc->ndisagree++;
+	replay_describe(rc->r, k, desc, sizeof desc);
+	return write_note(rc, "outcome", "recorder: real Linux %s this step where the model %s "
+	                  "(%s%s%s)", oc->ok ? "succeeded" : "failed",
+	                  model_ok ? "succeeded" : vm_kr_name(replay_status(rc->r, k)), desc,
+	                  oc->error[0] ? ": " : "", oc->error);
+}
 
-			if (!rc.tasks[i].alive)
-				continue;
-			rv = observe_task(&rc, i);
-			if (rv == -3)
-				goto io;
-		}
-		if (report_deaths(&rc) != 0)
-			goto io;
-	}
+/* Observe every live task. */
+static int
+observe_all(struct rec *rc)
+{
+	for (uint16_t i = 0; i < rc->ntasks && rec_signal == 0; i++)
+		if (rc->tasks[i].alive && observe_task(rc, i) == -3)
+			return -1;
+	return 0;
+}
+
+/* Run step K for real and write it, its outcome and the observations.
+ * Returns 0, 1 when a signal came before the step was written, or -1 on
+ * an I/O failure. */
+static int
+record_step(struct rec *rc, size_t k)
+{
+	const struct trace_event *ev = replay_event(rc->r, k);
+	bool model_ok = replay_status(rc->r, k) == KERN_SUCCESS;
+	struct outcome oc;
+
+	if (ev->op == TOP_OBSERVE)
+		return 0;
+	memset(&oc, 0, sizeof oc);
+	run_event(rc, k, ev, &oc);
+	if (rec_signal != 0)
+		return 1;
+	if (ev->op == TOP_NOTE)
+		oc.ok = model_ok;
+	if (write_event(rc, ev, &oc) != 0)
+		return -1;
+	if (rc->o->verbose)
+		rmsg(rc, "step %zu: %s: %s%s%s", k, trace_op_name(ev->op),
+		     oc.ok ? "ok" : oc.ran ? "failed" : "not run", oc.error[0] ? ": " : "", oc.error);
+	if (ev->op != TOP_NOTE && model_ok != oc.ok && note_disagreement(rc, k, &oc, model_ok) != 0)
+		return -1;
+	if (report_deaths(rc) != 0)
+		return -1;
+	if (ev->op == TOP_NOTE)
+		return 0;
+	if (observe_all(rc) != 0)
+		return -1;
+	return report_deaths(rc);
+}
+
+/* Close the trace after the last step K (of N) and say what was recorded. */
+static int
+record_finish(struct rec *rc, size_t k, size_t n)
+{
+	const struct record_opts *o = rc->o;
+	int status = rec_signal != 0 ? RECORD_INTERRUPTED : RECORD_OK;
+	char err[512];
+
 	if (rec_signal != 0) {
-		status = RECORD_INTERRUPTED;
-		rmsg(&rc, "interrupted by signal %d: keeping the %zu steps recorded so far", (int)rec_signal,
-		     k > 0 ? k - 1 : 0);
-		write_note(&rc, "interrupted", "recorder: interrupted by %s before step %zu of %zu; the "
+		rmsg(rc, "interrupted by signal %d: keeping the %zu steps recorded so far",
+		     (int)rec_signal, k > 0 ? k - 1 : 0);
+		write_note(rc, "interrupted", "recorder: interrupted by %s before step %zu of %zu; the "
 		           "recording stops here", strsignal(rec_signal), k, n);
 	}
-	kill_all(&rc);
-	if (trace_writer_close(rc.w, err, sizeof err) != 0) {
-		rc.w = NULL;
-		rmsg(&rc, "%s", err);
+	kill_all(rc);
+	if (trace_writer_close(rc->w, err, sizeof err) != 0) {
+		rmsg(rc, "%s", err);
 		status = RECORD_IO;
 	}
-	rc.w = NULL;
+	rc->w = NULL;
 	if (status != RECORD_IO && o->msgs != NULL)
 		fprintf(o->msgs, "vmscope: recorded %s into %s: %zu lines, %zu observations, %zu step%s "
 		        "where Linux and the model disagree on success, %zu unexpected process death%s%s\n",
-		        o->scenario, o->out, rc.nwritten + 1, rc.nobs, rc.ndisagree,
-		        rc.ndisagree == 1 ? "" : "s", rc.ndeaths, rc.ndeaths == 1 ? "" : "s",
+		        o->scenario, o->out, rc->nwritten + 1, rc->nobs, rc->ndisagree,
+		        rc->ndisagree == 1 ? "" : "s", rc->ndeaths, rc->ndeaths == 1 ? "" : "s",
 		        status == RECORD_INTERRUPTED ? " (interrupted)" : "");
-	goto out;
-io:
-	status = RECORD_IO;
-	kill_all(&rc);
-	trace_writer_abort(rc.w);
-	rc.w = NULL;
-out:
+	return status;
+}
+
+/* Start the header's tasks and record every step.  Returns 0, -1 on I/O. */
+static int
+record_steps(struct rec *rc, size_t *k, size_t n)
+{
+	if (write_header(rc) != 0)
+		return -1;
+	for (uint16_t i = 0; i < rc->t->nheader_tasks; i++) {
+		if (task_start(rc, i) != 0) {
+			rmsg(rc, "cannot start a task process: %s", strerror(errno));
+			return -1;
+		}
+	}
+	for (*k = 1; *k <= n && rec_signal == 0; ++*k) {
+		int rv = record_step(rc, *k);
+
+		if (rv != 0)
+			return rv > 0 ? 0 : -1;
+	}
+	return 0;
+}
+
+/* Record (record.h). */
+int
+trace_record(const struct record_opts *o)
+{
+	struct rec rc;
+	struct rec_signals sigs;
+	size_t k = 0, n;
+	int status = rec_open(&rc, o);
+
+	if (status != RECORD_OK)
+		return status;
+	rec_signals_set(&sigs);
+	n = replay_nsteps(rc.r);
+	if (record_steps(&rc, &k, n) == 0) {
+		status = record_finish(&rc, k, n);
+	} else {
+		status = RECORD_IO;
+		kill_all(&rc);
+		trace_writer_abort(rc.w);
+		rc.w = NULL;
+	}
 	rec_free(&rc);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
-	sigaction(SIGPIPE, &old_pipe, NULL);
+	rec_signals_restore(&sigs);
 	return status;
 }
 
