@@ -245,153 +245,251 @@ map_task(const struct rstate *s, uint16_t id)
 	return vm_task_alive(s->w, t) ? t : -1;
 }
 
+/* What an event's handler works with. */
+struct apply_ctx {
+	const struct replay *r;
+	struct rstate *s;
+	const struct trace_event *ev;
+	int task;                 /* world task of ev->task, -1 for none */
+	int reason;               /* out: enum replay_reason */
+};
+
+/* The event's range into *ADDR, *SIZE; a failed step's status otherwise. */
+static kern_return_t
+range_of(struct apply_ctx *x, uint64_t *addr, uint64_t *size)
+{
+	int rr = event_range(x->r, x->s, x->ev, x->task, x->r->page_size, addr, size);
+
+	if (rr == RR_NONE)
+		return KERN_SUCCESS;
+	x->reason = rr;
+	return rr == RR_UNKNOWN_REGION ? KERN_INVALID_NAME : KERN_INVALID_ARGUMENT;
+}
+
+static kern_return_t
+apply_nothing(struct apply_ctx *x)
+{
+	(void)x;
+	return KERN_SUCCESS;
+}
+
+static kern_return_t
+apply_allocate(struct apply_ctx *x)
+{
+	const struct trace_event *ev = x->ev;
+	int flags = (ev->flags & TEF_ADDR) ? VM_FLAGS_FIXED : VM_FLAGS_ANYWHERE;
+	uint64_t addr = qty(x->r, ev->addr, ev->flags, TEF_ADDR_PAGES);
+	uint64_t size = qty(x->r, ev->size, ev->flags, TEF_SIZE_PAGES);
+	kern_return_t kr;
+
+	if (ev->flags & TEF_PURGEABLE)
+		flags |= VM_FLAGS_PURGABLE;
+	kr = vm_op_allocate(x->s->w, x->task, &addr, size, flags, ev->tag);
+	if (kr == KERN_SUCCESS && ev->as)
+		name_set(x->s, x->task, ev->as, addr, addr + round_pages(x->r, size));
+	return kr;
+}
+
+/* deallocate, write, read, inherit: the model's call over the range. */
+static kern_return_t
+apply_range(struct apply_ctx *x)
+{
+	struct vm_world *w = x->s->w;
+	uint64_t addr, size;
+	kern_return_t kr = range_of(x, &addr, &size);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+	switch (x->ev->op) {
+	case TOP_DEALLOCATE:
+		return vm_op_deallocate(w, x->task, addr, size);
+	case TOP_WRITE:
+		return vm_op_write(w, x->task, addr, size);
+	case TOP_READ:
+		return vm_op_read(w, x->task, addr, size);
+	default:
+		return vm_op_inherit(w, x->task, addr, size, x->ev->inheritance);
+	}
+}
+
+/* protect; with "max", vm_protect(set_maximum) then vm_protect(prot). */
+static kern_return_t
+apply_protect(struct apply_ctx *x)
+{
+	const struct trace_event *ev = x->ev;
+	uint64_t addr, size;
+	kern_return_t kr = range_of(x, &addr, &size);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (!(ev->flags & TEF_SET_MAX))
+		return vm_op_protect(x->s->w, x->task, addr, size, false, ev->prot);
+	if (ev->prot & ~ev->max_prot) {
+		x->reason = RR_KERNEL;
+		return KERN_PROTECTION_FAILURE;
+	}
+	kr = vm_op_protect(x->s->w, x->task, addr, size, true, ev->max_prot);
+	if (kr == KERN_SUCCESS)
+		kr = vm_op_protect(x->s->w, x->task, addr, size, false, ev->prot);
+	return kr;
+}
+
+static kern_return_t
+apply_make_entry(struct apply_ctx *x)
+{
+	uint64_t addr, size;
+	int e = -1;
+	kern_return_t kr = range_of(x, &addr, &size);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+	kr = vm_op_make_memory_entry(x->s->w, x->task, addr, size, &e);
+	if (kr == KERN_SUCCESS && x->ev->as)
+		entry_set(x->s, x->ev->as, e);
+	return kr;
+}
+
+/* fork: the child inherits the parent's region names. */
+static kern_return_t
+apply_fork(struct apply_ctx *x)
+{
+	struct rstate *s = x->s;
+	int child = -1;
+	kern_return_t kr;
+
+	if (map_task(s, x->ev->task2) >= 0) {
+		x->reason = RR_TASK_EXISTS;
+		return KERN_INVALID_ARGUMENT;
+	}
+	kr = vm_op_fork(s->w, x->task, trace_task_name(x->r->t, x->ev->task2), &child);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	s->task_map[x->ev->task2] = child;
+	for (size_t i = 0, n = s->nnames; i < n; i++)
+		if (s->names[i].task == x->task)
+			name_set(s, child, s->names[i].name, s->names[i].start, s->names[i].end);
+	return KERN_SUCCESS;
+}
+
+static kern_return_t
+apply_ool(struct apply_ctx *x)
+{
+	const struct trace_event *ev = x->ev;
+	int to = map_task(x->s, ev->task2);
+	uint64_t addr, size, out = 0;
+	kern_return_t kr;
+
+	if (to < 0) {
+		x->reason = RR_UNKNOWN_TASK;
+		return KERN_INVALID_TASK;
+	}
+	if ((kr = range_of(x, &addr, &size)) != KERN_SUCCESS)
+		return kr;
+	kr = vm_op_ool_send(x->s->w, x->task, to, addr, size, (ev->flags & TEF_PHYSICAL) != 0,
+	                    (ev->flags & TEF_DEALLOC) != 0, &out);
+	if (kr == KERN_SUCCESS && ev->as)
+		name_set(x->s, to, ev->as, out,
+		         out + round_pages(x->r, size + (addr % x->r->page_size)));
+	return kr;
+}
+
+static kern_return_t
+apply_map_entry(struct apply_ctx *x)
+{
+	int e = entry_find(x->s, x->ev->region);
+	struct vm_region_info ri;
+	uint64_t out = 0;
+	kern_return_t kr;
+
+	if (e < 0) {
+		x->reason = RR_UNKNOWN_ENTRY;
+		return KERN_INVALID_NAME;
+	}
+	kr = vm_op_map_entry(x->s->w, x->task, e, &out);
+	if (kr == KERN_SUCCESS && x->ev->as && vm_region_at(x->s->w, x->task, out, &ri))
+		name_set(x->s, x->task, x->ev->as, out, ri.end);
+	return kr;
+}
+
+static kern_return_t
+apply_release_entry(struct apply_ctx *x)
+{
+	int e = entry_find(x->s, x->ev->region);
+
+	if (e < 0) {
+		x->reason = RR_UNKNOWN_ENTRY;
+		return KERN_INVALID_NAME;
+	}
+	return vm_op_release_entry(x->s->w, e);
+}
+
+static kern_return_t
+apply_map_file(struct apply_ctx *x)
+{
+	const struct trace_event *ev = x->ev;
+	uint64_t size = qty(x->r, ev->size, ev->flags, TEF_SIZE_PAGES), out = 0;
+	uint64_t off = (ev->flags & TEF_OFFSET) ? qty(x->r, ev->offset, ev->flags, TEF_OFFSET_PAGES) : 0;
+	kern_return_t kr;
+
+	kr = vm_op_map_file(x->s->w, x->task, trace_str(x->r->t, ev->region), off, size,
+	                    (ev->flags & TEF_PRIVATE) != 0, &out);
+	if (kr == KERN_SUCCESS && ev->as)
+		name_set(x->s, x->task, ev->as, out, out + round_pages(x->r, size));
+	return kr;
+}
+
+static kern_return_t
+apply_exit(struct apply_ctx *x)
+{
+	kern_return_t kr = vm_op_exit(x->s->w, x->task);
+
+	if (kr == KERN_SUCCESS)
+		x->s->task_map[x->ev->task] = -1;
+	return kr;
+}
+
+/* The handler of each operation; NEEDS_TASK: the event's task must exist. */
+static const struct {
+	kern_return_t (*fn)(struct apply_ctx *);
+	bool needs_task;
+} apply_ops[TOP_COUNT] = {
+	[TOP_NONE] = { apply_nothing, false },
+	[TOP_NOTE] = { apply_nothing, false },
+	[TOP_OBSERVE] = { apply_nothing, false },
+	[TOP_ALLOCATE] = { apply_allocate, true },
+	[TOP_DEALLOCATE] = { apply_range, true },
+	[TOP_WRITE] = { apply_range, true },
+	[TOP_READ] = { apply_range, true },
+	[TOP_INHERIT] = { apply_range, true },
+	[TOP_PROTECT] = { apply_protect, true },
+	[TOP_MAKE_MEMORY_ENTRY] = { apply_make_entry, true },
+	[TOP_FORK] = { apply_fork, true },
+	[TOP_OOL_SEND] = { apply_ool, true },
+	[TOP_MAP_ENTRY] = { apply_map_entry, true },
+	[TOP_RELEASE_ENTRY] = { apply_release_entry, false },
+	[TOP_MAP_FILE] = { apply_map_file, true },
+	[TOP_EXIT] = { apply_exit, true },
+};
+
 /* Apply event EV to state S; returns its status and *REASON. */
 static kern_return_t
 apply(const struct replay *r, struct rstate *s, const struct trace_event *ev, int *reason)
 {
-	struct vm_world *w = s->w;
-	kern_return_t kr = KERN_SUCCESS;
-	uint64_t addr = 0, size = 0, out = 0;
-	int task = -1, task2 = -1, rr;
+	struct apply_ctx x = { .r = r, .s = s, .ev = ev, .task = -1, .reason = RR_NONE };
+	kern_return_t kr;
 
-	*reason = RR_NONE;
-	switch (ev->op) {
-	case TOP_NOTE:
-	case TOP_OBSERVE:
-	case TOP_RELEASE_ENTRY:
-	case TOP_NONE:
-		break;
-	default:
-		task = map_task(s, ev->task);
-		if (task < 0) {
-			*reason = RR_UNKNOWN_TASK;
-			return KERN_INVALID_TASK;
-		}
+	if (ev->op >= TOP_COUNT || apply_ops[ev->op].fn == NULL) {
+		*reason = RR_NONE;
+		return KERN_SUCCESS;
 	}
-	switch (ev->op) {
-	case TOP_ALLOCATE: {
-		int flags = (ev->flags & TEF_ADDR) ? VM_FLAGS_FIXED : VM_FLAGS_ANYWHERE;
-
-		if (ev->flags & TEF_PURGEABLE)
-			flags |= VM_FLAGS_PURGABLE;
-		addr = qty(r, ev->addr, ev->flags, TEF_ADDR_PAGES);
-		size = qty(r, ev->size, ev->flags, TEF_SIZE_PAGES);
-		kr = vm_op_allocate(w, task, &addr, size, flags, ev->tag);
-		if (kr == KERN_SUCCESS && ev->as)
-			name_set(s, task, ev->as, addr, addr + round_pages(r, size));
-		break;
+	if (apply_ops[ev->op].needs_task && (x.task = map_task(s, ev->task)) < 0) {
+		*reason = RR_UNKNOWN_TASK;
+		return KERN_INVALID_TASK;
 	}
-	case TOP_DEALLOCATE:
-	case TOP_WRITE:
-	case TOP_READ:
-	case TOP_INHERIT:
-	case TOP_PROTECT:
-	case TOP_MAKE_MEMORY_ENTRY:
-		rr = event_range(r, s, ev, task, r->page_size, &addr, &size);
-		if (rr != RR_NONE) {
-			*reason = rr;
-			return rr == RR_UNKNOWN_REGION ? KERN_INVALID_NAME : KERN_INVALID_ARGUMENT;
-		}
-		if (ev->op == TOP_DEALLOCATE)
-			kr = vm_op_deallocate(w, task, addr, size);
-		else if (ev->op == TOP_WRITE)
-			kr = vm_op_write(w, task, addr, size);
-		else if (ev->op == TOP_READ)
-			kr = vm_op_read(w, task, addr, size);
-		else if (ev->op == TOP_INHERIT)
-			kr = vm_op_inherit(w, task, addr, size, ev->inheritance);
-		else if (ev->op == TOP_PROTECT && !(ev->flags & TEF_SET_MAX))
-			kr = vm_op_protect(w, task, addr, size, false, ev->prot);
-		else if (ev->op == TOP_PROTECT) {
-			/* "max" given: vm_protect(set_maximum) then vm_protect(prot). */
-			if (ev->prot & ~ev->max_prot) {
-				*reason = RR_KERNEL;
-				return KERN_PROTECTION_FAILURE;
-			}
-			kr = vm_op_protect(w, task, addr, size, true, ev->max_prot);
-			if (kr == KERN_SUCCESS)
-				kr = vm_op_protect(w, task, addr, size, false, ev->prot);
-		} else {
-			int e = -1;
-
-			kr = vm_op_make_memory_entry(w, task, addr, size, &e);
-			if (kr == KERN_SUCCESS && ev->as)
-				entry_set(s, ev->as, e);
-		}
-		break;
-	case TOP_FORK:
-		if (map_task(s, ev->task2) >= 0) {
-			*reason = RR_TASK_EXISTS;
-			return KERN_INVALID_ARGUMENT;
-		}
-		kr = vm_op_fork(w, task, trace_task_name(r->t, ev->task2), &task2);
-		if (kr == KERN_SUCCESS) {
-			size_t n = s->nnames;
-
-			s->task_map[ev->task2] = task2;
-			for (size_t i = 0; i < n; i++)
-				if (s->names[i].task == task)
-					name_set(s, task2, s->names[i].name, s->names[i].start,
-					         s->names[i].end);
-		}
-		break;
-	case TOP_OOL_SEND:
-		task2 = map_task(s, ev->task2);
-		if (task2 < 0) {
-			*reason = RR_UNKNOWN_TASK;
-			return KERN_INVALID_TASK;
-		}
-		rr = event_range(r, s, ev, task, r->page_size, &addr, &size);
-		if (rr != RR_NONE) {
-			*reason = rr;
-			return rr == RR_UNKNOWN_REGION ? KERN_INVALID_NAME : KERN_INVALID_ARGUMENT;
-		}
-		kr = vm_op_ool_send(w, task, task2, addr, size, (ev->flags & TEF_PHYSICAL) != 0,
-		                    (ev->flags & TEF_DEALLOC) != 0, &out);
-		if (kr == KERN_SUCCESS && ev->as)
-			name_set(s, task2, ev->as, out, out + round_pages(r, size + (addr % r->page_size)));
-		break;
-	case TOP_MAP_ENTRY: {
-		int e = entry_find(s, ev->region);
-		struct vm_region_info ri;
-
-		if (e < 0) {
-			*reason = RR_UNKNOWN_ENTRY;
-			return KERN_INVALID_NAME;
-		}
-		kr = vm_op_map_entry(w, task, e, &out);
-		if (kr == KERN_SUCCESS && ev->as && vm_region_at(w, task, out, &ri))
-			name_set(s, task, ev->as, out, ri.end);
-		break;
-	}
-	case TOP_RELEASE_ENTRY: {
-		int e = entry_find(s, ev->region);
-
-		if (e < 0) {
-			*reason = RR_UNKNOWN_ENTRY;
-			return KERN_INVALID_NAME;
-		}
-		kr = vm_op_release_entry(w, e);
-		break;
-	}
-	case TOP_MAP_FILE:
-		size = qty(r, ev->size, ev->flags, TEF_SIZE_PAGES);
-		kr = vm_op_map_file(w, task, trace_str(r->t, ev->region),
-		                    (ev->flags & TEF_OFFSET) ? qty(r, ev->offset, ev->flags, TEF_OFFSET_PAGES) : 0,
-		                    size, (ev->flags & TEF_PRIVATE) != 0, &out);
-		if (kr == KERN_SUCCESS && ev->as)
-			name_set(s, task, ev->as, out, out + round_pages(r, size));
-		break;
-	case TOP_EXIT:
-		kr = vm_op_exit(w, task);
-		if (kr == KERN_SUCCESS)
-			s->task_map[ev->task] = -1;
-		break;
-	default:
-		break;
-	}
-	if (kr != KERN_SUCCESS && *reason == RR_NONE)
-		*reason = RR_KERNEL;
+	kr = apply_ops[ev->op].fn(&x);
+	if (kr != KERN_SUCCESS && x.reason == RR_NONE)
+		x.reason = RR_KERNEL;
+	*reason = x.reason;
 	return kr;
 }
 
