@@ -133,18 +133,13 @@ is_range(const char *w, size_t n)
 	       imp_hex(dash + 1, w + n, &stop, &v) && stop == w + n;
 }
 
-/* Parse one region line L of LINE into CAP; false (after an error) if bad. */
-static bool
-parse_region(struct imp_ctx *c, unsigned line, const char *l, size_t len, const struct cols *cols,
-             struct imp_capture *cap)
+/* The first whitespace-delimited hex-hex token after the type of line L:
+ * its start, and *TYPE_END / *AFTER; NULL when there is none. */
+static const char *
+find_range(const char *l, const char *end, const char **type_end, const char **after)
 {
-	const char *end = l + len, *p = l, *w = NULL, *type_end = NULL, *stop;
-	struct imp_region *r;
-	uint64_t start, rend;
-	int prot, maxp, sm;
-	char pbuf[4];
+	const char *p = l;
 
-	/* The first whitespace-delimited hex-hex token after the type. */
 	while (p < end) {
 		const char *q;
 
@@ -153,74 +148,69 @@ parse_region(struct imp_ctx *c, unsigned line, const char *l, size_t len, const 
 		while (q < end && *q != ' ' && *q != '\t')
 			q++;
 		if (q > p && p > l && is_range(p, (size_t)(q - p))) {
-			w = p;
-			type_end = p;
-			p = q;
-			break;
+			*type_end = p;
+			*after = q;
+			while (*type_end > l && ((*type_end)[-1] == ' ' || (*type_end)[-1] == '\t'))
+				(*type_end)--;
+			return p;
 		}
 		p = q;
 	}
-	if (w == NULL) {
-		imp_error(c, line, "not a vmmap region line (no START-END address range)");
-		return false;
-	}
-	while (type_end > l && (type_end[-1] == ' ' || type_end[-1] == '\t'))
-		type_end--;
-	imp_hex(w, end, &stop, &start);
-	imp_hex(stop + 1, end, &stop, &rend);
-	if (start >= rend) {
-		imp_error(c, line, "region start 0x%llx is not below its end 0x%llx",
-		          (unsigned long long)start, (unsigned long long)rend);
-		return false;
-	}
-	if ((r = imp_region_add(cap)) == NULL) {
-		imp_error(c, line, "out of memory");
-		return false;
-	}
-	r->o.start = start;
-	r->o.end = rend;
-	if ((start | rend) & 0x3fff)
-		cap->not_16k = true;
-	imp_region_name(r, l, (size_t)(type_end - l));
-	skip_ws(&p, end);
-	if (p < end && *p == '[') {
-		const char *close = memchr(p, ']', (size_t)(end - p));
-		int k = 0;
+	return NULL;
+}
 
-		if (close == NULL) {
-			imp_error(c, line, "unterminated [ VSIZE RSDNT ... ] sizes");
+/* The "[ VSIZE RSDNT ... ]" sizes at *P (if any) into R, by CAP's columns. */
+static bool
+parse_sizes(struct imp_ctx *c, unsigned line, const char **pp, const char *end,
+            const struct cols *cols, struct imp_region *r)
+{
+	const char *p = *pp, *close;
+	int k = 0;
+
+	if (p >= end || *p != '[')
+		return true;
+	if ((close = memchr(p, ']', (size_t)(end - p))) == NULL) {
+		imp_error(c, line, "unterminated [ VSIZE RSDNT ... ] sizes");
+		return false;
+	}
+	for (p++; p < close; k++) {
+		const char *s;
+		uint64_t v;
+		int col;
+
+		skip_ws(&p, close);
+		if (p == close)
+			break;
+		for (s = p; p < close && *p != ' ' && *p != '\t'; p++)
+			;
+		if (!parse_size(s, (size_t)(p - s), &v)) {
+			imp_error(c, line, "bad size '%.*s' in [ ... ]", (int)(p - s), s);
 			return false;
 		}
-		for (p++; p < close;) {
-			const char *s;
-			uint64_t v;
-			int col;
-
-			skip_ws(&p, close);
-			if (p == close)
-				break;
-			s = p;
-			while (p < close && *p != ' ' && *p != '\t')
-				p++;
-			if (!parse_size(s, (size_t)(p - s), &v)) {
-				imp_error(c, line, "bad size '%.*s' in [ ... ]", (int)(p - s), s);
-				return false;
-			}
-			if (k >= 4) {
-				imp_error(c, line, "more than four sizes in [ ... ]");
-				return false;
-			}
-			col = k < cols->nsize ? cols->size_col[k] : (k == 0 ? -1 : k - 1);
-			if (col >= 0) {
-				r->bytes[col] = v;
-				r->have_bytes |= 1u << col;
-			}
-			k++;
+		if (k >= 4) {
+			imp_error(c, line, "more than four sizes in [ ... ]");
+			return false;
 		}
-		p = close + 1;
-		skip_ws(&p, end);
+		col = k < cols->nsize ? cols->size_col[k] : (k == 0 ? -1 : k - 1);
+		if (col >= 0) {
+			r->bytes[col] = v;
+			r->have_bytes |= 1u << col;
+		}
 	}
-	/* PRT/MAX */
+	*pp = close + 1;
+	skip_ws(pp, end);
+	return true;
+}
+
+/* PRT/MAX ("rw-/rwx") at *P into R. */
+static bool
+parse_prot(struct imp_ctx *c, unsigned line, const char **pp, const char *end,
+           struct imp_region *r)
+{
+	const char *p = *pp;
+	char pbuf[4];
+	int prot, maxp;
+
 	if (end - p < 7 || p[3] != '/') {
 		imp_error(c, line, "expected PRT/MAX like rw-/rwx after the address range");
 		return false;
@@ -238,17 +228,25 @@ parse_region(struct imp_ctx *c, unsigned line, const char *l, size_t len, const 
 	r->o.prot = (uint8_t)prot;
 	r->o.max_prot = (uint8_t)maxp;
 	r->o.have |= TOBS_PROT | TOBS_MAX_PROT;
-	p += 7;
-	skip_ws(&p, end);
-	/* SHRMOD */
+	*pp = p + 7;
+	skip_ws(pp, end);
+	return true;
+}
+
+/* SHRMOD ("SM=COW") at *P into R. */
+static bool
+parse_shrmod(struct imp_ctx *c, unsigned line, const char **pp, const char *end,
+             struct imp_region *r)
+{
+	const char *p = *pp, *w;
+	int sm;
+
 	if (end - p < 4 || memcmp(p, "SM=", 3) != 0) {
 		imp_error(c, line, "expected SHRMOD (SM=COW, PRV, NUL, ALI, SHM, S/A, ZER)");
 		return false;
 	}
-	p += 3;
-	w = p;
-	while (p < end && *p != ' ' && *p != '\t')
-		p++;
+	for (w = p += 3; p < end && *p != ' ' && *p != '\t'; p++)
+		;
 	sm = shrmod(w, (size_t)(p - w));
 	if (sm < 0) {
 		imp_error(c, line, "unknown share mode 'SM=%.*s' (want COW, PRV, NUL, ALI, SHM, S/A, ZER)",
@@ -265,7 +263,15 @@ parse_region(struct imp_ctx *c, unsigned line, const char *l, size_t len, const 
 	}
 	imp_ext_str(r, "x_shrmod", w, (size_t)(p - w));
 	skip_ws(&p, end);
-	/* PURGE: a one-letter column before REGION DETAIL. */
+	*pp = p;
+	return true;
+}
+
+/* The PURGE letter before REGION DETAIL (if any), then the detail. */
+static void
+parse_tail(const char *l, const char *p, const char *end, const struct cols *cols,
+           struct imp_region *r)
+{
 	if (p < end && (*p == 'V' || *p == 'N' || *p == 'E') && (p + 1 == end || p[1] == ' ') &&
 	    (cols->detail_col == 0 ? (end - p == 1 || (p + 2 < end && p[2] == ' '))
 	                           : (size_t)(p - l) + 1 < cols->detail_col)) {
@@ -275,6 +281,42 @@ parse_region(struct imp_ctx *c, unsigned line, const char *l, size_t len, const 
 	}
 	if (p < end)
 		imp_ext_str(r, "x_detail", p, (size_t)(end - p));
+}
+
+/* Parse one region line L of LINE into CAP; false (after an error) if bad. */
+static bool
+parse_region(struct imp_ctx *c, unsigned line, const char *l, size_t len, const struct cols *cols,
+             struct imp_capture *cap)
+{
+	const char *end = l + len, *p, *w, *type_end, *stop;
+	struct imp_region *r;
+	uint64_t start, rend;
+
+	if ((w = find_range(l, end, &type_end, &p)) == NULL) {
+		imp_error(c, line, "not a vmmap region line (no START-END address range)");
+		return false;
+	}
+	imp_hex(w, end, &stop, &start);
+	imp_hex(stop + 1, end, &stop, &rend);
+	if (start >= rend) {
+		imp_error(c, line, "region start 0x%llx is not below its end 0x%llx",
+		          (unsigned long long)start, (unsigned long long)rend);
+		return false;
+	}
+	if ((r = imp_region_add(cap)) == NULL) {
+		imp_error(c, line, "out of memory");
+		return false;
+	}
+	r->o.start = start;
+	r->o.end = rend;
+	if ((start | rend) & 0x3fff)
+		cap->not_16k = true;
+	imp_region_name(r, l, (size_t)(type_end - l));
+	skip_ws(&p, end);
+	if (!parse_sizes(c, line, &p, end, cols, r) || !parse_prot(c, line, &p, end, r) ||
+	    !parse_shrmod(c, line, &p, end, r))
+		return false;
+	parse_tail(l, p, end, cols, r);
 	return true;
 }
 
