@@ -648,133 +648,161 @@ locale_setup(struct ui_opts *o)
 		o->ascii = true;
 }
 
+/* The interactive loop's state. */
+struct loop {
+	struct ui u;
+	struct ui_grid g;
+	struct ui_opts o;
+	long long next_step;       /* when playing: time of the next step */
+	bool redraw, full;
+};
+
+/* Milliseconds to wait for input: animation, playing, live sampling. */
+static int
+loop_timeout(const struct loop *l)
+{
+	long long now = now_ms();
+	int timeout = l->u.anim > 0 ? UI_FRAME_MS : -1, wait;
+
+	if (l->u.playing) {
+		long long rem = l->next_step - now;
+
+		if (rem < 0)
+			rem = 0;
+		if (timeout < 0 || rem < timeout)
+			timeout = (int)rem;
+	}
+	wait = ui_state_live_wait(&l->u, now);
+	if (wait >= 0 && (timeout < 0 || wait < timeout))
+		timeout = wait;
+	return timeout;
+}
+
+/* No input came in time: advance the animation and the playback. */
+static void
+loop_tick(struct loop *l)
+{
+	struct replay *r = l->u.r;
+	long long now = now_ms();
+
+	if (l->u.anim > 0) {
+		l->u.anim--;
+		l->redraw = true;
+	}
+	if (!l->u.playing || now < l->next_step)
+		return;
+	if (replay_pos(r) < replay_nsteps(r))
+		go(&l->u, replay_pos(r) + 1);
+	if (replay_pos(r) >= replay_nsteps(r))
+		l->u.playing = false;
+	l->next_step = now + ui_speeds[l->u.speed].ms;
+	l->redraw = true;
+}
+
+/* Apply input IN and whatever is already waiting after it (a batch).
+ * Returns the UI_OUT_* flags, -1 on a signal, -2 when out of memory. */
+static int
+loop_batch(struct loop *l, struct ui_input *in)
+{
+	int rc = 1, out = 0, cols, rows;
+
+	for (int batch = 0; rc == 1 && batch < 64; batch++) {
+		bool was_playing = l->u.playing;
+
+		out |= ui_handle(&l->u, in);
+		if (l->u.playing && !was_playing)
+			l->next_step = now_ms() + ui_speeds[l->u.speed].ms;
+		if (out & UI_OUT_QUIT)
+			break;
+		if (in->key == UI_KEY_RESIZE) {
+			ui_term_size(&cols, &rows);
+			ui_grid_free(&l->g);
+			if (ui_grid_init(&l->g, cols, rows, l->o.ascii) != 0)
+				return -2;
+		}
+		/* Draw between inputs so that mouse targets stay current. */
+		if (in->key == UI_KEY_CLICK)
+			ui_draw(&l->u, &l->g);
+		rc = ui_term_read(in, 0);
+	}
+	ui_state_live_input(&l->u);
+	return rc < 0 ? -1 : out;
+}
+
+/* Run the loop until quit or a signal; return the exit status. */
+static int
+loop_run(struct loop *l)
+{
+	for (;;) {
+		struct ui_input in;
+		int rc, out;
+
+		if (ui_state_live_wait(&l->u, now_ms()) == 0) {
+			ui_state_live_sample(&l->u, now_ms());
+			l->redraw = true;
+		}
+		if (l->redraw) {
+			ui_draw(&l->u, &l->g);
+			ui_term_present(&l->g, l->full);
+			l->redraw = l->full = false;
+		}
+		rc = ui_term_read(&in, loop_timeout(l));
+		if (rc < 0)
+			return 128 + ui_term_signal();
+		if (rc == 0) {
+			loop_tick(l);
+			continue;
+		}
+		out = loop_batch(l, &in);
+		if (out == -1)
+			return 128 + ui_term_signal();
+		if (out == -2) {
+			fprintf(stderr, "vmscope: out of memory\n");
+			return 1;
+		}
+		if (out & UI_OUT_QUIT)
+			return 0;
+		l->redraw = true;
+		l->full = (out & UI_OUT_FULL) != 0;
+	}
+}
+
 /* Run the interactive player. */
 int
 ui_run(struct replay *r, const struct ui_opts *opts)
 {
-	struct ui_opts o = *opts;
-	struct ui u;
-	struct ui_grid g = { 0, 0, NULL, false };
-	char err[256];
-	long long next_step = 0;
-	int status = 0, cols, rows;
-	bool redraw = true, full = true;
+	struct loop l = { .o = *opts, .redraw = true, .full = true };
 	const char *nc = getenv("NO_COLOR");
+	char err[256];
+	int status, cols, rows;
 
-	locale_setup(&o);
+	locale_setup(&l.o);
 	if (nc != NULL && nc[0] != '\0')
-		o.no_color = true;
-	if (ui_state_init(&u, r, &o) != 0) {
+		l.o.no_color = true;
+	if (ui_state_init(&l.u, r, &l.o) != 0 || ui_state_goto(&l.u, l.o.start_step, false) != 0) {
+		ui_state_free(&l.u);
 		fprintf(stderr, "vmscope: out of memory\n");
 		return 1;
 	}
-	if (ui_state_goto(&u, o.start_step, false) != 0) {
-		ui_state_free(&u);
-		fprintf(stderr, "vmscope: out of memory\n");
-		return 1;
-	}
-	if (ui_term_open(&o, NULL, NULL, NULL, 0, 0, err, sizeof err) != 0) {
-		ui_state_free(&u);
+	if (ui_term_open(&l.o, NULL, NULL, NULL, 0, 0, err, sizeof err) != 0) {
+		ui_state_free(&l.u);
 		fprintf(stderr, "vmscope: %s\n", err);
 		return 1;
 	}
 	ui_term_size(&cols, &rows);
-	if (ui_grid_init(&g, cols, rows, o.ascii) != 0)
-		goto oom;
-	if (o.live != NULL)
-		u.live_next = now_ms() + o.live->interval_ms;
-	for (;;) {
-		struct ui_input in;
-		int timeout = -1, rc, out = 0, wait;
-		long long now;
-
-		if (ui_state_live_wait(&u, now_ms()) == 0) {
-			ui_state_live_sample(&u, now_ms());
-			redraw = true;
-		}
-		if (redraw) {
-			ui_draw(&u, &g);
-			ui_term_present(&g, full);
-			redraw = full = false;
-		}
-		now = now_ms();
-		if (u.anim > 0)
-			timeout = UI_FRAME_MS;
-		if (u.playing) {
-			long long rem = next_step - now;
-
-			if (rem < 0)
-				rem = 0;
-			if (timeout < 0 || rem < timeout)
-				timeout = (int)rem;
-		}
-		wait = ui_state_live_wait(&u, now);
-		if (wait >= 0 && (timeout < 0 || wait < timeout))
-			timeout = wait;
-		rc = ui_term_read(&in, timeout);
-		if (rc < 0) {
-			status = 128 + ui_term_signal();
-			break;
-		}
-		if (rc == 0) {
-			now = now_ms();
-			if (u.anim > 0) {
-				u.anim--;
-				redraw = true;
-			}
-			if (u.playing && now >= next_step) {
-				if (replay_pos(r) >= replay_nsteps(r)) {
-					u.playing = false;
-				} else {
-					go(&u, replay_pos(r) + 1);
-					if (replay_pos(r) >= replay_nsteps(r))
-						u.playing = false;
-				}
-				next_step = now + ui_speeds[u.speed].ms;
-				redraw = true;
-			}
-			continue;
-		}
-		/* A batch: this input and whatever is already waiting. */
-		for (int batch = 0; rc == 1 && batch < 64; batch++) {
-			bool was_playing = u.playing;
-
-			out |= ui_handle(&u, &in);
-			if (u.playing && !was_playing)
-				next_step = now_ms() + ui_speeds[u.speed].ms;
-			if (out & UI_OUT_QUIT)
-				break;
-			if (in.key == UI_KEY_RESIZE) {
-				ui_term_size(&cols, &rows);
-				ui_grid_free(&g);
-				if (ui_grid_init(&g, cols, rows, o.ascii) != 0)
-					goto oom;
-			}
-			/* Draw between inputs so that mouse targets stay current. */
-			if (in.key == UI_KEY_CLICK)
-				ui_draw(&u, &g);
-			rc = ui_term_read(&in, 0);
-		}
-		ui_state_live_input(&u);
-		if (rc < 0) {
-			status = 128 + ui_term_signal();
-			break;
-		}
-		if (out & UI_OUT_QUIT)
-			break;
-		redraw = true;
-		full = (out & UI_OUT_FULL) != 0;
+	if (l.o.live != NULL)
+		l.u.live_next = now_ms() + l.o.live->interval_ms;
+	if (ui_grid_init(&l.g, cols, rows, l.o.ascii) != 0) {
+		ui_term_close();
+		ui_state_free(&l.u);
+		fprintf(stderr, "vmscope: out of memory\n");
+		return 1;
 	}
+	status = loop_run(&l);
 	ui_term_close();
-	ui_grid_free(&g);
-	ui_state_free(&u);
+	ui_grid_free(&l.g);
+	ui_state_free(&l.u);
 	return status;
-oom:
-	ui_term_close();
-	ui_grid_free(&g);
-	ui_state_free(&u);
-	fprintf(stderr, "vmscope: out of memory\n");
-	return 1;
 }
 
 /* Draw the player's screen headlessly. */
