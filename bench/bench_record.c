@@ -86,143 +86,203 @@ timed(const char *cmd)
 	return ms() - t0;
 }
 
-int
-main(int argc, char **argv)
-{
-	const char *vmscope = argc > 1 ? argv[1] : "./vmscope";
-	int pfd[2];
+/* Everything one run measures. */
+struct run {
+	const char *vmscope;
 	pid_t pid;
-	char path[64], cmd[1024], err[256], dir[] = "/tmp/bench-record.XXXXXX", dumpfile[64];
+	char dir[32];
+	struct pm_sampler *pm, *pm_ub;
+	struct pm_snap snap, snap_ub;
+	size_t maps;
+	long dumped;
+	bool dump_failed;
 	double t_smaps[ROUNDS], t_sample[ROUNDS], t_import[ROUNDS], t_pmap[ROUNDS];
 	double t_parse[ROUNDS], t_pages[ROUNDS], t_unbatched[ROUNDS];
-	struct pm_sampler *pm = pm_sampler_new(), *pm_ub;
-	struct pm_snap snap = { 0 }, snap_ub = { 0 };
-	long dumped = -1;
-	char *buf = NULL;
-	size_t cap = 0, maps = 0;
-	bool dump_failed = false;
+};
 
-	/* The reference: kpagecount/kpageflags read page by page. */
-	setenv("VMSCOPE_PM_UNBATCHED", "1", 1);
-	pm_ub = pm_sampler_new();
-	unsetenv("VMSCOPE_PM_UNBATCHED");
-	if (pm == NULL || pm_ub == NULL || pipe(pfd) != 0 || mkdtemp(dir) == NULL)
-		return 1;
-	pid = fork();
-	if (pid == 0) {
+/* Read the whole of PATH into *BUF (grown as needed); its ms, or -1. */
+static double
+read_all(const char *path, char **buf, size_t *cap)
+{
+	double t0 = ms();
+	size_t len = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		if (*cap - len < 65536) {
+			*cap = *cap ? *cap * 2 : 1 << 20;
+			if ((*buf = realloc(*buf, *cap)) == NULL)
+				return -1;
+		}
+		n = read(fd, *buf + len, *cap - len);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	return ms() - t0;
+}
+
+/* One full sample of the helper by PM into SNAP; its ms, or -1. */
+static double
+sample(struct run *b, struct pm_sampler *pm, struct pm_snap *snap)
+{
+	double t0 = ms();
+	char err[256];
+
+	if (pm_read_smaps(pm, (int)b->pid, snap, err, sizeof err) != PM_OK ||
+	    pm_read_pages(pm, (int)b->pid, snap, NULL, err, sizeof err) != PM_OK) {
+		fprintf(stderr, "bench_record: %s\n", err);
+		return -1;
+	}
+	return ms() - t0;
+}
+
+/* (1) raw smaps read against a sample, batched and unbatched. */
+static int
+rounds_sample(struct run *b)
+{
+	char path[64], *buf = NULL;
+	size_t cap = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/smaps", (int)b->pid);
+	for (int r = 0; r < ROUNDS; r++) {
+		if ((b->t_smaps[r] = read_all(path, &buf, &cap)) < 0 ||
+		    (b->t_sample[r] = sample(b, b->pm, &b->snap)) < 0)
+			return -1;
+		b->t_parse[r] = b->snap.ms_smaps;
+		b->t_pages[r] = b->snap.ms_pages;
+		if ((b->t_unbatched[r] = sample(b, b->pm_ub, &b->snap_ub)) < 0)
+			return -1;
+	}
+	free(buf);
+	return 0;
+}
+
+/* How often KEY occurs in the file PATH; -1 if it cannot be read. */
+static long
+count_in_file(const char *path, const char *key)
+{
+	FILE *f = fopen(path, "r");
+	long n = 0;
+	int ch;
+	size_t state = 0;
+
+	if (f == NULL)
+		return -1;
+	while ((ch = getc(f)) != EOF) {
+		state = ch == key[state] ? state + 1 : ch == key[0] ? 1 : 0;
+		if (key[state] == '\0') {
+			n++;
+			state = 0;
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+/* (2) import smaps + dump --json of a capture against pmap -X. */
+static void
+rounds_import(struct run *b)
+{
+	char cmd[1024], dumpfile[64];
+
+	snprintf(dumpfile, sizeof dumpfile, "%s/dump.json", b->dir);
+	snprintf(cmd, sizeof cmd, "cat /proc/%d/smaps > %s/cap.smaps", (int)b->pid, b->dir);
+	timed(cmd);
+	for (int r = 0; r < ROUNDS; r++) {
+		snprintf(cmd, sizeof cmd, "%s import smaps %s/cap.smaps -o %s/cap.jsonl --task helper "
+		         ">/dev/null && %s dump --json %s/cap.jsonl >%s 2>%s/dump.err", b->vmscope,
+		         b->dir, b->dir, b->vmscope, b->dir, r == 0 ? dumpfile : "/dev/null", b->dir);
+		b->t_import[r] = timed(cmd);
+		b->dump_failed |= last_status != 0;
+		snprintf(cmd, sizeof cmd, "pmap -X %d >/dev/null", (int)b->pid);
+		b->t_pmap[r] = timed(cmd);
+	}
+	/* What the dump printed: one "start" per region (the model has none). */
+	b->dumped = count_in_file(dumpfile, "\"start\"");
+	if (b->dump_failed) {
+		snprintf(cmd, sizeof cmd, "sed 's/^/  dump failed: /' %s/dump.err", b->dir);
+		timed(cmd);
+	}
+}
+
+static void
+report(struct run *b)
+{
+	double a = median(b->t_smaps, ROUNDS), s = median(b->t_sample, ROUNDS);
+	double c = median(b->t_import, ROUNDS), d = median(b->t_pmap, ROUNDS);
+	double u = median(b->t_unbatched, ROUNDS);
+
+	printf("bench-record: one process, %zu mappings, medians of %d rounds%s\n", b->maps, ROUNDS,
+	       pm_sampler_counts(b->pm) ? " (root: PFNs and map counts read)" : " (no map counts)");
+	printf("  read /proc/PID/smaps alone          %8.2f ms\n", a);
+	printf("  sample (smaps parsed + pagemap)     %8.2f ms   ratio %.2fx (target <= 1.5x)\n", s,
+	       s / a);
+	printf("    of which: smaps read+parse %.2f ms, pagemap+counts %.2f ms\n",
+	       median(b->t_parse, ROUNDS), median(b->t_pages, ROUNDS));
+	printf("    (kpage files read page by page:    %8.2f ms   ratio %.2fx)\n", u, u / a);
+	printf("  vmscope import smaps + dump --json  %8.2f ms%s\n", c,
+	       b->dump_failed ? "   (dump refused the trace: see above)" : "");
+	printf("    (dump printed %ld regions of the capture's %zu)\n", b->dumped, b->maps);
+	printf("  pmap -X PID                         %8.2f ms   ratio import+dump/pmap %.2fx "
+	       "(target <= 1.0x)\n", d, c / d);
+}
+
+/* Start the helper and wait until it has its maps. */
+static int
+start_helper(struct run *b, int pfd[2])
+{
+	char err[256];
+
+	if (pipe(pfd) != 0)
+		return -1;
+	b->pid = fork();
+	if (b->pid == 0) {
 		close(pfd[1]);
 		helper(pfd[0]);
 	}
 	close(pfd[0]);
-	/* Wait until the helper has its maps. */
-	snprintf(path, sizeof path, "/proc/%d/smaps", (int)pid);
 	for (int tries = 0; tries < 500; tries++) {
-		if (pm_read_smaps(pm, (int)pid, &snap, err, sizeof err) == PM_OK && snap.n >= NMAPS)
+		if (pm_read_smaps(b->pm, (int)b->pid, &b->snap, err, sizeof err) == PM_OK &&
+		    b->snap.n >= NMAPS)
 			break;
 		usleep(10000);
 	}
-	maps = snap.n;
-	for (int r = 0; r < ROUNDS; r++) {
-		int fd;
-		double t0 = ms();
-		ssize_t n;
-		size_t len = 0;
-
-		fd = open(path, O_RDONLY);
-		if (fd < 0)
-			return 1;
-		for (;;) {
-			if (cap - len < 65536) {
-				cap = cap ? cap * 2 : 1 << 20;
-				buf = realloc(buf, cap);
-				if (buf == NULL)
-					return 1;
-			}
-			n = read(fd, buf + len, cap - len);
-			if (n <= 0)
-				break;
-			len += (size_t)n;
-		}
-		close(fd);
-		t_smaps[r] = ms() - t0;
-		t0 = ms();
-		if (pm_read_smaps(pm, (int)pid, &snap, err, sizeof err) != PM_OK ||
-		    pm_read_pages(pm, (int)pid, &snap, NULL, err, sizeof err) != PM_OK) {
-			fprintf(stderr, "bench_record: %s\n", err);
-			return 1;
-		}
-		t_sample[r] = ms() - t0;
-		t_parse[r] = snap.ms_smaps;
-		t_pages[r] = snap.ms_pages;
-		t0 = ms();
-		if (pm_read_smaps(pm_ub, (int)pid, &snap_ub, err, sizeof err) != PM_OK ||
-		    pm_read_pages(pm_ub, (int)pid, &snap_ub, NULL, err, sizeof err) != PM_OK) {
-			fprintf(stderr, "bench_record: %s\n", err);
-			return 1;
-		}
-		t_unbatched[r] = ms() - t0;
-	}
-	snprintf(dumpfile, sizeof dumpfile, "%s/dump.json", dir);
-	snprintf(cmd, sizeof cmd, "cat /proc/%d/smaps > %s/cap.smaps", (int)pid, dir);
-	timed(cmd);
-	for (int r = 0; r < ROUNDS; r++) {
-		snprintf(cmd, sizeof cmd, "%s import smaps %s/cap.smaps -o %s/cap.jsonl --task helper "
-		         ">/dev/null && %s dump --json %s/cap.jsonl >%s 2>%s/dump.err", vmscope, dir, dir,
-		         vmscope, dir, r == 0 ? dumpfile : "/dev/null", dir);
-		t_import[r] = timed(cmd);
-		dump_failed |= last_status != 0;
-		snprintf(cmd, sizeof cmd, "pmap -X %d >/dev/null", (int)pid);
-		t_pmap[r] = timed(cmd);
-	}
-	/* What the dump printed: one "start" per region (the model has none). */
-	{
-		FILE *f = fopen(dumpfile, "r");
-		int ch, state = 0;
-		static const char key[] = "\"start\"";
-
-		if (f != NULL) {
-			dumped = 0;
-			while ((ch = getc(f)) != EOF) {
-				state = ch == key[state] ? state + 1 : ch == key[0] ? 1 : 0;
-				if (key[state] == '\0') {
-					dumped++;
-					state = 0;
-				}
-			}
-			fclose(f);
-		}
-	}
-	if (dump_failed) {
-		snprintf(cmd, sizeof cmd, "sed 's/^/  dump failed: /' %s/dump.err", dir);
-		timed(cmd);
-	}
-	close(pfd[1]);
-	waitpid(pid, NULL, 0);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	timed(cmd);
-	{
-		double a = median(t_smaps, ROUNDS), b = median(t_sample, ROUNDS);
-		double c = median(t_import, ROUNDS), d = median(t_pmap, ROUNDS);
-		double u = median(t_unbatched, ROUNDS);
-
-		printf("bench-record: one process, %zu mappings, medians of %d rounds%s\n", maps, ROUNDS,
-		       pm_sampler_counts(pm) ? " (root: PFNs and map counts read)" : " (no map counts)");
-		printf("  read /proc/PID/smaps alone          %8.2f ms\n", a);
-		printf("  sample (smaps parsed + pagemap)     %8.2f ms   ratio %.2fx (target <= 1.5x)\n", b,
-		       b / a);
-		printf("    of which: smaps read+parse %.2f ms, pagemap+counts %.2f ms\n",
-		       median(t_parse, ROUNDS), median(t_pages, ROUNDS));
-		printf("    (kpage files read page by page:    %8.2f ms   ratio %.2fx)\n", u, u / a);
-		printf("  vmscope import smaps + dump --json  %8.2f ms%s\n", c,
-		       dump_failed ? "   (dump refused the trace: see above)" : "");
-		printf("    (dump printed %ld regions of the capture's %zu)\n", dumped, maps);
-		printf("  pmap -X PID                         %8.2f ms   ratio import+dump/pmap %.2fx "
-		       "(target <= 1.0x)\n", d, c / d);
-	}
-	pm_snap_free(&snap);
-	pm_snap_free(&snap_ub);
-	pm_sampler_free(pm);
-	pm_sampler_free(pm_ub);
-	free(buf);
+	b->maps = b->snap.n;
 	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct run b = { .dir = "/tmp/bench-record.XXXXXX", .dumped = -1 };
+	char cmd[128];
+	int pfd[2], rc;
+
+	b.vmscope = argc > 1 ? argv[1] : "./vmscope";
+	b.pm = pm_sampler_new();
+	/* The reference: kpagecount/kpageflags read page by page. */
+	setenv("VMSCOPE_PM_UNBATCHED", "1", 1);
+	b.pm_ub = pm_sampler_new();
+	unsetenv("VMSCOPE_PM_UNBATCHED");
+	if (b.pm == NULL || b.pm_ub == NULL || mkdtemp(b.dir) == NULL || start_helper(&b, pfd) != 0)
+		return 1;
+	rc = rounds_sample(&b);
+	if (rc == 0)
+		rounds_import(&b);
+	close(pfd[1]);
+	waitpid(b.pid, NULL, 0);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", b.dir);
+	timed(cmd);
+	if (rc == 0)
+		report(&b);
+	pm_snap_free(&b.snap);
+	pm_snap_free(&b.snap_ub);
+	pm_sampler_free(b.pm);
+	pm_sampler_free(b.pm_ub);
+	return rc == 0 ? 0 : 1;
 }

@@ -22,6 +22,7 @@
 #include "vm/vm.h"
 
 static char dir[] = "/tmp/vmscope-tw.XXXXXX";
+static char err_buf[512];
 
 /* Compare two strings that may be NULL. */
 static int
@@ -144,22 +145,15 @@ static const char synthetic[] =
 	" {\"start\": \"0xffffffffffff0000\", \"end\": \"0xffffffffffff1000\", \"share_mode\": \"S/A\"}]}\n"
 	"{\"op\": \"exit\", \"task\": \"c\"}\n";
 
-int
-main(void)
+/* Every built-in scenario, and a synthetic trace with every op and flag,
+ * survive a write and a reload. */
+static void
+test_round_trips(const char *path)
 {
-	char path[256], err[512], buf[64];
-	struct trace *t = NULL, *back;
+	struct trace *t, *back;
 	struct trace_error terr;
-	struct trace_writer *w;
-	size_t pos;
+	char err[512];
 
-	if (mkdtemp(dir) == NULL) {
-		printf("Bail out! mkdtemp failed\n");
-		return 1;
-	}
-	snprintf(path, sizeof path, "%s/t.jsonl", dir);
-
-	/* Every built-in scenario survives a write and a reload. */
 	for (const struct scenario_builtin *s = scenario_builtins; s->name != NULL; s++) {
 		t = NULL;
 		if (trace_load_mem(s->path, s->text, s->len, &t, &terr) != 0) {
@@ -171,8 +165,6 @@ main(void)
 		trace_free(back);
 		trace_free(t);
 	}
-
-	/* Every op, every flag, awkward strings, full observations. */
 	t = NULL;
 	if (trace_load_mem("synthetic", synthetic, sizeof synthetic - 1, &t, &terr) != 0) {
 		trace_error_format(&terr, err, sizeof err);
@@ -185,9 +177,15 @@ main(void)
 		is_str(back->title, t->title, "title with quotes, controls and non-ASCII survives");
 	trace_free(back);
 	trace_free(t);
+}
 
-	/* The escaper. */
-	pos = 0;
+/* The JSON string escaper. */
+static void
+test_escaper(void)
+{
+	char buf[64];
+	size_t pos = 0;
+
 	ok(tw_json_string(buf, sizeof buf, &pos, "a\"b\\c\n\x01\x7f"), "escape fits");
 	is_str(buf, "\"a\\\"b\\\\c\\n\\u0001\\u007f\"", "quotes, backslash, newline, controls escaped");
 	pos = 0;
@@ -196,98 +194,136 @@ main(void)
 	       "invalid UTF-8, overlongs and surrogates become U+FFFD");
 	pos = 0;
 	ok(!tw_json_string(buf, 4, &pos, "toolong") && pos == 0, "escape refuses a small buffer");
+}
 
-	/* PATH.tmp until close; nothing after abort. */
+/* The second line of PATH, into LINE. */
+static void
+second_line(const char *path, char *line, size_t len)
+{
+	FILE *fp = fopen(path, "r");
+
+	line[0] = '\0';
+	if (fp != NULL) {
+		(void)!fgets(line, (int)len, fp);
+		(void)!fgets(line, (int)len, fp);
+		fclose(fp);
+	}
+}
+
+/* The output appears at PATH only on close; nothing after an error or abort. */
+static void
+test_atomic_output(const char *path)
+{
+	const char *tasks[] = { "x" };
+	struct tw_header h = { .tasks = tasks, .ntasks = 1, .profile = "linux" };
+	struct tw_obs_region r = { .start = 0x1000, .end = 0x2000, .have = TOBS_REF_COUNT |
+	                           TOBS_RESIDENT | TOBS_SHARE_MODE, .share_mode = SM_EMPTY };
+	struct tw_event e = { .op = TOP_OBSERVE, .task = "x", .regions = &r, .nregions = 1 };
+	struct tw_ext bad = { .key = "nox", .type = TW_EXT_UINT, .u = 1 };
+	struct tw_event eb = { .op = TOP_NOTE, .name = "n", .ext = &bad, .next = 1 };
+	struct trace_writer *w = trace_writer_open(path, err_buf, sizeof err_buf);
+	char tmp[300], line[512];
+
+	ok(w != NULL && trace_writer_event(w, &e) != 0, "an event before the header is refused");
+	trace_writer_abort(w);
+	w = trace_writer_open(path, err_buf, sizeof err_buf);
+	ok(w != NULL && trace_writer_header(w, &h) == 0 && trace_writer_event(w, &e) == 0,
+	   "header and an observation with explicit zeros");
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	ok(access(path, F_OK) != 0 && access(tmp, F_OK) == 0, "only PATH.tmp exists before close");
+	ok(trace_writer_close(w, err_buf, sizeof err_buf) == 0 && access(path, F_OK) == 0 &&
+	   access(tmp, F_OK) != 0, "close renames PATH.tmp onto PATH");
+	second_line(path, line, sizeof line);
+	is_str(line, "{\"op\": \"observe\", \"task\": \"x\", \"regions\": [{\"start\": \"0x1000\", "
+	       "\"end\": \"0x2000\", \"share_mode\": \"SM_EMPTY\", \"ref_count\": 0, "
+	       "\"pages_resident\": 0}]}\n", "observed zeros are written when marked present");
+	unlink(path);
+	w = trace_writer_open(path, err_buf, sizeof err_buf);
+	ok(w != NULL && trace_writer_header(w, &h) == 0 && trace_writer_event(w, &eb) != 0,
+	   "an extension key without x_ is refused");
+	ok(trace_writer_close(w, err_buf, sizeof err_buf) != 0 && access(path, F_OK) != 0 &&
+	   access(tmp, F_OK) != 0, "close after an error fails and leaves no file");
+	w = trace_writer_open(path, err_buf, sizeof err_buf);
+	trace_writer_header(w, &h);
+	trace_writer_abort(w);
+	ok(access(path, F_OK) != 0 && access(tmp, F_OK) != 0, "abort leaves no file");
+}
+
+/* Count the complete lines of PATH. */
+static int
+count_lines(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char line[64];
+	int lines = 0;
+
+	while (fp != NULL && fgets(line, sizeof line, fp) != NULL)
+		if (strchr(line, '\n') != NULL)
+			lines++;
+	if (fp != NULL)
+		fclose(fp);
+	return lines;
+}
+
+/* A long observation is split into "more" lines and loads as one step. */
+static void
+test_long_observation(const char *path)
+{
+	const char *tasks[] = { "big" };
+	struct tw_header h = { .tasks = tasks, .ntasks = 1, .profile = "linux" };
+	size_t n = 2 * TW_OBS_CHUNK + 500;
+	struct tw_obs_region *r = calloc(n, sizeof *r);
+	struct tw_event e = { .op = TOP_OBSERVE, .task = "big", .regions = r, .nregions = n,
+	                      .mark = "sample" };
+	struct trace *big = NULL;
+	struct trace_error big_err;
+	struct trace_writer *w;
+
+	for (size_t i = 0; r != NULL && i < n; i++) {
+		r[i].start = 0x10000 + i * 0x2000;
+		r[i].end = r[i].start + 0x1000;
+		r[i].have = TOBS_RESIDENT;
+		r[i].pages_resident = (uint32_t)(i % 2);
+	}
+	w = trace_writer_open(path, err_buf, sizeof err_buf);
+	ok(r != NULL && w != NULL && trace_writer_header(w, &h) == 0 &&
+	   trace_writer_event(w, &e) == 0 && trace_writer_close(w, err_buf, sizeof err_buf) == 0,
+	   "a 2500-region observation is written");
+	is_int(count_lines(path), 4, "it takes three observe lines after the header");
+	ok(trace_load_file(path, &big, &big_err) == 0, "it loads");
+	if (big != NULL && r != NULL) {
+		is_int(big->nev, 1, "as one step");
+		is_int(big->obs[0].nregions, n, "with every region");
+		is_int(big->obs[0].regions[n - 1].start, r[n - 1].start, "in order");
+		is_str(trace_event_mark(big, &big->ev[0]), "sample", "the mark is kept once");
+	}
+	trace_free(big);
+	free(r);
+	unlink(path);
+}
+
+int
+main(void)
+{
+	char path[256];
+	struct trace_writer *w;
+
+	if (mkdtemp(dir) == NULL) {
+		printf("Bail out! mkdtemp failed\n");
+		return 1;
+	}
+	snprintf(path, sizeof path, "%s/t.jsonl", dir);
+	test_round_trips(path);
+	unlink(path);
+	test_escaper();
 	snprintf(path, sizeof path, "%s/p.jsonl", dir);
-	w = trace_writer_open(path, err, sizeof err);
-	{
-		const char *tasks[] = { "x" };
-		struct tw_header h = { .tasks = tasks, .ntasks = 1, .profile = "linux" };
-		struct tw_obs_region r = { .start = 0x1000, .end = 0x2000, .have = TOBS_REF_COUNT |
-		                           TOBS_RESIDENT | TOBS_SHARE_MODE, .share_mode = SM_EMPTY };
-		struct tw_event e = { .op = TOP_OBSERVE, .task = "x", .regions = &r, .nregions = 1 };
-		struct tw_ext bad = { .key = "nox", .type = TW_EXT_UINT, .u = 1 };
-		struct tw_event eb = { .op = TOP_NOTE, .name = "n", .ext = &bad, .next = 1 };
-		char tmp[300];
-
-		ok(w != NULL && trace_writer_event(w, &e) != 0, "an event before the header is refused");
-		trace_writer_abort(w);
-		w = trace_writer_open(path, err, sizeof err);
-		ok(w != NULL && trace_writer_header(w, &h) == 0 && trace_writer_event(w, &e) == 0,
-		   "header and an observation with explicit zeros");
-		snprintf(tmp, sizeof tmp, "%s.tmp", path);
-		ok(access(path, F_OK) != 0 && access(tmp, F_OK) == 0, "only PATH.tmp exists before close");
-		ok(trace_writer_close(w, err, sizeof err) == 0 && access(path, F_OK) == 0 &&
-		   access(tmp, F_OK) != 0, "close renames PATH.tmp onto PATH");
-		{
-			FILE *fp = fopen(path, "r");
-			char line[512] = "";
-
-			if (fp != NULL) {
-				(void)!fgets(line, sizeof line, fp);
-				(void)!fgets(line, sizeof line, fp);
-				fclose(fp);
-			}
-			is_str(line, "{\"op\": \"observe\", \"task\": \"x\", \"regions\": [{\"start\": \"0x1000\", "
-			       "\"end\": \"0x2000\", \"share_mode\": \"SM_EMPTY\", \"ref_count\": 0, "
-			       "\"pages_resident\": 0}]}\n", "observed zeros are written when marked present");
-		}
-		unlink(path);
-		w = trace_writer_open(path, err, sizeof err);
-		ok(w != NULL && trace_writer_header(w, &h) == 0 && trace_writer_event(w, &eb) != 0,
-		   "an extension key without x_ is refused");
-		ok(trace_writer_close(w, err, sizeof err) != 0 && access(path, F_OK) != 0 &&
-		   access(tmp, F_OK) != 0, "close after an error fails and leaves no file");
-		w = trace_writer_open(path, err, sizeof err);
-		trace_writer_header(w, &h);
-		trace_writer_abort(w);
-		ok(access(path, F_OK) != 0 && access(tmp, F_OK) != 0, "abort leaves no file");
-	}
+	test_atomic_output(path);
 	snprintf(path, sizeof path, "%s/no/such/dir/t.jsonl", dir);
-	w = trace_writer_open(path, err, sizeof err);
-	ok(w == NULL && strstr(err, "cannot create") != NULL, "open in a missing directory fails: %s", err);
+	w = trace_writer_open(path, err_buf, sizeof err_buf);
+	ok(w == NULL && strstr(err_buf, "cannot create") != NULL,
+	   "open in a missing directory fails: %s", err_buf);
+	snprintf(path, sizeof path, "%s/big.jsonl", dir);
+	test_long_observation(path);
 	rmdir(dir);
-	/* A long observation is split into "more" lines and loads as one step. */
-	{
-		const char *tasks[] = { "big" };
-		struct tw_header h = { .tasks = tasks, .ntasks = 1, .profile = "linux" };
-		size_t n = 2 * TW_OBS_CHUNK + 500;
-		struct tw_obs_region *r = calloc(n, sizeof *r);
-		struct tw_event e = { .op = TOP_OBSERVE, .task = "big", .regions = r, .nregions = n,
-		                      .mark = "sample" };
-		struct trace *big = NULL;
-		struct trace_error big_err;
-		FILE *fp;
-		char line[64];
-		int lines = 0;
-
-		for (size_t i = 0; i < n; i++) {
-			r[i].start = 0x10000 + i * 0x2000;
-			r[i].end = r[i].start + 0x1000;
-			r[i].have = TOBS_RESIDENT;
-			r[i].pages_resident = (uint32_t)(i % 2);
-		}
-		snprintf(path, sizeof path, "%s/big.jsonl", dir);
-		w = trace_writer_open(path, err, sizeof err);
-		ok(w != NULL && trace_writer_header(w, &h) == 0 && trace_writer_event(w, &e) == 0 &&
-		   trace_writer_close(w, err, sizeof err) == 0, "a 2500-region observation is written");
-		fp = fopen(path, "r");
-		while (fp != NULL && fgets(line, sizeof line, fp) != NULL)
-			if (strchr(line, '\n') != NULL)
-				lines++;
-		if (fp != NULL)
-			fclose(fp);
-		is_int(lines, 4, "it takes three observe lines after the header");
-		ok(trace_load_file(path, &big, &big_err) == 0, "it loads");
-		if (big != NULL) {
-			is_int(big->nev, 1, "as one step");
-			is_int(big->obs[0].nregions, n, "with every region");
-			is_int(big->obs[0].regions[n - 1].start, r[n - 1].start, "in order");
-			is_str(trace_event_mark(big, &big->ev[0]), "sample", "the mark is kept once");
-			trace_free(big);
-		}
-		free(r);
-		unlink(path);
-	}
 	return tap_done();
 }
