@@ -379,7 +379,7 @@ pick_task(struct ui *u, int p)
 			u->pane_task[p] = id;
 			u->cursor[p] = u->scroll[p] = 0;
 			say(u, false, "%s pane: %s", p == 0 ? "left" : "right",
-			    ui_draw_task_name(u, id, name, sizeof name));
+			    ui_look_task_name(u, id, name, sizeof name));
 			break;
 		}
 	}

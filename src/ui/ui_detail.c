@@ -51,8 +51,8 @@ detail_lines(struct ui *u, struct ui_grid *t, int p, const struct ui_row *r)
 	int y = 0, x;
 	uint32_t obj;
 
-	ui_draw_task_name(u, u->pane_task[p], task, sizeof task);
-	ui_draw_size(ri->end - ri->start, sz, sizeof sz);
+	ui_look_task_name(u, u->pane_task[p], task, sizeof task);
+	ui_look_size(ri->end - ri->start, sz, sizeof sz);
 	x = ui_grid_printf(t, 1, y, -1, UI_S_HEADER, 0, "Region %s of task %s",
 	                   r->name[0] ? r->name : "(unnamed)", task);
 	ui_grid_put(t, x + 3, y++, -1, UI_S_DIM, 0, "Esc closes, Up/Down scroll");
@@ -72,10 +72,10 @@ detail_lines(struct ui *u, struct ui_grid *t, int p, const struct ui_row *r)
 	y++;
 	ui_grid_put(t, 1, y, 8, UI_S_HEADER, 0, "Report");
 	x = 9 + ui_grid_put(t, 9, y, -1, UI_S_NORMAL, 0, "share mode ");
-	x += ui_grid_printf(t, x, y, -1, ui_draw_sm_style(ri->share_mode), 0, "%s (%s)",
+	x += ui_grid_printf(t, x, y, -1, ui_look_sm_style(ri->share_mode), 0, "%s (%s)",
 	                    vm_share_mode_name(ri->share_mode), vm_share_mode_abbrev(ri->share_mode));
 	x += ui_grid_put(t, x, y, -1, UI_S_DIM, 0, "   top walk: ");
-	x += ui_grid_printf(t, x, y, -1, ui_draw_sm_style(ri->top_share_mode), 0, "%s (%s)",
+	x += ui_grid_printf(t, x, y, -1, ui_look_sm_style(ri->top_share_mode), 0, "%s (%s)",
 	                    vm_share_mode_name(ri->top_share_mode),
 	                    vm_share_mode_abbrev(ri->top_share_mode));
 	ui_grid_put(t, x, y++, -1, UI_S_DIM, 0,
@@ -106,7 +106,7 @@ detail_lines(struct ui *u, struct ui_grid *t, int p, const struct ui_row *r)
 			ui_grid_printf(t, 3, y++, -1, UI_S_FAIL, 0, "object %u: gone", obj);
 			break;
 		}
-		ui_draw_size(oi.size, osz, sizeof osz);
+		ui_look_size(oi.size, osz, sizeof osz);
 		x = 3 + 2 * d;
 		if (d > 0)
 			x += ui_grid_printf(t, x, y, -1, UI_S_BORDER, 0, "%s shadow ",
@@ -194,7 +194,7 @@ obs_lines(struct ui *u, struct ui_grid *t, int y, const struct ui_obs *ob, long 
 		return y + 1;
 	}
 	ui_text_sanitize(name, sizeof name, trace_str(u->t, o->name), u->o.ascii);
-	ui_draw_size(o->end - o->start, sz, sizeof sz);
+	ui_look_size(o->end - o->start, sz, sizeof sz);
 	ui_grid_printf(t, 3, y++, -1, UI_S_NORMAL, 0, "%s 0x%llx-0x%llx  %s",
 	               name[0] ? name : "(unnamed)", (unsigned long long)o->start,
 	               (unsigned long long)o->end, sz);
@@ -203,7 +203,7 @@ obs_lines(struct ui *u, struct ui_grid *t, int y, const struct ui_obs *ob, long 
 	x = 3 + ui_grid_printf(t, 3, y, -1, UI_S_NORMAL, 0, "prot %s  max %s  share mode ",
 	                       (o->have & TOBS_PROT) ? a : "?", (o->have & TOBS_MAX_PROT) ? b : "?");
 	if (o->have & TOBS_SHARE_MODE)
-		x += ui_grid_printf(t, x, y, -1, ui_draw_sm_style(o->share_mode), 0, "%s (%s)  ",
+		x += ui_grid_printf(t, x, y, -1, ui_look_sm_style(o->share_mode), 0, "%s (%s)  ",
 		                    vm_share_mode_name(o->share_mode),
 		                    vm_share_mode_abbrev(o->share_mode));
 	else

@@ -67,32 +67,6 @@ struct placed {
 	int y;
 };
 
-/* Format a size compactly ("16K", "1.5M", "2G"). */
-void
-ui_draw_size(uint64_t b, char *buf, size_t len)
-{
-	static const char units[] = "BKMGTP";
-	int u = 0;
-	uint64_t whole = b;
-
-	while (whole >= 1024 && u < 5 && whole % 1024 == 0) {
-		whole /= 1024;
-		u++;
-	}
-	if (whole >= 10000 && u < 5) {
-		double v = (double)b;
-
-		for (u = 0; v >= 1024 && u < 5; u++)
-			v /= 1024;
-		snprintf(buf, len, v < 10 ? "%.1f%c" : "%.0f%c", v, units[u]);
-		return;
-	}
-	if (u == 0)
-		snprintf(buf, len, "%llu", (unsigned long long)whole);
-	else
-		snprintf(buf, len, "%llu%c", (unsigned long long)whole, units[u]);
-}
-
 /* Format a page count in at most 4 columns. */
 static void
 fmt_count(uint32_t n, char *buf, size_t len)
@@ -103,33 +77,6 @@ fmt_count(uint32_t n, char *buf, size_t len)
 		snprintf(buf, len, "%uk", n / 1000);
 	else
 		snprintf(buf, len, "%uM", n / 1000000);
-}
-
-/* The style of a share mode. */
-int
-ui_draw_sm_style(int sm)
-{
-	switch (sm) {
-	case SM_COW: return UI_S_COW;
-	case SM_PRIVATE: return UI_S_PRV;
-	case SM_EMPTY: return UI_S_NUL;
-	case SM_SHARED: case SM_TRUESHARED: return UI_S_SHM;
-	case SM_PRIVATE_ALIASED: return UI_S_ALI;
-	case SM_SHARED_ALIASED: return UI_S_SA;
-	case SM_LARGE_PAGE: return UI_S_LPG;
-	}
-	return UI_S_NORMAL;
-}
-
-/* A trace task's name, sanitized. */
-const char *
-ui_draw_task_name(const struct ui *u, int id, char *buf, size_t len)
-{
-	if (id < 0)
-		snprintf(buf, len, "-");
-	else
-		ui_text_sanitize(buf, len, trace_task_name(u->t, (uint16_t)id), u->o.ascii);
-	return buf;
 }
 
 /* The highlight style for the current animation frame, or -1. */
@@ -417,7 +364,7 @@ draw_title(struct ui *u, struct ui_grid *g)
 	ui_text_sanitize(title, sizeof title,
 	                 u->t->title != NULL && u->t->title[0] != '\0' ? u->t->title : u->t->path,
 	                 u->o.ascii);
-	ui_draw_size(vm_world_page_size(replay_world(u->r)), ps, sizeof ps);
+	ui_look_size(vm_world_page_size(replay_world(u->r)), ps, sizeof ps);
 	/* The view is named only when there is a choice (observations). */
 	if (u->o.live != NULL) {
 		draw_title_live(u, g, title);
@@ -589,7 +536,7 @@ draw_row(struct ui *u, struct ui_grid *g, const struct layout *l, int p, int y,
 	bool ghost = (r->changes & UI_CH_GONE) != 0, fresh = (r->changes & UI_CH_NEW) != 0;
 	char buf[64], prot[4], maxp[4];
 	int base = ghost || fresh ? (hl >= 0 ? hl : UI_S_NORMAL) : UI_S_NORMAL;
-	int sm_style = ui_draw_sm_style(ri->share_mode);
+	int sm_style = ui_look_sm_style(ri->share_mode);
 
 #define FIELD_STYLE(flag, normal) ((r->changes & (flag)) && hl >= 0 ? hl : (normal))
 	if (selected)
@@ -600,7 +547,7 @@ draw_row(struct ui *u, struct ui_grid *g, const struct layout *l, int p, int y,
 	snprintf(buf, sizeof buf, "%*llx-%*llx", l->aw, (unsigned long long)ri->start, l->aw,
 	         (unsigned long long)ri->end);
 	ui_grid_put(g, c->x[C_RANGE], y, -1, FIELD_STYLE(UI_CH_RANGE, base), 0, buf);
-	ui_draw_size(ri->end - ri->start, buf, sizeof buf);
+	ui_look_size(ri->end - ri->start, buf, sizeof buf);
 	ui_grid_printf(g, c->x[C_SIZE], y, 5, FIELD_STYLE(UI_CH_RANGE, base), 0, "%5s", buf);
 	if (ghost) {
 		ui_grid_put(g, c->x[C_PROT], yf, l->pane_w - (c->x[C_PROT] - x0), base, 0,
@@ -722,7 +669,7 @@ draw_obs(const struct ui *u, struct ui_grid *g, const struct layout *l, int p, i
 		snprintf(buf, sizeof buf, "%*llx-%*llx", l->aw, (unsigned long long)o->start, l->aw,
 		         (unsigned long long)o->end);
 		ui_grid_put(g, c->x[C_RANGE], y, -1, base, 0, buf);
-		ui_draw_size(o->end - o->start, buf, sizeof buf);
+		ui_look_size(o->end - o->start, buf, sizeof buf);
 		ui_grid_printf(g, c->x[C_SIZE], y, 5, base, 0, "%5s", buf);
 	}
 	if (o->have & TOBS_PROT)
@@ -734,7 +681,7 @@ draw_obs(const struct ui *u, struct ui_grid *g, const struct layout *l, int p, i
 	ui_grid_put(g, c->x[C_PROT], yf, 7,
 	            (o->have & (TOBS_PROT | TOBS_MAX_PROT)) ? base : UI_S_DIM, 0, buf);
 	if (o->have & TOBS_SHARE_MODE)
-		ui_grid_put(g, c->x[C_SM], yf, 3, line ? base : ui_draw_sm_style(o->share_mode), 0,
+		ui_grid_put(g, c->x[C_SM], yf, 3, line ? base : ui_look_sm_style(o->share_mode), 0,
 		            vm_share_mode_abbrev(o->share_mode));
 	else
 		ui_grid_put(g, c->x[C_SM], yf, 3, UI_S_DIM, 0, "?");
@@ -774,7 +721,7 @@ draw_both(struct ui *u, struct ui_grid *g, const struct layout *l, int p, int y,
 		snprintf(buf, sizeof buf, "%*llx-%*llx", l->aw, (unsigned long long)o->start, l->aw,
 		         (unsigned long long)o->end);
 		ui_grid_put(g, c->x[C_RANGE], y, -1, UI_S_DIM, 0, buf);
-		ui_draw_size(o->end - o->start, buf, sizeof buf);
+		ui_look_size(o->end - o->start, buf, sizeof buf);
 		ui_grid_printf(g, c->x[C_SIZE], y, 5, UI_S_DIM, 0, "%5s", buf);
 		put_note(g, l, p, x, yf, ob->cmp.task < 0 ? "task not in the model" : "not in the model");
 	}
@@ -847,7 +794,7 @@ draw_pane(struct ui *u, struct ui_grid *g, const struct layout *l, int p, struct
 	char name[64], title[160];
 	bool model_rows = u->view == UI_VIEW_MODEL || (u->view == UI_VIEW_BOTH && ob == NULL);
 
-	ui_draw_task_name(u, u->pane_task[p], name, sizeof name);
+	ui_look_task_name(u, u->pane_task[p], name, sizeof name);
 	if (u->o.live != NULL && u->pane_task[p] >= 0 && u->pane_task[p] < 2 &&
 	    u->live_stopped[u->pane_task[p]] && strlen(name) + 10 < sizeof name)
 		strcat(name, " (exited)");

@@ -39,7 +39,7 @@ ui_help_draw(struct ui *u, struct ui_grid *g, int x, int y, int w, int h)
 		int cx = 2;
 
 		for (size_t i = 0; i < sizeof sms / sizeof sms[0]; i++) {
-			cx += ui_grid_put(&tmp, cx, row, -1, ui_draw_sm_style(sms[i]), 0,
+			cx += ui_grid_put(&tmp, cx, row, -1, ui_look_sm_style(sms[i]), 0,
 			                  vm_share_mode_abbrev(sms[i]));
 			cx += ui_grid_printf(&tmp, cx, row, -1, UI_S_DIM, 0, " %s  ",
 			                     vm_share_mode_name(sms[i]));

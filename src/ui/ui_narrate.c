@@ -196,7 +196,7 @@ tell_row(struct sb *b, const struct ui_row *r, const char *task, bool *first)
 	sb_add(b, "%s%s %s: ", *first ? "" : "; ", task, label);
 	*first = false;
 	if (r->changes & UI_CH_NEW) {
-		ui_draw_size(c->end - c->start, s1, sizeof s1);
+		ui_look_size(c->end - c->start, s1, sizeof s1);
 		sb_add(b, "new region, %s %s", s1, vm_share_mode_abbrev(c->share_mode));
 		return true;
 	}
@@ -210,8 +210,8 @@ tell_row(struct sb *b, const struct ui_row *r, const char *task, bool *first)
 	if (r->changes & UI_CH_REF)
 		sb_add(b, "%sref_count %u%s%u", n++ ? ", " : "", a->ref_count, b->arrow, c->ref_count);
 	if (r->changes & UI_CH_RANGE) {
-		ui_draw_size(a->end - a->start, s1, sizeof s1);
-		ui_draw_size(c->end - c->start, s2, sizeof s2);
+		ui_look_size(a->end - a->start, s1, sizeof s1);
+		ui_look_size(c->end - c->start, s2, sizeof s2);
 		sb_add(b, "%ssize %s%s%s", n++ ? ", " : "", s1, b->arrow, s2);
 	}
 	if (r->changes & UI_CH_PROT) {

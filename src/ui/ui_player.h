@@ -210,10 +210,14 @@ void ui_narrate_row(const struct ui_row *r, bool ascii, char *buf, size_t len);
 /* ---- ui_draw.c ---- */
 /* Draw the whole screen (panes, gutter, timeline, narration, overlays). */
 void ui_draw(struct ui *u, struct ui_grid *g);
-/* Format helpers shared with the detail view. */
-void ui_draw_size(uint64_t bytes, char *buf, size_t len);
-int ui_draw_sm_style(int share_mode);
-const char *ui_draw_task_name(const struct ui *u, int task_id, char *buf, size_t len);
+
+/* ---- ui_look.c: what every view shows alike ---- */
+/* A size compactly ("16K", "1.5M", "2G"). */
+void ui_look_size(uint64_t bytes, char *buf, size_t len);
+/* The style of a share mode (enum ui_style). */
+int ui_look_sm_style(int share_mode);
+/* A trace task's name, sanitized, into BUF ("-" for -1). */
+const char *ui_look_task_name(const struct ui *u, int task_id, char *buf, size_t len);
 
 /* ---- ui_detail.c / ui_help.c: overlays drawn inside (X, Y, W, H) ---- */
 void ui_detail_draw(struct ui *u, struct ui_grid *g, int x, int y, int w, int h);

@@ -550,7 +550,7 @@ ui_state_view_note(const struct ui *u, char *buf, size_t len)
 		for (size_t i = 0; i < ob->nsteps && next == 0; i++)
 			if (ob->steps[i] > k)
 				next = ob->steps[i];
-		ui_draw_task_name(u, id, name, sizeof name);
+		ui_look_task_name(u, id, name, sizeof name);
 		if (next > 0)
 			o += (size_t)snprintf(buf + o, o < len ? len - o : 0,
 			                      "%sNo observation of %s at or before step %zu: the first is "
