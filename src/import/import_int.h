@@ -1,5 +1,7 @@
+/* SPDX-License-Identifier: MIT */
 /*
- * trace_import_int.h -- what the importers (trace_import_*.c) share.
+ * import_int.h -- what the importers (import_*.c) share, implemented in
+ * import_capture.c.
  *
  * A parser reads one capture (the whole file in memory, NUL-terminated)
  * into a struct imp_capture: its regions as observation records ready for
@@ -9,8 +11,8 @@
  * prints "FILE:LINE: message" and counts; a parser keeps going to report
  * every bad line.  Internal to the importers: not for other modules.
  */
-#ifndef VMSCOPE_TRACE_IMPORT_INT_H
-#define VMSCOPE_TRACE_IMPORT_INT_H
+#ifndef VMSCOPE_IMPORT_INT_H
+#define VMSCOPE_IMPORT_INT_H
 
 #include <stdbool.h>
 #include <stddef.h>
