@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/embed.sh -- turn scenario files into C source (src/scenario_data.c).
+# tests/embed.sh -- turn scenario files into C source (src/replay/scenario_data.c).
 #
 # usage: tests/embed.sh FILE.jsonl... > scenario_data.c
 #

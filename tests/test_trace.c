@@ -1,5 +1,5 @@
 /*
- * test_trace.c -- TAP tests of the trace loader (src/trace_read.c).
+ * test_trace.c -- TAP tests of the trace loader (src/trace/trace_read.c).
  *
  * Good traces are loaded from strings with trace_load_mem and their compact
  * events checked field by field (ops, flags, page units, interned strings,

@@ -1,5 +1,5 @@
 /*
- * test_trace_write.c -- TAP tests of the trace writer (src/trace_write.c).
+ * test_trace_write.c -- TAP tests of the trace writer (src/trace/trace_write.c).
  *
  * Round trips: every built-in scenario and a synthetic trace with awkward
  * strings and full observations are written with the writer, loaded again

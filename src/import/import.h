@@ -1,5 +1,5 @@
 /*
- * trace_import.h -- importers: real memory-map captures in, a trace out.
+ * import.h -- importers: real memory-map captures in, a trace out.
  *
  * `vmscope import vmmap|smaps|vminfo FILE... -o TRACE` turns a series of
  * captures of one task (macOS vmmap output, Linux /proc/PID/smaps or maps,

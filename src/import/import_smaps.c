@@ -1,5 +1,5 @@
 /*
- * trace_import_smaps.c -- parse Linux /proc/PID/smaps (or plain maps).
+ * import_smaps.c -- parse Linux /proc/PID/smaps (or plain maps).
  *
  * A mapping starts with a maps line
  *

@@ -1,5 +1,5 @@
 /*
- * trace_import_vminfo.c -- parse GNU Hurd `vminfo PID` output (GNU Mach).
+ * import_vminfo.c -- parse GNU Hurd `vminfo PID` output (GNU Mach).
  *
  * Hurd's utils/vminfo.c prints one line per vm_region() result:
  *

@@ -1,5 +1,5 @@
 /*
- * trace_import_vmmap.c -- parse macOS `vmmap PID` output.
+ * import_vmmap.c -- parse macOS `vmmap PID` output.
  *
  * vmmap prints a preamble ("Process:", "VM page size:", ...), then one or
  * two region tables ("==== Non-writable regions for process N" and

@@ -2,7 +2,7 @@
  * attach.c -- `vmscope attach`: periodic samples of live processes (attach.h).
  *
  * Each sample reads every mapping of each process with the /proc sampler
- * (trace_record.c): smaps first, then pagemap for all mappings in runs of
+ * (record.c): smaps first, then pagemap for all mappings in runs of
  * adjacent ones (skipped, with a note, when pagemap is not readable).
  * Each observed region is named by its smaps path ("[heap]", a file), or
  * left unnamed for anonymous memory.  Every observation goes twice: into

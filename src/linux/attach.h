@@ -1,7 +1,7 @@
 /*
  * attach.h -- `vmscope attach`: sample live processes into a trace.
  *
- * Every interval the /proc sampler of trace_sample.h reads one or two
+ * Every interval the /proc sampler of sample.h reads one or two
  * processes' /proc/PID/smaps and, when permitted, /proc/PID/pagemap (with
  * /proc/kpagecount and /proc/kpageflags as root).  Each sample becomes one
  * observe event per process, appended to an in-memory trace that grows

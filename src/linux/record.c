@@ -1,7 +1,7 @@
 /*
- * trace_record.c -- `vmscope record`: a scenario run for real (trace_record.h).
+ * record.c -- `vmscope record`: a scenario run for real (record.h).
  *
- * Two parts (the /proc sampler is in trace_sample.c).  (1) The task
+ * Two parts (the /proc sampler is in sample.c).  (1) The task
  * process: a command loop in a child that the recorder
  * drives over a SOCK_SEQPACKET socket; it only makes system calls and
  * touches pages, from buffers that exist before the first command (static

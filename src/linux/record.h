@@ -1,5 +1,5 @@
 /*
- * trace_record.h -- `vmscope record`: run a scenario for real on Linux.
+ * record.h -- `vmscope record`: run a scenario for real on Linux.
  *
  * The recorder replays a trace through the model (under the linux
  * profile, to learn each step's intended outcome and the model's chosen
@@ -10,7 +10,7 @@
  * writes what the kernel showed as "observe" events, so that `vmscope
  * check` can compare model and kernel (docs/recording.md).
  *
- * The /proc sampler it uses is in trace_sample.h.  No curses here.  Everything is Linux-only; elsewhere trace_record()
+ * The /proc sampler it uses is in sample.h.  No curses here.  Everything is Linux-only; elsewhere trace_record()
  * reports that and returns an error.
  */
 #ifndef VMSCOPE_TRACE_RECORD_H

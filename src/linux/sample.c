@@ -1,6 +1,6 @@
 /*
- * trace_sample.c -- the /proc sampler shared by `vmscope record` and
- * `vmscope attach` (trace_sample.h).
+ * sample.c -- the /proc sampler shared by `vmscope record` and
+ * `vmscope attach` (sample.h).
  *
  * smaps is parsed into pm_vma records, pagemap is read in runs of adjacent
  * mappings, the PFNs of a batch of runs are sorted and looked up in

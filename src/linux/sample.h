@@ -1,5 +1,5 @@
 /*
- * trace_sample.h -- the /proc sampler of `vmscope record` and `vmscope
+ * sample.h -- the /proc sampler of `vmscope record` and `vmscope
  * attach`: one process's /proc/PID/smaps and /proc/PID/pagemap, and, when
  * readable (root), /proc/kpagecount and /proc/kpageflags, turned into the
  * observation the linux profile defines (docs/profiles.md,
