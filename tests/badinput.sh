@@ -95,5 +95,37 @@ for name in line-too-long nul-byte control-byte invalid-utf8 binary-file; do
 	check "$gen" "$name"
 done
 
+# Bounded reads: input is never read much past its first bad line.  (The
+# timeout only guards against a hang; nothing here is timed.)
+# tap_bounded NAME WANT_MESSAGE CMD...: CMD exits 2 with WANT_MESSAGE.
+tap_bounded() {
+	bname=$1
+	want=$2
+	shift 2
+	n=$((n + 1))
+	timeout 120 "$@" >/dev/null 2>"$tmp/stderr"
+	status=$?
+	if [ "$status" -eq 2 ] && [ "$(cat "$tmp/stderr")" = "$want" ]; then
+		echo "ok $n - $bname"
+	else
+		echo "not ok $n - $bname: exit $status (want 2)"
+		sed 's/^/#   got:  /' "$tmp/stderr"
+		echo "#   want: $want"
+		failed=$((failed + 1))
+	fi
+}
+if command -v timeout >/dev/null 2>&1; then
+	tap_bounded "validate /dev/zero stops at the first NUL" \
+		'/dev/zero:1:1: binary data (NUL byte)' "$VMSCOPE" validate /dev/zero
+	tap_bounded "an endless line from a pipe stops at the line limit" \
+		'<stdin>:1:1: line too long (limit 1048576 bytes)' \
+		sh -c 'yes x | tr -d "\n" | "$0" validate -' "$VMSCOPE"
+	# A 2 GB sparse file that starts with a NUL: refused at once, not read.
+	if truncate -s 2G "$tmp/sparse.jsonl" 2>/dev/null; then
+		tap_bounded "a 2 GB file with a NUL at byte 0 is refused at once" \
+			"$tmp/sparse.jsonl:1:1: binary data (NUL byte)" "$VMSCOPE" validate "$tmp/sparse.jsonl"
+	fi
+fi
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

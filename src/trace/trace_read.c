@@ -3,8 +3,8 @@
  *
  * The input is read one line at a time (from a file through a 64 KiB
  * read-ahead buffer, or from memory) into a line buffer that never grows past
- * LINE_LIMIT bytes: a longer line is drained without being stored and
- * rejected.  Each line is checked for binary bytes and invalid UTF-8, parsed
+ * LINE_LIMIT bytes: reading stops at the limit, or at a NUL byte, and the
+ * line is rejected, so no input is read much past its first bad line.  Each line is checked for binary bytes and invalid UTF-8, parsed
  * with cJSON, copied into a struct trace_event (plus, rarely, an annotation
  * or an observation) and the JSON tree is deleted at once, so the loader's
  * memory is the compact trace plus one line.
@@ -132,6 +132,10 @@ src_next(struct line_src *src)
 			src->newline = true;
 			break;
 		}
+		/* A line past the limit, or binary data, is an error at once:
+		 * never read on to find its end (/dev/zero has none). */
+		if (src->too_long || memchr(p, '\0', n) != NULL)
+			break;
 	}
 	if (!any)
 		return 0;
