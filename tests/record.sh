@@ -129,6 +129,15 @@ tap_is "SIGINT: the trace ends with a note" $? 0
 tap_is "SIGINT: no temporary file left" $? 0
 no_survivor "SIGINT: no task process left" int.rec.jsonl
 
+"$V" record long.jsonl -o term.rec.jsonl 2>term.err &
+rpid=$!
+sleep 0.4
+kill -TERM $rpid
+wait $rpid
+tap_is "SIGTERM: exit status 143 (128 + 15)" $? 143
+tap_check "SIGTERM: the shorter trace validates" "$V" validate term.rec.jsonl
+no_survivor "SIGTERM: no task process left" term.rec.jsonl
+
 "$V" record long.jsonl -o kill.rec.jsonl 2>kill.err &
 rpid=$!
 sleep 0.3

@@ -2009,7 +2009,8 @@ record_finish(struct rec *rc, size_t k, size_t n)
 		        o->scenario, o->out, rc->nwritten + 1, rc->nobs, rc->ndisagree,
 		        rc->ndisagree == 1 ? "" : "s", rc->ndeaths, rc->ndeaths == 1 ? "" : "s",
 		        status == RECORD_INTERRUPTED ? " (interrupted)" : "");
-	return status;
+	/* The shell's convention: 128 + the signal that stopped us. */
+	return status == RECORD_INTERRUPTED ? RECORD_INTERRUPTED + (int)rec_signal : status;
 }
 
 /* Start the header's tasks and record every step.  Returns 0, -1 on I/O. */

@@ -41,7 +41,8 @@ enum {
 	RECORD_OK = 0,               /* recorded, every step ran */
 	RECORD_IO = 1,               /* system or I/O failure; no trace */
 	RECORD_BAD_INPUT = 2,        /* the scenario cannot be recorded */
-	RECORD_INTERRUPTED = 130,    /* SIGINT/SIGTERM: a shorter trace was kept */
+	RECORD_INTERRUPTED = 128,    /* + the signal (130 SIGINT, 143 SIGTERM, 129
+	                                SIGHUP): a shorter trace was kept */
 };
 
 /* Record O->t into O->out.  Returns a RECORD_* status.  Every process the
