@@ -56,6 +56,8 @@ struct pm_sampler {
 	int kcount, kflags;             /* -1 when unreadable */
 	bool counts;                    /* PFNs visible and both files readable */
 	bool unbatched;                 /* VMSCOPE_PM_UNBATCHED: the per-page reference path */
+	size_t short_reads;             /* VMSCOPE_FAULT_PAGEMAP_SHORT: fault injection,
+	                                   pagemap reads of at most this many bytes */
 	size_t letters_max;
 	uint64_t *pm;                   /* pagemap entries of a batch (PM_MAX_RUN_PAGES) */
 	struct kwin wc, wf;             /* unbatched: one window per file */
@@ -90,7 +92,10 @@ pm_sampler_new(void)
 	{
 		const char *ub = getenv("VMSCOPE_PM_UNBATCHED");
 
+		const char *fs = getenv("VMSCOPE_FAULT_PAGEMAP_SHORT");
+
 		s->unbatched = ub != NULL && ub[0] != '\0' && strcmp(ub, "0") != 0;
+		s->short_reads = fs != NULL ? (size_t)strtoul(fs, NULL, 10) / 8 * 8 : 0;
 	}
 	s->kcount = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
 	s->kflags = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
@@ -800,7 +805,7 @@ pm_read_pages(struct pm_sampler *s, int pid, struct pm_snap *snap, const bool *s
 	for (size_t k = 0; k < snap->n; k++)
 		loff[k] = s->eoff[k] = SIZE_MAX;
 	while (i < snap->n) {
-		size_t j;
+		size_t j, want;
 		uint64_t from, to;
 		ssize_t got;
 
@@ -840,9 +845,20 @@ pm_read_pages(struct pm_sampler *s, int pid, struct pm_snap *snap, const bool *s
 			used = 0;
 			bfirst = i;
 		}
-		got = pread(fd, s->pm + used, (size_t)(to - from) * 8, (off_t)(from * 8));
+		want = (size_t)(to - from) * 8;
+		if (s->short_reads != 0 && want > s->short_reads)
+			want = s->short_reads;
+		got = pread(fd, s->pm + used, want, (off_t)(from * 8));
 		if (got < 0 && (errno == ESRCH || errno == ENOENT))
 			goto gone;
+		/* A short read (the process unmapped or exited meanwhile): what
+		 * pagemap did not give reads as "not present", never as whatever
+		 * the buffer held (the batch looks up every entry's PFN). */
+		if (got < (ssize_t)((to - from) * 8)) {
+			size_t have = got > 0 ? (size_t)got / 8 : 0;
+
+			memset(s->pm + used + have, 0, (size_t)(to - from - have) * 8);
+		}
 		for (size_t k = i; k < j; k++) {
 			uint64_t a = snap->v[k].start / 4096, np = (snap->v[k].end - snap->v[k].start) / 4096;
 
