@@ -62,6 +62,35 @@ grep -q "process $spid (sleep) exited after [0-9]* samples; stopping (the trace 
 tap_is "a process that exits: a clear message" $? 0 
 tap_check "a process that exits: the samples are kept" "$V" validate gone.jsonl
 
+# A zombie (exited, not reaped by its parent) has no memory to sample:
+# attach says so and fails, rather than succeed with nothing written.
+sh -c 'sleep 0 & exec sleep 30' &
+zparent=$!
+zpid="" n=0
+while [ -z "$zpid" ] && [ $n -lt 500 ]; do
+	for st in /proc/[0-9]*/stat; do
+		set -- $(sed 's/.*) //' "$st" 2>/dev/null)
+		if [ "${1:-}" = Z ] && [ "${2:-}" = "$zparent" ]; then
+			zpid=${st#/proc/}
+			zpid=${zpid%/stat}
+		fi
+	done
+	[ -n "$zpid" ] || sleep 0.01
+	n=$((n + 1))
+done
+if [ -n "$zpid" ]; then
+	"$V" attach "$zpid" --count 1 --batch -o zombie.jsonl >/dev/null 2>zombie.err
+	tap_is "a zombie: exit 1" $? 1
+	grep -q "process $zpid (sleep) is a zombie" zombie.err
+	tap_is "a zombie: a clear message" $? 0
+	[ ! -e zombie.jsonl ]
+	tap_is "a zombie: no trace file" $? 0
+else
+	tap_skip "a zombie" "could not make one"
+fi
+kill $zparent 2>/dev/null
+wait $zparent 2>/dev/null
+
 "$V" attach 999999999 --count 1 >/dev/null 2>bad.err
 tap_is "no such process: exit 1" $? 1
 "$V" attach --count 1 >/dev/null 2>usage.err

@@ -113,8 +113,8 @@ attach_live(const struct attach_opts *ao, struct ui_opts *uo)
 	st = attach_sample(a, &first);
 	if (first.msg[0] != '\0')
 		fprintf(stderr, "vmscope: attach: %s\n", first.msg);
-	if (st == ATTACH_ERROR)
-		rc = EXIT_IO;
+	if (st == ATTACH_ERROR || attach_nsamples(a) == 0)
+		rc = EXIT_IO;         /* refused, or gone before its first sample */
 	else if (st == ATTACH_OK)
 		rc = play_live(a, ao, uo, first.ms);
 	rc2 = attach_close(a, err, sizeof err);

@@ -74,6 +74,27 @@ proc_comm(int pid, char *buf, size_t len)
 	fclose(f);
 }
 
+/* The state letter of PID from /proc/PID/stat ('R', 'S', 'Z', ...; '?'
+ * when unreadable).  The command name in parentheses may hold anything,
+ * so the state is the first field after the last ')'. */
+static char
+proc_state(int pid)
+{
+	char path[64], buf[512];
+	const char *paren;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return '?';
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	paren = strrchr(buf, ')');
+	return paren != NULL && paren[1] == ' ' && paren[2] != '\0' ? paren[2] : '?';
+}
+
 /* Per-process state. */
 struct at_proc {
 	int pid;
@@ -129,6 +150,13 @@ attach_open(const struct attach_opts *o, char *err, size_t errlen)
 			return NULL;
 		}
 		proc_comm(a->p[i].pid, a->p[i].name, sizeof a->p[i].name);
+		if (proc_state(a->p[i].pid) == 'Z') {
+			snprintf(err, errlen, "process %d (%s) is a zombie: it has exited and has no "
+			         "memory left to sample", a->p[i].pid, a->p[i].name);
+			pm_sampler_free(a->pm);
+			free(a);
+			return NULL;
+		}
 		a->p[i].pages_ok = true;
 		a->p[i].sampled = true;
 	}
@@ -535,6 +563,13 @@ attach_run(const struct attach_opts *o)
 		        strsignal(at_signal), attach_nsamples(a), attach_nsamples(a) == 1 ? "" : "s");
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	if (attach_nsamples(a) == 0 && status == 0) {
+		/* Every process was gone before its first sample: nothing to show. */
+		fprintf(o->msgs, "vmscope: attach: no sample taken%s%s%s\n",
+		        o->out != NULL ? "; " : "", o->out != NULL ? o->out : "",
+		        o->out != NULL ? " not written" : "");
+		status = 1;
+	}
 	if (attach_close(a, err, sizeof err) != 0)
 		status = 1;
 	if (err[0] != '\0')
