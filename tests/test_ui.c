@@ -24,7 +24,7 @@ san(const char *s, bool ascii)
 {
 	static char buf[256];
 
-	return ui_text_sanitize(buf, sizeof buf, s, ascii);
+	return text_sanitize(buf, sizeof buf, s, ascii);
 }
 
 static void
@@ -53,9 +53,9 @@ test_sanitizer(void)
 	is_str(san("a\033[", false), "a", "sanitize: truncated CSI at end");
 	is_str(san("a\033", false), "a", "sanitize: lone ESC at end");
 	is_str(san(NULL, false), "", "sanitize: NULL -> empty");
-	ui_text_sanitize(small, sizeof small, "ab\xe2\x86\x92xyz", false);
+	text_sanitize(small, sizeof small, "ab\xe2\x86\x92xyz", false);
 	is_str(small, "ab\xe2\x86\x92", "sanitize: truncation keeps whole UTF-8 characters");
-	ui_text_sanitize(small, sizeof small, "abcdefgh", false);
+	text_sanitize(small, sizeof small, "abcdefgh", false);
 	is_str(small, "abcde", "sanitize: truncation NUL-terminates");
 	is_int(ui_text_width("ab\xe2\x86\x92"), 3, "width: arrow is one column");
 	is_int(ui_text_width("\xe6\x97\xa5\xe6\x9c\xac"), 4, "width: CJK is two columns");

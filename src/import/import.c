@@ -19,6 +19,7 @@
 
 #include "import.h"
 #include "import_int.h"
+#include "trace/text.h"
 #include "trace/trace_write.h"
 #include "vm/vm.h"
 
@@ -103,7 +104,7 @@ read_file(struct imp_ctx *c, char **out, size_t *outlen)
 	size_t len = 0, cap = 0;
 
 	if (fp == NULL) {
-		fprintf(c->errs, "%s: cannot open: %s\n", c->file, strerror(errno));
+		fprintf(c->errs, "%s: cannot open: %s\n", c->name, strerror(errno));
 		return IMPORT_IO;
 	}
 	for (;;) {
@@ -115,7 +116,7 @@ read_file(struct imp_ctx *c, char **out, size_t *outlen)
 			cap = cap ? cap * 2 : 65536 + 1;
 			nb = realloc(buf, cap);
 			if (nb == NULL) {
-				fprintf(c->errs, "%s: out of memory\n", c->file);
+				fprintf(c->errs, "%s: out of memory\n", c->name);
 				goto fail;
 			}
 			buf = nb;
@@ -123,7 +124,7 @@ read_file(struct imp_ctx *c, char **out, size_t *outlen)
 		got = fread(buf + len, 1, cap - len - 1, fp);
 		len += got;
 		if (len > IMP_FILE_LIMIT) {
-			fprintf(c->errs, "%s: too large for a capture (limit %u MiB)\n", c->file,
+			fprintf(c->errs, "%s: too large for a capture (limit %u MiB)\n", c->name,
 			        IMP_FILE_LIMIT >> 20);
 			fclose(fp);
 			free(buf);
@@ -133,7 +134,7 @@ read_file(struct imp_ctx *c, char **out, size_t *outlen)
 			break;
 	}
 	if (ferror(fp)) {
-		fprintf(c->errs, "%s: read error: %s\n", c->file, strerror(errno));
+		fprintf(c->errs, "%s: read error: %s\n", c->name, strerror(errno));
 		goto fail;
 	}
 	fclose(fp);
@@ -376,8 +377,10 @@ trace_import(const struct import_opts *o)
 		char *text = NULL;
 		size_t len = 0;
 		const char *what;
-		int r = read_file(&c, &text, &len), kind;
+		int r, kind;
 
+		text_sanitize(c.name, sizeof c.name, c.file, false);
+		r = read_file(&c, &text, &len);
 		if (r != IMPORT_OK) {
 			if (rc == IMPORT_OK || r == IMPORT_IO)
 				rc = r;

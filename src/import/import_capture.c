@@ -23,14 +23,14 @@ imp_error(struct imp_ctx *c, unsigned line, const char *fmt, ...)
 	c->nerrors++;
 	if (c->nerrors > IMP_ERROR_LIMIT) {
 		if (c->nerrors == IMP_ERROR_LIMIT + 1)
-			fprintf(c->errs, "%s: more errors follow (only the first %d are shown)\n", c->file,
+			fprintf(c->errs, "%s: more errors follow (only the first %d are shown)\n", c->name,
 			        IMP_ERROR_LIMIT);
 		return;
 	}
 	if (line > 0)
-		fprintf(c->errs, "%s:%u: ", c->file, line);
+		fprintf(c->errs, "%s:%u: ", c->name, line);
 	else
-		fprintf(c->errs, "%s: ", c->file);
+		fprintf(c->errs, "%s: ", c->name);
 	va_start(ap, fmt);
 	vfprintf(c->errs, fmt, ap);
 	va_end(ap);

@@ -47,7 +47,8 @@ struct imp_capture {
 
 /* Error reporting for one file. */
 struct imp_ctx {
-	const char *file;                /* as given */
+	const char *file;                /* as given, to open */
+	char name[256];                  /* as shown in messages (sanitized) */
 	FILE *errs;
 	unsigned nerrors;
 };

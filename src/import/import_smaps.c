@@ -266,6 +266,6 @@ imp_parse_smaps(struct imp_ctx *c, const char *text, struct imp_capture *cap)
 	finish(&cur);
 	if (nmaps > 0 && nfields == 0)
 		imp_note(cap, "%s is a plain maps file: no Rss, so share modes and resident pages are "
-		         "not observed.", c->file);
+		         "not observed.", c->name);
 	return c->nerrors ? -1 : 0;
 }

@@ -212,6 +212,6 @@ imp_parse_vminfo(struct imp_ctx *c, const char *text, struct imp_capture *cap)
 			continue;
 	}
 	if (cap->n > 0 && !(cap->r[0].o.have & TOBS_PROT))
-		imp_note(cap, "%s has no details (vminfo -a -s): protections are not observed.", c->file);
+		imp_note(cap, "%s has no details (vminfo -a -s): protections are not observed.", c->name);
 	return c->nerrors ? -1 : 0;
 }

@@ -348,7 +348,7 @@ imp_parse_vmmap(struct imp_ctx *c, const char *text, struct imp_capture *cap)
 				sec = SEC_SKIP;
 				if (!col_of(l, len, "==== Legend") && !col_of(l, len, "==== Summary"))
 					imp_note(cap, "%s:%u: section '%.*s' skipped (it lists no regions)",
-					         c->file, line, (int)(len > 80 ? 80 : len), l);
+					         c->name, line, (int)(len > 80 ? 80 : len), l);
 			}
 			continue;
 		}

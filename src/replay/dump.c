@@ -11,16 +11,14 @@
 
 #include "dump.h"
 #include "replay.h"
+#include "trace/text.h"
 #include "vm/vm_profile.h"
 
-/* Replace control characters (and DEL) by '?', in place. */
+/* Make S safe for a terminal, in place (text_sanitize). */
 char *
 dump_sanitize(char *s)
 {
-	for (unsigned char *p = (unsigned char *)s; p != NULL && *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return s;
+	return s != NULL ? text_sanitize(s, strlen(s) + 1, s, false) : s;
 }
 
 /* Write a byte count as vmmap does: 16K, 1.5M, 2G. */

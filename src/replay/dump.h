@@ -15,7 +15,9 @@ struct replay;
 void dump_step_text(struct replay *r, FILE *out);
 void dump_step_json(struct replay *r, FILE *out);
 
-/* Make S safe for a terminal: control characters become '?'.  Returns S. */
+/* Make S safe for a terminal, in place: escape sequences, C0 and C1
+ * controls and bidi overrides dropped, invalid UTF-8 as '?' (trace/text.h).
+ * Returns S. */
 char *dump_sanitize(char *s);
 
 #endif

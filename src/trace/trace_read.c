@@ -23,6 +23,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "text.h"
 #include "trace.h"
 #include "trace_strtab.h"
 #include "vm/vm.h"
@@ -1360,7 +1361,9 @@ load(const char *name, struct line_src *src, struct trace **out, struct trace_er
 	ld.err = err;
 	trace_strtab_init(&ld.tasks);
 	ld.t = calloc(1, sizeof *ld.t);
-	if (ld.t == NULL || (ld.t->path = dup_str(name)) == NULL) {
+	/* The path is only ever shown: keep it safe to show. */
+	if (ld.t == NULL || (ld.t->path = dup_str(name)) == NULL ||
+	    text_sanitize(ld.t->path, strlen(ld.t->path) + 1, ld.t->path, false) == NULL) {
 		free(ld.t);
 		return fail_noline(&ld, "out of memory");
 	}
@@ -1414,7 +1417,7 @@ static void
 error_init(struct trace_error *err, const char *name)
 {
 	memset(err, 0, sizeof *err);
-	snprintf(err->file, sizeof err->file, "%s", name);
+	text_sanitize(err->file, sizeof err->file, name, false);
 }
 
 /* Load the trace file PATH ("-": standard input). */
@@ -1575,6 +1578,8 @@ trace_new(const char *name, const char *title, const char *profile, uint32_t pag
 		return NULL;
 	trace_strtab_init(&t->strings);
 	t->path = dup_str(name);
+	if (t->path != NULL)
+		text_sanitize(t->path, strlen(t->path) + 1, t->path, false);
 	t->title = title != NULL ? dup_str(title) : NULL;
 	t->profile = profile != NULL ? dup_str(profile) : NULL;
 	t->page_size = page_size;

@@ -526,7 +526,7 @@ prompt_key(struct ui *u, int key)
 	}
 	if (key >= 0x20 && key < UI_KEY_BASE && key != 0x7f) {
 		char enc[5];
-		size_t n = ui_text_encode((uint32_t)key, enc);
+		size_t n = text_encode((uint32_t)key, enc);
 
 		if (u->prompt_kind == UI_PROMPT_GOTO && (key < '0' || key > '9'))
 			return 0;

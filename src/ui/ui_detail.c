@@ -129,7 +129,7 @@ detail_lines(struct ui *u, struct ui_grid *t, int p, const struct ui_row *r)
 		if (oi.file != NULL) {
 			char f[64];
 
-			ui_text_sanitize(f, sizeof f, oi.file, u->o.ascii);
+			text_sanitize(f, sizeof f, oi.file, u->o.ascii);
 			ui_grid_printf(t, x, y, -1, UI_S_DIM, 0, "  file %s", f);
 		}
 		y++;
@@ -193,7 +193,7 @@ obs_lines(struct ui *u, struct ui_grid *t, int y, const struct ui_obs *ob, long 
 		               "region paired with this one", ui_grid_glyph(t, UI_G_DIFF));
 		return y + 1;
 	}
-	ui_text_sanitize(name, sizeof name, trace_str(u->t, o->name), u->o.ascii);
+	text_sanitize(name, sizeof name, trace_str(u->t, o->name), u->o.ascii);
 	ui_look_size(o->end - o->start, sz, sizeof sz);
 	ui_grid_printf(t, 3, y++, -1, UI_S_NORMAL, 0, "%s 0x%llx-0x%llx  %s",
 	               name[0] ? name : "(unnamed)", (unsigned long long)o->start,

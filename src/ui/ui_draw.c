@@ -264,7 +264,7 @@ put_wrapped(struct ui_grid *g, int x, int y, int w, int h, int style, const char
 
 		while (take < len) {
 			uint32_t cp;
-			size_t n = ui_text_decode(s + take, len - take, &cp);
+			size_t n = text_decode(s + take, len - take, &cp);
 			int cw;
 
 			if (n == 0)
@@ -361,7 +361,7 @@ draw_title(struct ui *u, struct ui_grid *g)
 	int rw;
 
 	ui_grid_fill(g, 0, 0, g->cols, UI_S_TITLE, 0, " ");
-	ui_text_sanitize(title, sizeof title,
+	text_sanitize(title, sizeof title,
 	                 u->t->title != NULL && u->t->title[0] != '\0' ? u->t->title : u->t->path,
 	                 u->o.ascii);
 	ui_look_size(vm_world_page_size(replay_world(u->r)), ps, sizeof ps);
@@ -663,7 +663,7 @@ draw_obs(const struct ui *u, struct ui_grid *g, const struct layout *l, int p, i
 		if (!line && l->name_w > 0) {
 			char name[40];
 
-			ui_text_sanitize(name, sizeof name, trace_str(u->t, o->name), u->o.ascii);
+			text_sanitize(name, sizeof name, trace_str(u->t, o->name), u->o.ascii);
 			put_clip(g, c->x[C_NAME], y, l->name_w, UI_S_HEADER, 0, name[0] ? name : "-");
 		}
 		snprintf(buf, sizeof buf, "%*llx-%*llx", l->aw, (unsigned long long)o->start, l->aw,
@@ -715,7 +715,7 @@ draw_both(struct ui *u, struct ui_grid *g, const struct layout *l, int p, int y,
 
 		if (selected)
 			ui_grid_put(g, l->pane_x[p], y, 1, UI_S_HEADER, 0, ui_grid_glyph(g, UI_G_CURSOR));
-		ui_text_sanitize(name, sizeof name, trace_str(u->t, o->name), u->o.ascii);
+		text_sanitize(name, sizeof name, trace_str(u->t, o->name), u->o.ascii);
 		if (l->name_w > 0)
 			put_clip(g, c->x[C_NAME], y, l->name_w, UI_S_HEADER, 0, name[0] ? name : "-");
 		snprintf(buf, sizeof buf, "%*llx-%*llx", l->aw, (unsigned long long)o->start, l->aw,
@@ -1152,7 +1152,7 @@ draw_story(struct ui *u, struct ui_grid *g, const struct layout *l)
 	x += ui_grid_printf(g, x, l->step_y, -1, UI_S_HEADER, 0, "Step %zu/%zu", pos,
 	                    replay_nsteps(u->r));
 	if (chapter != NULL) {
-		ui_text_sanitize(clean, sizeof clean, chapter, u->o.ascii);
+		text_sanitize(clean, sizeof clean, chapter, u->o.ascii);
 		x += ui_grid_printf(g, x, l->step_y, -1, UI_S_MARK, 0, "  %s %s",
 		                    ui_grid_glyph(g, UI_G_MARK), clean);
 	}
@@ -1160,7 +1160,7 @@ draw_story(struct ui *u, struct ui_grid *g, const struct layout *l)
 		kern_return_t kr = replay_status(u->r, pos);
 
 		replay_describe(u->r, pos, buf, sizeof buf);
-		ui_text_sanitize(clean, sizeof clean, buf, u->o.ascii);
+		text_sanitize(clean, sizeof clean, buf, u->o.ascii);
 		x += ui_grid_put(g, x, l->step_y, -1, UI_S_NORMAL, 0, "  ");
 		if (kr != KERN_SUCCESS) {
 			const char *why = replay_reason_text(replay_reason(u->r, pos));
@@ -1179,7 +1179,7 @@ draw_story(struct ui *u, struct ui_grid *g, const struct layout *l)
 		if ((note == NULL || note[0] == '\0') && ev->op == TOP_NOTE)
 			note = trace_str(u->t, ev->region);
 		if (note != NULL && note[0] != '\0') {
-			ui_text_sanitize(nb, sizeof nb, note, u->o.ascii);
+			text_sanitize(nb, sizeof nb, note, u->o.ascii);
 			ui_grid_put(g, 1, l->note_y, 2, UI_S_DIM, 0, g->ascii ? "\"" : "\u201c");
 			put_wrapped(g, 2, l->note_y, g->cols - 3, l->note_h, UI_S_NOTE, nb);
 		}

@@ -171,7 +171,7 @@ ui_grid_put(struct ui_grid *g, int x, int y, int maxw, int style, int attr, cons
 	len = strlen(s);
 	for (size_t i = 0; i < len && x < limit;) {
 		uint32_t cp;
-		size_t n = ui_text_decode(s + i, len - i, &cp);
+		size_t n = text_decode(s + i, len - i, &cp);
 		int w;
 
 		i += n == 0 ? 1 : n;
@@ -216,7 +216,7 @@ ui_grid_fill(struct ui_grid *g, int x, int y, int w, int style, int attr, const 
 {
 	uint32_t cp;
 
-	if (ui_text_decode(s, strlen(s), &cp) == 0 || (g->ascii && cp >= 0x80))
+	if (text_decode(s, strlen(s), &cp) == 0 || (g->ascii && cp >= 0x80))
 		cp = '?';
 	for (int i = 0; i < w; i++)
 		set_cell(g, x + i, y, cp, style, attr);
@@ -287,7 +287,7 @@ ui_grid_row_text(const struct ui_grid *g, int y, char *buf, size_t len)
 
 		if (c->ch == 0)
 			continue;
-		n = ui_text_encode(c->ch, enc);
+		n = text_encode(c->ch, enc);
 		if (o + n + 1 > len)
 			break;
 		memcpy(buf + o, enc, n);
@@ -360,7 +360,7 @@ write_text(const struct ui_grid *g, bool ansi, bool no_color, FILE *out)
 				ps = c->style;
 				pa = c->attr;
 			}
-			fwrite(enc, 1, ui_text_encode(c->ch, enc), out);
+			fwrite(enc, 1, text_encode(c->ch, enc), out);
 		}
 		fputs("\033[0m\n", out);
 	}
@@ -379,7 +379,7 @@ svg_char(uint32_t ch, FILE *out)
 	case '>': fputs("&gt;", out); return;
 	case '"': fputs("&quot;", out); return;
 	}
-	fwrite(enc, 1, ui_text_encode(ch, enc), out);
+	fwrite(enc, 1, text_encode(ch, enc), out);
 }
 
 /* Fore- and background of a cell in SVG, after reverse video. */

@@ -89,7 +89,7 @@ const char *ui_grid_glyph(const struct ui_grid *g, enum ui_glyph gl);
  * Draw UTF-8 text S at (X, Y), at most MAXW columns (-1: to the right
  * edge).  Control characters become '?', non-ASCII too in ASCII mode.
  * Returns the columns used.  S should already be sanitized when it comes
- * from a trace (ui_text_sanitize); this is the second line of defence.
+ * from a trace (text_sanitize); this is the second line of defence.
  */
 int ui_grid_put(struct ui_grid *g, int x, int y, int maxw, int style, int attr, const char *s);
 /* printf into the grid (same rules as ui_grid_put). */

@@ -59,7 +59,7 @@ ui_look_task_name(const struct ui *u, int id, char *buf, size_t len)
 	if (id < 0)
 		snprintf(buf, len, "-");
 	else
-		ui_text_sanitize(buf, len, trace_task_name(u->t, (uint16_t)id), u->o.ascii);
+		text_sanitize(buf, len, trace_task_name(u->t, (uint16_t)id), u->o.ascii);
 	return buf;
 }
 

@@ -285,7 +285,7 @@ tell_changes(struct sb *b, const struct ui *u)
 		const struct ui_snap *c = &u->cur[id], *p = &u->prev[id];
 		char task[48];
 
-		ui_text_sanitize(task, sizeof task, trace_task_name(u->t, (uint16_t)id), u->o.ascii);
+		text_sanitize(task, sizeof task, trace_task_name(u->t, (uint16_t)id), u->o.ascii);
 		if (p->task < 0 && c->task >= 0) {
 			sb_add(b, "%s%s: new task with %zu region%s", first ? "" : "; ", task, c->n,
 			       c->n == 1 ? "" : "s");
@@ -323,7 +323,7 @@ pair_label(const struct ui *u, const struct check_step *cs, const struct check_p
 	if ((nm == NULL || nm[0] == '\0') && p->model >= 0)
 		nm = cs->model_name[p->model];
 	if (nm != NULL && nm[0] != '\0')
-		ui_text_sanitize(buf, len, nm, u->o.ascii);
+		text_sanitize(buf, len, nm, u->o.ascii);
 	else
 		snprintf(buf, len, "0x%llx", (unsigned long long)start);
 }
@@ -423,7 +423,7 @@ ui_narrate(const struct ui *u, char *buf, size_t len)
 		return;
 	}
 	replay_describe(u->r, k, desc, sizeof desc);
-	ui_text_sanitize(clean, sizeof clean, desc, u->o.ascii);
+	text_sanitize(clean, sizeof clean, desc, u->o.ascii);
 	kr = replay_status(u->r, k);
 	if (kr != KERN_SUCCESS) {
 		const char *why = replay_reason_text(replay_reason(u->r, k));

@@ -88,7 +88,7 @@ row_take(struct ui *u, struct ui_row *row, int task, size_t i)
 		return -1;
 	row->index = i;
 	name = replay_region_name(u->r, task, row->ri.start, row->ri.end);
-	ui_text_sanitize(row->name, sizeof row->name, name, u->o.ascii);
+	text_sanitize(row->name, sizeof row->name, name, u->o.ascii);
 	row->npages = vm_region_pages(w, task, i, NULL, 0);
 	if (row->npages > 0) {
 		row->pages = malloc(row->npages * sizeof *row->pages);
