@@ -77,7 +77,7 @@ bad() {
 	run sh -c 'cd "$1" && shift && exec "$@"' sh "$I" "$V" import "$2" "$3" -o "$tmpdir/bad.jsonl"
 	tap_is "$1: exit 2" "$rc" 2
 	tap_is "$1: message" "$err" "$4"
-	if [ -e "$tmpdir/bad.jsonl" ] || [ -e "$tmpdir/bad.jsonl.tmp" ]; then
+	if [ -e "$tmpdir/bad.jsonl" ] || ls "$tmpdir"/.bad.jsonl.* >/dev/null 2>&1; then
 		tap_fail "$1: no trace written"
 	else
 		tap_ok "$1: no trace written"

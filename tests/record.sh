@@ -103,44 +103,58 @@ grep -q '"x_real": "not run", "x_real_error": "not run: no region' fail.rec.json
 tap_is "failing steps: an unknown region is not run" $? 0
 no_survivor "no task process left after failing steps" fail.rec.jsonl
 
-# A long scenario: fork, then many small steps.
+# A long scenario: fork, then many small steps (4,000: seconds of work,
+# so that a signal sent once the recording is under way always lands
+# mid-scenario).
 {
 	echo '{"vmscope": 1, "title": "long", "profile": "linux", "tasks": ["p"]}'
 	echo '{"op": "allocate", "task": "p", "size": "64p", "as": "buf"}'
 	echo '{"op": "fork", "task": "p", "child": "c"}'
 	i=0
-	while [ $i -lt 400 ]; do
+	while [ $i -lt 2000 ]; do
 		echo '{"op": "write", "task": "c", "region": "buf", "offset": "'$((i % 64))'p", "size": "1p"}'
 		echo '{"op": "read", "task": "p", "region": "buf", "offset": "'$((i % 64))'p", "size": "1p"}'
 		i=$((i + 1))
 	done
 } >long.jsonl
 
-"$V" record long.jsonl -o int.rec.jsonl 2>int.err &
-rpid=$!
-sleep 0.4
-kill -INT $rpid
-wait $rpid
-tap_is "SIGINT: exit status 130" $? 130
-tap_check "SIGINT: the shorter trace validates" "$V" validate int.rec.jsonl
-grep -q '"x_recorder": "interrupted"' int.rec.jsonl
-tap_is "SIGINT: the trace ends with a note" $? 0
-[ ! -e int.rec.jsonl.tmp ]
-tap_is "SIGINT: no temporary file left" $? 0
-no_survivor "SIGINT: no task process left" int.rec.jsonl
+# under_way TRACE: wait until the recording into TRACE has written 20
+# lines (its temporary file .TRACE.XXXXXX), at most 10 s.
+under_way() {
+	n=0
+	while [ $n -lt 1000 ]; do
+		[ "$(cat ."$1".* 2>/dev/null | wc -l)" -ge 20 ] && return 0
+		sleep 0.01
+		n=$((n + 1))
+	done
+	return 1
+}
 
-"$V" record long.jsonl -o term.rec.jsonl 2>term.err &
-rpid=$!
-sleep 0.4
-kill -TERM $rpid
-wait $rpid
-tap_is "SIGTERM: exit status 143 (128 + 15)" $? 143
-tap_check "SIGTERM: the shorter trace validates" "$V" validate term.rec.jsonl
-no_survivor "SIGTERM: no task process left" term.rec.jsonl
+# signal_case SIG STATUS: interrupt a recording with SIG once under way.
+signal_case() {
+	"$V" record long.jsonl -o "$1.rec.jsonl" 2>"$1.err" &
+	rpid=$!
+	under_way "$1.rec.jsonl"
+	kill -"$1" $rpid
+	wait $rpid
+	tap_is "SIG$1: exit status $2" $? "$2"
+	tap_check "SIG$1: the shorter trace validates" "$V" validate "$1.rec.jsonl"
+	grep -q '"x_recorder": "interrupted"' "$1.rec.jsonl"
+	tap_is "SIG$1: the trace ends with a note" $? 0
+	if ls ."$1".rec.jsonl.* >/dev/null 2>&1; then
+		tap_fail "SIG$1: no temporary file left" "$(ls -a)"
+	else
+		tap_ok "SIG$1: no temporary file left"
+	fi
+	no_survivor "SIG$1: no task process left" "$1.rec.jsonl"
+}
+signal_case INT 130
+signal_case TERM 143
 
-"$V" record long.jsonl -o kill.rec.jsonl 2>kill.err &
+head -n 300 long.jsonl >kill.jsonl
+"$V" record kill.jsonl -o kill.rec.jsonl 2>kill.err &
 rpid=$!
-sleep 0.3
+under_way kill.rec.jsonl
 kid=$(pgrep -P $rpid -x 'vms:c' 2>/dev/null || ps -o pid= --ppid $rpid | tail -n 1)
 kill -KILL $kid 2>/dev/null
 wait $rpid

@@ -86,12 +86,14 @@ render(struct replay *r, struct render_args *a)
 	size_t step = a->view.have_step ? a->view.step : replay_nsteps(r);
 	char err[256];
 
-	if (ui_render(r, &a->view.ui, a->cols, a->rows, step, a->keys, a->format, stdout, err,
-	              sizeof err) != 0) {
+	int rc = ui_render(r, &a->view.ui, a->cols, a->rows, step, a->keys, a->format, stdout,
+	                   err, sizeof err);
+
+	if (rc == -1) {
 		fprintf(stderr, "vmscope: %s\n", err);
 		return EXIT_BAD_INPUT;
 	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
+	if (rc != 0 || fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "vmscope: render: cannot write to standard output\n");
 		return EXIT_IO;
 	}

@@ -107,6 +107,21 @@ is_trace_arg(const char *arg)
 	return strcmp(arg, "-") == 0 || access(arg, F_OK) == 0 || scenario_find(arg) != NULL;
 }
 
+/*
+ * A command's exit status RC, made 1 when something it printed could not
+ * be written (as git does after every builtin): a command that reported its
+ * own write error already returned non-zero.
+ */
+static int
+stdout_checked(int rc)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return rc;
+	if (rc == 0)
+		fprintf(stderr, "vmscope: cannot write to standard output\n");
+	return rc == 0 ? EXIT_IO : rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -115,14 +130,14 @@ main(int argc, char **argv)
 
 	if (a != NULL && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
 		print_global_help(stdout);
-		return fflush(stdout) == 0 && !ferror(stdout) ? 0 : EXIT_IO;
+		return stdout_checked(0);
 	}
 	if (a != NULL && (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0)) {
 		printf("vmscope %s\n", PACKAGE_VERSION);
-		return fflush(stdout) == 0 && !ferror(stdout) ? 0 : EXIT_IO;
+		return stdout_checked(0);
 	}
 	if (a != NULL && (c = cmd_find(a)) != NULL)
-		return c->run(argc - 1, argv + 1);
+		return stdout_checked(c->run(argc - 1, argv + 1));
 	if (a != NULL && a[0] != '-' && !is_trace_arg(a) && (c = nearest_command(a)) != NULL) {
 		char word[64];
 
@@ -132,5 +147,5 @@ main(int argc, char **argv)
 		return EXIT_BAD_INPUT;
 	}
 	argv[0] = (char *)"vmscope";
-	return cmd_play.run(argc, argv);
+	return stdout_checked(cmd_play.run(argc, argv));
 }

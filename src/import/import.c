@@ -95,11 +95,12 @@ import_sniff(const char *text, size_t len, const char **what)
 	return IMPORT_NONE;
 }
 
-/* Read PATH whole into a NUL-terminated buffer. */
+/* Read PATH ("-": standard input) whole into a NUL-terminated buffer. */
 static int
 read_file(struct imp_ctx *c, char **out, size_t *outlen)
 {
-	FILE *fp = fopen(c->file, "rb");
+	bool in = strcmp(c->file, "-") == 0;
+	FILE *fp = in ? stdin : fopen(c->file, "rb");
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 
@@ -126,7 +127,8 @@ read_file(struct imp_ctx *c, char **out, size_t *outlen)
 		if (len > IMP_FILE_LIMIT) {
 			fprintf(c->errs, "%s: too large for a capture (limit %u MiB)\n", c->name,
 			        IMP_FILE_LIMIT >> 20);
-			fclose(fp);
+			if (!in)
+				fclose(fp);
 			free(buf);
 			return IMPORT_BAD;
 		}
@@ -137,7 +139,8 @@ read_file(struct imp_ctx *c, char **out, size_t *outlen)
 		fprintf(c->errs, "%s: read error: %s\n", c->name, strerror(errno));
 		goto fail;
 	}
-	fclose(fp);
+	if (!in)
+		fclose(fp);
 	buf[len] = '\0';
 	if (memchr(buf, '\0', len) != NULL) {
 		size_t at = (size_t)((char *)memchr(buf, '\0', len) - buf);
@@ -153,7 +156,8 @@ read_file(struct imp_ctx *c, char **out, size_t *outlen)
 	*outlen = len;
 	return IMPORT_OK;
 fail:
-	fclose(fp);
+	if (!in)
+		fclose(fp);
 	free(buf);
 	return IMPORT_IO;
 }
@@ -379,7 +383,7 @@ trace_import(const struct import_opts *o)
 		const char *what;
 		int r, kind;
 
-		text_sanitize(c.name, sizeof c.name, c.file, false);
+		text_sanitize(c.name, sizeof c.name, strcmp(c.file, "-") == 0 ? "<stdin>" : c.file, false);
 		r = read_file(&c, &text, &len);
 		if (r != IMPORT_OK) {
 			if (rc == IMPORT_OK || r == IMPORT_IO)

@@ -2051,6 +2051,8 @@ trace_record(const struct record_opts *o)
 		status = record_finish(&rc, k, n);
 	} else {
 		status = RECORD_IO;
+		if (rc.w != NULL && trace_writer_error(rc.w) != NULL)
+			rmsg(&rc, "%s", trace_writer_error(rc.w));
 		kill_all(&rc);
 		trace_writer_abort(rc.w);
 		rc.w = NULL;

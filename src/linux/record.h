@@ -31,7 +31,7 @@ struct trace;
 struct record_opts {
 	const struct trace *t;       /* the scenario, loaded */
 	const char *scenario;        /* its name or path, for the header */
-	const char *out;             /* TRACE (written as TRACE.tmp, then renamed) */
+	const char *out;             /* TRACE (a temporary file renamed at the end; "-" stdout) */
 	FILE *msgs;                  /* progress and errors (stderr) */
 	bool verbose;                /* one line per step on MSGS */
 };

@@ -2,8 +2,9 @@
  * trace_write.c -- write a vmscope trace as JSON Lines (trace_write.h).
  *
  * Each line is built in a growable buffer and written whole, so a line on
- * disk is always complete JSON or absent.  The file is "PATH.tmp" until
- * trace_writer_close() renames it onto PATH.  Key order follows
+ * disk is always complete JSON or absent.  The file is a private temporary
+ * file beside PATH (outfile.h) until trace_writer_close() renames it onto
+ * PATH.  Key order follows
  * docs/trace-format.md's examples: "op" first, then task, range, options,
  * "as", "note", "mark", extensions last.  No JSON library is needed: the
  * writer only emits objects of known shape, and its escaper is the one
@@ -16,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "outfile.h"
+#include "text.h"
 #include "trace_write.h"
 #include "vm/vm.h"
 
@@ -27,9 +30,8 @@ struct sbuf {
 };
 
 struct trace_writer {
-	char *path;                  /* final name */
-	char *tmp;                   /* PATH.tmp */
-	FILE *fp;
+	struct outfile out;          /* the file (or standard output) */
+	char shown[200];             /* its name in messages, sanitized */
 	struct sbuf line;
 	size_t nlines;
 	bool header_done;
@@ -242,7 +244,7 @@ w_fail(struct trace_writer *w, int errnum, const char *what)
 {
 	if (w->err == 0) {
 		w->err = errnum != 0 ? errnum : EIO;
-		snprintf(w->errmsg, sizeof w->errmsg, "%s: %s: %s", w->tmp, what, strerror(w->err));
+		snprintf(w->errmsg, sizeof w->errmsg, "%s: %s: %s", w->shown, what, strerror(w->err));
 	}
 	return -1;
 }
@@ -259,41 +261,31 @@ w_flush_line(struct trace_writer *w)
 		return w_fail(w, ENOMEM, "building a line");
 	}
 	sb_add(b, "\n", 1);
-	if (b->oom || fwrite(b->p, 1, b->len, w->fp) != b->len)
+	if (b->oom || fwrite(b->p, 1, b->len, w->out.fp) != b->len)
 		return w_fail(w, b->oom ? ENOMEM : errno, "write");
-	if (w->line_flush && fflush(w->fp) != 0)
+	if (w->line_flush && fflush(w->out.fp) != 0)
 		return w_fail(w, errno, "write");
 	b->len = 0;
 	w->nlines++;
 	return 0;
 }
 
-/* Open a writer for PATH (writing PATH.tmp). */
+/* Open a writer for PATH ("-": standard output), through outfile.h. */
 struct trace_writer *
 trace_writer_open(const char *path, char *err, size_t errlen)
 {
 	struct trace_writer *w = calloc(1, sizeof *w);
-	size_t n = strlen(path);
 
-	if (w == NULL || (w->path = strdup(path)) == NULL || (w->tmp = malloc(n + 5)) == NULL) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		goto fail;
+	if (w == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
 	}
-	memcpy(w->tmp, path, n);
-	memcpy(w->tmp + n, ".tmp", 5);
-	w->fp = fopen(w->tmp, "w");
-	if (w->fp == NULL) {
-		snprintf(err, errlen, "%s: cannot create: %s", w->tmp, strerror(errno));
-		goto fail;
-	}
-	return w;
-fail:
-	if (w != NULL) {
-		free(w->path);
-		free(w->tmp);
+	if (outfile_open(&w->out, path, err, errlen) == NULL) {
 		free(w);
+		return NULL;
 	}
-	return NULL;
+	text_sanitize(w->shown, sizeof w->shown, w->out.is_stdout ? "standard output" : path, false);
+	return w;
 }
 
 /* Flush after every line. */
@@ -301,6 +293,12 @@ void
 trace_writer_set_line_flush(struct trace_writer *w, bool on)
 {
 	w->line_flush = on;
+}
+
+const char *
+trace_writer_error(const struct trace_writer *w)
+{
+	return w->err != 0 ? w->errmsg : NULL;
 }
 
 /* Number of lines written so far. */
@@ -611,17 +609,7 @@ trace_writer_trace(struct trace_writer *w, const struct trace *t)
 	return rc;
 }
 
-/* Release W's memory (the file is already closed). */
-static void
-w_free(struct trace_writer *w)
-{
-	free(w->line.p);
-	free(w->path);
-	free(w->tmp);
-	free(w);
-}
-
-/* Finish: flush, sync, rename into place. */
+/* Finish: flush, sync, rename into place (outfile_commit). */
 int
 trace_writer_close(struct trace_writer *w, char *err, size_t errlen)
 {
@@ -629,37 +617,25 @@ trace_writer_close(struct trace_writer *w, char *err, size_t errlen)
 
 	if (w->err == 0 && !w->header_done)
 		w_fail(w, EINVAL, "no header written");
-	if (w->err == 0 && fflush(w->fp) != 0)
-		w_fail(w, errno, "write");
-	if (w->err == 0 && fsync(fileno(w->fp)) != 0 && errno != EINVAL)
-		w_fail(w, errno, "fsync");
-	if (fclose(w->fp) != 0 && w->err == 0)
-		w_fail(w, errno, "close");
-	w->fp = NULL;
-	if (w->err == 0 && rename(w->tmp, w->path) != 0) {
-		int e = errno;
-
-		snprintf(w->errmsg, sizeof w->errmsg, "%s: cannot rename to %s: %s", w->tmp, w->path,
-		         strerror(e));
-		w->err = e;
-	}
 	if (w->err != 0) {
 		snprintf(err, errlen, "%s", w->errmsg);
-		unlink(w->tmp);
+		outfile_abort(&w->out);
+		rc = -1;
+	} else if (outfile_commit(&w->out, err, errlen) != 0) {
 		rc = -1;
 	}
-	w_free(w);
+	free(w->line.p);
+	free(w);
 	return rc;
 }
 
-/* Give up: remove PATH.tmp. */
+/* Give up: remove the temporary file. */
 void
 trace_writer_abort(struct trace_writer *w)
 {
 	if (w == NULL)
 		return;
-	if (w->fp != NULL)
-		fclose(w->fp);
-	unlink(w->tmp);
-	w_free(w);
+	outfile_abort(&w->out);
+	free(w->line.p);
+	free(w);
 }

@@ -3,11 +3,13 @@
  *
  * The sink that importers, the recorder and tools use to produce a trace
  * that trace_load_file() reads back (docs/trace-format.md).  A writer
- * writes into "PATH.tmp" and renames it onto PATH only when
+ * writes through outfile.h: "-" is standard output; otherwise a private
+ * temporary file beside PATH is renamed onto PATH only when
  * trace_writer_close() succeeds, so a reader never sees half a trace under
  * the final name; trace_writer_abort() removes the temporary file.  With
  * line_flush each line is flushed as soon as it is complete (the recorder
- * uses it: a killed recording leaves whole lines in PATH.tmp).
+ * uses it: a killed recording leaves whole lines in the temporary file,
+ * ".PATH.XXXXXX" beside PATH).
  *
  * Strings are escaped for JSON; bytes that are not valid UTF-8 become
  * U+FFFD, so whatever a capture holds, the trace loads.  Addresses and
@@ -94,7 +96,7 @@ struct tw_event {
 	size_t next;
 };
 
-/* Open a writer for PATH (it writes PATH.tmp).  Returns NULL with ERR set. */
+/* Open a writer for PATH ("-": standard output).  Returns NULL with ERR set. */
 struct trace_writer *trace_writer_open(const char *path, char *err, size_t errlen);
 /* Flush after every line (default: off). */
 void trace_writer_set_line_flush(struct trace_writer *w, bool on);
@@ -107,12 +109,14 @@ int trace_writer_trace_event(struct trace_writer *w, const struct trace *t,
                              const struct trace_event *e);
 /* Write the whole loaded trace T (header and events). */
 int trace_writer_trace(struct trace_writer *w, const struct trace *t);
+/* The first error of W ("PATH: write: No space left on device"), or NULL. */
+const char *trace_writer_error(const struct trace_writer *w);
 /* Number of lines written so far. */
 size_t trace_writer_lines(const struct trace_writer *w);
-/* Finish: flush, sync, rename PATH.tmp onto PATH, free W.  Returns 0, or -1
- * with ERR set (the temporary file is then removed). */
+/* Finish: flush, sync, rename the temporary file onto PATH, free W.
+ * Returns 0, or -1 with ERR set (the temporary file is then removed). */
 int trace_writer_close(struct trace_writer *w, char *err, size_t errlen);
-/* Give up: remove PATH.tmp and free W (NULL is fine). */
+/* Give up: remove the temporary file and free W (NULL is fine). */
 void trace_writer_abort(struct trace_writer *w);
 
 /* Append S as a JSON string literal (quotes included) to BUF of LEN bytes at

@@ -853,8 +853,8 @@ ui_render(struct replay *r, const struct ui_opts *o, int cols, int rows, size_t 
 	if (rc == 0) {
 		ui_draw(&u, &g);
 		if (ui_grid_write(&g, format, o->no_color, out) != 0) {
-			snprintf(err, errlen, "write error");
-			rc = -1;
+			snprintf(err, errlen, "cannot write the screen");
+			rc = -2;
 		}
 	}
 	ui_grid_free(&g);

@@ -69,8 +69,8 @@ int ui_run(struct replay *r, const struct ui_opts *o);
 /*
  * Draw the screen the player would show at COLS x ROWS after seeking to
  * STEP and then applying KEYS (a key script, see docs/keys.md; may be
- * NULL), and write it to OUT in FORMAT.  Returns 0, or -1 with ERR set
- * (bad size, bad key script).
+ * NULL), and write it to OUT in FORMAT.  Returns 0, -1 with ERR set (bad
+ * size, bad key script), or -2 when OUT could not be written.
  */
 int ui_render(struct replay *r, const struct ui_opts *o, int cols, int rows, size_t step,
               const char *keys, enum ui_format format, FILE *out, char *err, size_t errlen);

@@ -1,0 +1,116 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# tests/output.sh -- where output goes: "-" for standard input and output,
+# write errors, and output files that never follow a planted symlink (TAP).
+. "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
+: "${VMSCOPE:?}" "${SRCDIR:?}"
+tmpdir_make
+V=$VMSCOPE
+D=$SRCDIR/data
+CAP=$SRCDIR/tests/import/python-parent.smaps
+cd "$tmpdir" || exit 1
+
+# run CMD...: sets $rc, $out (stdout) and $err (stderr).
+run() {
+	"$@" >out 2>err
+	rc=$?
+	out=$(cat out)
+	err=$(cat err)
+}
+
+# ---- standard input and output ------------------------------------------
+run sh -c 'cat "$1" | "$0" dump --step 3 -' "$V" "$D/fork-lifecycle.jsonl"
+case $out in *"step 3/6: fork parent -> child"*) tap_ok "producer | vmscope dump -" ;;
+*) tap_fail "producer | vmscope dump -" "$out" "$err" ;; esac
+
+run "$V" import smaps "$CAP" -o -
+tap_is "import -o -: exit 0" "$rc" 0
+printf '%s\n' "$out" | "$V" validate - >/dev/null 2>&1
+tap_is "import -o -: standard output holds a trace that loads" $? 0
+[ ! -e ./- ]
+tap_is "import -o -: no file named '-'" $? 0
+run sh -c '"$0" import smaps - -o t.jsonl < "$1"' "$V" "$CAP"
+tap_is "import smaps -: a capture from standard input" "$rc" 0
+tap_check "import smaps -: the trace loads" "$V" validate t.jsonl
+
+# ---- write errors: exit 1 with a message, never 0 or 2 --------------------
+if [ -w /dev/full ]; then
+	for cmd in "list" "dump fork-lifecycle" "dump --json fork-lifecycle" \
+		"validate fork-lifecycle" "check $SRCDIR/tests/render/observed.jsonl" \
+		"render --size 80x24 fork-lifecycle" "render --size 80x24 --format ansi fork-lifecycle" \
+		"render --size 80x24 --format svg fork-lifecycle" "--help" "--version" "dump --help"; do
+		# shellcheck disable=SC2086
+		"$V" $cmd >/dev/full 2>err
+		rc=$?
+		if [ "$rc" -eq 1 ] && grep -q "cannot write" err; then
+			tap_ok "vmscope $cmd > /dev/full: exit 1 with a message"
+		else
+			tap_fail "vmscope $cmd > /dev/full: exit 1 with a message" "exit $rc" "$(cat err)"
+		fi
+	done
+	run "$V" import smaps "$CAP" -o /dev/full
+	tap_is "import -o /dev/full: exit 1" "$rc" 1
+	case $err in *"/dev/full"*"No space left"*) tap_ok "import -o /dev/full: says why" ;;
+	*) tap_fail "import -o /dev/full: says why" "$err" ;; esac
+	[ -c /dev/full ]
+	tap_is "import -o /dev/full: the device is written, not replaced" $? 0
+	if [ -r /proc/self/pagemap ]; then
+		run "$V" record fork-lifecycle -o /dev/full
+		tap_is "record on a full disk: exit 1" "$rc" 1
+		case $err in *"/dev/full: write: No space left"*) tap_ok "record on a full disk: says why" ;;
+		*) tap_fail "record on a full disk: says why" "$err" ;; esac
+	else
+		tap_skip "record on a full disk" "no /proc/self/pagemap"
+	fi
+else
+	tap_skip "write errors" "no writable /dev/full"
+fi
+
+# ---- output files and symlinks --------------------------------------------
+echo precious >victim
+ln -s victim o.jsonl.tmp
+ln -s victim .o.jsonl.tmp
+run "$V" import smaps "$CAP" -o o.jsonl
+tap_is "a symlink planted at the old temporary name: import succeeds" "$rc" 0
+tap_is "a symlink planted at the old temporary name: its target is untouched" \
+	"$(cat victim)" precious
+[ -f o.jsonl ] && [ ! -L o.jsonl ]
+tap_is "the output is a regular file, not a symlink" $? 0
+if ls .o.jsonl.?????? >/dev/null 2>&1; then
+	tap_fail "no temporary file is left" "$(ls -a)"
+else
+	tap_ok "no temporary file is left"
+fi
+
+ln -s victim link.jsonl
+run "$V" import smaps "$CAP" -o link.jsonl
+tap_is "-o naming a symlink: its target is untouched" "$(cat victim)" precious
+[ -f link.jsonl ] && [ ! -L link.jsonl ]
+tap_is "-o naming a symlink: the link is replaced by the trace" $? 0
+
+if command -v mkfifo >/dev/null 2>&1 && mkfifo fifo; then
+	cat fifo >from-fifo &
+	reader=$!
+	run "$V" import smaps "$CAP" -o fifo
+	wait $reader
+	tap_is "-o a FIFO: exit 0" "$rc" 0
+	[ -p fifo ]
+	tap_is "-o a FIFO: written in place, still a FIFO" $? 0
+	tap_check "-o a FIFO: what came through loads" "$V" validate from-fifo
+else
+	tap_skip "-o a FIFO" "mkfifo failed"
+fi
+run "$V" import smaps "$CAP" -o /dev/null
+tap_is "-o /dev/null: exit 0" "$rc" 0
+[ -c /dev/null ]
+tap_is "-o /dev/null: still a device" $? 0
+
+mkdir ro && chmod 555 ro
+if [ "$(id -u)" != 0 ]; then
+	run "$V" import smaps "$CAP" -o ro/t.jsonl
+	tap_is "-o in a read-only directory: exit 1" "$rc" 1
+else
+	tap_skip "-o in a read-only directory" "root writes anywhere"
+fi
+
+tap_done
