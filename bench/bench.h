@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench.h -- timing helpers shared by the benchmark programs (not tests).
  */

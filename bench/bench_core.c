@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_core.c -- benchmarks of the model, the loader and the timeline
  * (`make bench`; not a test: it prints numbers and never fails on them).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_record.c -- what a /proc sample costs (`make bench-record`, not a test).
  *

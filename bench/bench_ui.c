@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_ui.c -- how fast the player redraws and how much it writes
  * (`make bench-ui`; prints numbers, never fails on them).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/attach.sh -- vmscope attach: samples of a live process (TAP).
 #
 # Against processes the test starts itself: a fixed number of samples into

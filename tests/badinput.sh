@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # badinput.sh -- every malformed trace is refused with its exact message.
 #
 # For each tests/bad/NAME.jsonl, `vmscope validate NAME.jsonl` (run inside

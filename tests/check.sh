@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/check.sh -- vmscope check: observations against the model (TAP).
 #
 # Small hand-written traces: one whose observations agree with the model

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/cli.sh -- the command line: help, version, list, exit statuses,
 # bad options, dump and validate behaviour a user relies on.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/e2e_attach.sh -- vmscope attach in the player, in a real terminal (TAP).
 #
 # Starts `sleep 60` (waiting until /proc/PID/comm says sleep, so the shell

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/e2e_tmux.sh -- the player end to end in a real terminal (TAP).
 #
 # Runs vmscope in a detached tmux server of its own at 100x30, sends keys,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/golden.sh -- golden `vmscope dump` output for every scenario.
 #
 # Each case is "NAME|ARGS|FILE": run `vmscope dump ARGS data/NAME.jsonl` and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/import.sh -- vmscope import: captures in, traces out (TAP).
 #
 # Each set of sample captures in tests/import/ is imported and the trace

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 # tests/lib.sh -- tiny POSIX sh helpers for vmscope's TAP test scripts.
 #

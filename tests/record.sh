@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/record.sh -- vmscope record: scenarios run for real on Linux (TAP).
 #
 # Records fork-lifecycle, redis-bgsave, mach-shared-memory, ali-vs-shm,

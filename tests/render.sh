@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/render.sh -- golden screens of the player (TAP).
 #
 # Each case is "NAME|ARGS|FILE": run

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/summary.sh -- count automake test results (the .trs files).
 #
 # usage: tests/summary.sh [--failures] DIR...

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tap.h -- a tiny TAP producer for the C test drivers.
  *

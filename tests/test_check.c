@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_check.c -- unit tests of check.c's pairing API (check_pair_step):
  * which observed region pairs with which model region, the CHECK_D_* mask

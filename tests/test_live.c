@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_live.c -- a trace that grows while it is shown (vmscope attach):
  * trace_append, replay_extend and the player's live state (TAP).

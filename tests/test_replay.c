@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_replay.c -- the timeline: names, step outcomes, exact seeks.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_trace.c -- TAP tests of the trace loader (src/trace/trace_read.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_trace_write.c -- TAP tests of the trace writer (src/trace/trace_write.c).
  *

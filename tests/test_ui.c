@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_ui.c -- unit tests of the player's curses-free parts: the
  * sanitizer (escape sequences in trace strings must never reach the

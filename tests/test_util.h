@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_util.h -- helpers shared by the C tests of the trace and replay
  * layers: load an inline trace, open a replay, digest a state.  Static

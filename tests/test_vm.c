@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_vm.c -- unit tests of the VM model, one block per operation and per
  * reachable share mode.  Expected values come from DOMAIN.md and the seed

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/valgrind.sh -- the C test programs and a few vmscope commands under
 # valgrind: no invalid access, no definite or indirect leak.  Too slow for
 # `make check` (about 4 minutes); .ci/run runs it.  Usage: from a build

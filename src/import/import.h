@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * import.h -- importers: real memory-map captures in, a trace out.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * import_smaps.c -- parse Linux /proc/PID/smaps (or plain maps).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * import_vminfo.c -- parse GNU Hurd `vminfo PID` output (GNU Mach).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * import_vmmap.c -- parse macOS `vmmap PID` output.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * attach.c -- `vmscope attach`: periodic samples of live processes (attach.h).
  *

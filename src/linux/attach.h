@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * attach.h -- `vmscope attach`: sample live processes into a trace.
  *

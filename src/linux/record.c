@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * record.c -- `vmscope record`: a scenario run for real (record.h).
  *

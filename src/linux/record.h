@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * record.h -- `vmscope record`: run a scenario for real on Linux.
  *

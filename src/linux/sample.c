@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sample.c -- the /proc sampler shared by `vmscope record` and
  * `vmscope attach` (sample.h).

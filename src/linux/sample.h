@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sample.h -- the /proc sampler of `vmscope record` and `vmscope
  * attach`: one process's /proc/PID/smaps and /proc/PID/pagemap, and, when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check.c -- prediction against observation, step by step (check.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check.h -- compare recorded observations with the model's predictions.
  *

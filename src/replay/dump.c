@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dump.c -- print the model's region reports without a terminal: a
  * vmmap-like text table, or one JSON object per step.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dump.h -- the headless sink: region reports as vmmap-like text or JSON
  * Lines, one object per step (docs/dump-format.md).

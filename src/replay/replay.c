@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * replay.c -- play a trace through the model, keep checkpoints, seek.
  *

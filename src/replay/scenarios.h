@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scenarios.h -- the scenarios built into the binary (the data directory,
  * embedded at build time by tests/embed.sh), so that the default demo and

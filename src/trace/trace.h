@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * trace.h -- the vmscope trace: header plus compact events.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * trace_read.c -- the trace loader: JSON Lines in, compact events out.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * trace_strtab.c -- string interning for the trace loader.
  *

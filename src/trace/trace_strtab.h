@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * trace_strtab.h -- string interning for the trace loader.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * trace_write.c -- write a vmscope trace as JSON Lines (trace_write.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * trace_write.h -- the trace writer: a vmscope trace out, as JSON Lines.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui.c -- the player's entry points (ui.h) and its one input loop.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui.h -- the player's entry points, for main.c.  No curses here: only
  * ui_curses.h includes curses, and only ui_*.c include ui_curses.h.

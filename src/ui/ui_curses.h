@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_curses.h -- the one place vmscope includes curses (like htop's
  * ProvideCurses.h).  Only src/ui*.c may include this header; everything

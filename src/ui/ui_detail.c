@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_detail.c -- the detail overlay (Enter on a region): the map entry's
  * fields, the region report with VM_REGION_TOP_INFO's second opinion, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_draw.c -- the player's main screen, drawn into the cell grid.
  *

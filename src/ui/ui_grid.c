@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_grid.c -- the cell grid: drawing primitives, the style table and the
  * text / ANSI / SVG writers used by `vmscope render`.

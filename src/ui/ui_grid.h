@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_grid.h -- the player's screen as a grid of cells.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_help.c -- the `?` overlay, generated from the action and key tables
  * (ui_keys.c) so that every bound key is listed and none is listed twice.

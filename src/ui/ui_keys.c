@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_keys.c -- the action table, the key table, key names and the key
  * script parser.  Add a key here and it appears in `?` help and in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_keys.h -- the player's actions and key bindings, as data.
  *

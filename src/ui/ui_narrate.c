@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_narrate.c -- the generated sentence under the timeline: what the step
  * did and why (from the effects flags the model reported), then what

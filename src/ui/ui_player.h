@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_player.h -- the player's state, shared by the ui_*.c files.
  *

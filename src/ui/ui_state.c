@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_state.c -- the player's state: snapshots of every task's regions at
  * the current step and the one before, what changed between them, pane

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_term.h -- the terminal backend: curses setup and teardown, signals,
  * input translated to ui_input, and the grid copied to the screen.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_text.h -- text that is safe to put on a terminal.
  *

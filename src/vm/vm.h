@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vm.h -- the Mach/XNU virtual memory model: public interface.
  *

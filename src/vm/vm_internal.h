@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vm_internal.h -- data structures shared by the vm_*.c files only.
  *

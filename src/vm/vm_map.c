@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vm_map.c -- address maps: entries in an AVL tree plus an address-ordered
  * list, clipping, entry coalescing and simplification.

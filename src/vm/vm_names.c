@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vm_names.c -- names of the model's constants, for reports and traces.
  */

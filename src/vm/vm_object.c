@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vm_object.c -- VM objects, their resident pages, physical frames, shadow
  * chains, and the copy strategies.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vm_ops.c -- the operations: allocate, deallocate, fault (write/read),
  * fork, inherit, protect, out-of-line send, memory entries, file mappings

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vm_region.c -- what vm_region() reports for a map entry, and per-page
  * views for the player.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vm_world.c -- the world: tasks, tables, deep copies, invariant checks.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_trace.c -- a libFuzzer target: any bytes as a trace file.
  *
