@@ -103,6 +103,23 @@ else
 	tap_ok "dump strips escape characters from trace strings"
 fi
 
+# C1 controls (the 8-bit CSI U+009B), bidi overrides (U+202E) and BEL from
+# trace strings never reach the terminal: not through dump, validate
+# (a failed step names its region) or check.
+printf '%s\n' '{"vmscope":1,"title":"t\u009b2J\u202eevil","profile":"linux","tasks":["a\u202eb"]}' \
+	'{"op":"allocate","task":"a\u202eb","size":"1p","as":"r\u009b31m\u0007","note":"n\u202e\u009b0m"}' \
+	'{"op":"write","task":"a\u202eb","region":"x\u009b1m"}' \
+	'{"op":"observe","task":"a\u202eb","regions":[{"start":"0x10000","end":"0x12000","name":"r\u009b31m\u0007","share_mode":"COW"}]}' >"$tmpdir/c1.jsonl"
+for sub in "dump --all" "validate" "check"; do
+	# shellcheck disable=SC2086
+	"$V" $sub "$tmpdir/c1.jsonl" >"$tmpdir/out" 2>&1
+	if od -An -tx1 "$tmpdir/out" | tr -s ' \n' ' ' | grep -q 'c2 9b\|e2 80 ae\| 07 \| 1b '; then
+		tap_fail "$sub: C1 controls, bidi overrides and BEL from the trace are dropped" "$(cat -v "$tmpdir/out")"
+	else
+		tap_ok "$sub: C1 controls, bidi overrides and BEL from the trace are dropped"
+	fi
+done
+
 # "-" reads the trace from standard input; errors name it <stdin>.
 printf '%s\n' '{"vmscope":1,"tasks":["a"]}' '{"op":"bogus","task":"a"}' >"$tmpdir/bogus.jsonl"
 "$V" validate - <"$tmpdir/bogus.jsonl" >"$tmpdir/out" 2>"$tmpdir/err"

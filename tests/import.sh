@@ -126,4 +126,54 @@ run "$V" import vmmap --task xyz "$I/finder-arm64.vmmap" -o "$tmpdir/x.jsonl"
 case $(head -n 1 "$tmpdir/x.jsonl") in *'"tasks": ["xyz"]'*) tap_ok "--task names the task" ;;
 *) tap_fail "--task names the task" ;; esac
 
+run "$V" import vmmap --name abc "$I/finder-arm64.vmmap" -o "$tmpdir/x.jsonl"
+case $(head -n 1 "$tmpdir/x.jsonl") in *'"tasks": ["abc"]'*) tap_ok "--name names the task too" ;;
+*) tap_fail "--name names the task too" ;; esac
+
+# Not one entry per mapping: refused with a pointer to the right file.
+printf '%s\n' '00400000-7ffd0000 ---p 00000000 00:00 0                          [rollup]' \
+	'Rss:                1024 kB' >"$tmpdir/smaps_rollup"
+bad "smaps_rollup is refused" smaps "$tmpdir/smaps_rollup" \
+"$tmpdir/smaps_rollup: this looks like /proc/PID/smaps_rollup (the totals of all mappings, not one entry per mapping: import /proc/PID/smaps instead), not smaps output"
+printf 'Name:\tbash\nState:\tS (sleeping)\n' >"$tmpdir/status"
+bad "/proc/PID/status is refused" smaps "$tmpdir/status" \
+"$tmpdir/status: this looks like a /proc status or meminfo file (no mappings: import /proc/PID/smaps or maps), not smaps output"
+
+# A live /proc/PID/smaps: the task is named after the process, not "smaps".
+if [ -r /proc/$$/smaps ] && [ -r /proc/$$/comm ]; then
+	run "$V" import smaps /proc/$$/smaps -o "$tmpdir/live.jsonl"
+	case $(head -n 1 "$tmpdir/live.jsonl") in
+	*"\"tasks\": [\"$(cat /proc/$$/comm)\"]"*) tap_ok "/proc/PID/smaps: the task is the process's command" ;;
+	*) tap_fail "/proc/PID/smaps: the task is the process's command" "$(head -c 300 "$tmpdir/live.jsonl")" ;;
+	esac
+else
+	tap_skip "/proc/PID/smaps: the task is the process's command" "no readable /proc/$$/smaps"
+fi
+
+# What an importer writes always loads: a process name of 40 bytes that
+# are not UTF-8 (each would grow to 3 bytes as U+FFFD, past the loader's
+# 64-byte limit) and a region type made only of an escape sequence.
+{
+	printf 'Process:         %s [612]\n\n' "$(head -c 40 /dev/zero | tr '\000' '\377')"
+	printf '==== Writable regions for process 612\n'
+	printf 'REGION TYPE                    START - END         [ VSIZE  RSDNT  DIRTY   SWAP] PRT/MAX SHRMOD PURGE    REGION DETAIL\n'
+	printf '\033[2J                     102d74000-102dd0000    [  368K   368K    64K     0K] rw-/rwx SM=PRV\n'
+} >"$tmpdir/hostile.vmmap"
+run "$V" import vmmap "$tmpdir/hostile.vmmap" -o "$tmpdir/hostile.jsonl"
+tap_is "hostile names: import succeeds" "$rc" 0
+tap_check "hostile names: the trace it wrote loads" "$V" validate "$tmpdir/hostile.jsonl"
+if od -An -c "$tmpdir/hostile.jsonl" | grep -q '033'; then
+	tap_fail "hostile names: no escape character reaches the trace"
+else
+	tap_ok "hostile names: no escape character reaches the trace"
+fi
+# An ESC in a capture's file name never reaches the terminal in a message.
+esc=$(printf 'x\033]0;pwn\007.vmmap')
+run "$V" import vmmap "$tmpdir/$esc" -o "$tmpdir/x.jsonl"
+if printf '%s' "$err" | od -An -c | grep -q '033\|007'; then
+	tap_fail "an escape sequence in a file name is not echoed" "$err"
+else
+	tap_ok "an escape sequence in a file name is not echoed"
+fi
+
 tap_done

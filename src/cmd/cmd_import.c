@@ -14,16 +14,21 @@ static const char help[] =
 "Turn captures of one task into a trace with one observe step per file, to\n"
 "step through in the player and compare with the model (docs/recording.md).\n"
 "KIND is vmmap (macOS vmmap output), smaps or maps (Linux /proc/PID/smaps or\n"
-"maps) or vminfo (GNU Hurd vminfo output).\n"
+"maps) or vminfo (GNU Hurd vminfo output); FILE may be - (standard input).\n"
+"/proc/PID/smaps_rollup and other files without one entry per mapping are\n"
+"refused.\n"
 "\n"
 "Options:\n"
 "  -o, --output TRACE  the trace to write (required)\n"
-"  --task NAME         the task's name (default: from the capture)\n"
+"  --task NAME         the task's name (also --name); default: the process's\n"
+"                      name from the capture (vmmap's Process:, the command\n"
+"                      of a /proc/PID file), else the file's name\n"
 "  -h, --help          this help\n";
 
 static const struct option longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "task", required_argument, NULL, OPT_TASK },
+	{ "name", required_argument, NULL, OPT_TASK },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };

@@ -87,8 +87,18 @@ import_sniff(const char *text, size_t len, const char **what)
 		    (has(l, n, "==== ", false) && has(l, n, "regions for process", true)) ||
 		    (has(l, n, "REGION TYPE", false) && has(l, n, "START", true)))
 			return IMPORT_VMMAP;
+		if (imp_is_maps_line(l, n) && has(l, n, "[rollup]", true)) {
+			*what = "/proc/PID/smaps_rollup (the totals of all mappings, not one entry "
+			        "per mapping: import /proc/PID/smaps instead)";
+			return IMPORT_NONE;
+		}
 		if (imp_is_maps_line(l, n))
 			return IMPORT_SMAPS;
+		if (lines == 1 && (has(l, n, "Name:", false) || has(l, n, "MemTotal:", false))) {
+			*what = "a /proc status or meminfo file (no mappings: import /proc/PID/smaps "
+			        "or maps)";
+			return IMPORT_NONE;
+		}
 		if (imp_is_vminfo_line(l, n))
 			return IMPORT_VMINFO;
 	}
@@ -171,24 +181,50 @@ base_name(const char *path)
 	return s != NULL ? s + 1 : path;
 }
 
-/* Choose the task name: --task, the capture's process, the file's stem. */
+/* The command name of the process whose /proc file PATH is (/proc/42/smaps:
+ * /proc/42/comm) into BUF; false when PATH is not such a file. */
+static bool
+proc_comm_of(const char *path, char *buf, size_t len)
+{
+	char comm[64];
+	unsigned long pid;
+	int end = 0;
+	FILE *f;
+
+	if (sscanf(path, "/proc/%lu/%*[a-z_]%n", &pid, &end) != 1 || end == 0 ||
+	    path[end] != '\0')
+		return false;
+	snprintf(comm, sizeof comm, "/proc/%lu/comm", pid);
+	if ((f = fopen(comm, "r")) == NULL)
+		return false;
+	if (fgets(buf, (int)len, f) == NULL)
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf[0] != '\0';
+}
+
+/*
+ * Choose the task name: the capture's process (vmmap's "Process:"), the
+ * command name of a /proc/PID file, else the file's stem.  It is made one
+ * the loader accepts: valid UTF-8, no controls, at most TASK_NAME_LIMIT
+ * bytes (cut at a character), never empty.  --task is taken as given.
+ */
 static void
 default_task(const struct import_opts *o, const struct imp_capture *caps, char *buf, size_t len)
 {
 	const char *b = base_name(o->files[0]);
 	const char *dot = strrchr(b, '.');
+	char raw[256];
 	size_t n = dot != NULL && dot > b ? (size_t)(dot - b) : strlen(b);
 
-	if (caps[0].process != NULL && caps[0].process[0] != '\0') {
-		snprintf(buf, len, "%s", caps[0].process);
-		return;
-	}
-	if (n == 0 || n >= len || n > TASK_NAME_LIMIT) {
+	if (caps[0].process != NULL && caps[0].process[0] != '\0')
+		snprintf(raw, sizeof raw, "%s", caps[0].process);
+	else if (!proc_comm_of(o->files[0], raw, sizeof raw))
+		snprintf(raw, sizeof raw, "%.*s", (int)(n < 200 ? n : 200), b);
+	text_sanitize(buf, len < TASK_NAME_LIMIT + 1 ? len : TASK_NAME_LIMIT + 1, raw, false);
+	if (buf[0] == '\0' || strcmp(o->files[0], "-") == 0)
 		snprintf(buf, len, "imported");
-		return;
-	}
-	memcpy(buf, b, n);
-	buf[n] = '\0';
 }
 
 /* Convert the byte counters of every region to pages of PS bytes. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "import_int.h"
+#include "trace/text.h"
 
 #define IMP_ERROR_LIMIT 20           /* errors printed per file */
 
@@ -90,6 +91,14 @@ imp_region_name(struct imp_region *r, const char *s, size_t len)
 {
 	free(r->name);
 	r->name = dup_len(s, len);
+	/* What is written must load: valid UTF-8, no controls, never empty
+	 * (the loader refuses "name": ""; no name is written instead). */
+	if (r->name != NULL)
+		text_sanitize(r->name, len + 1, r->name, false);
+	if (r->name != NULL && r->name[0] == '\0') {
+		free(r->name);
+		r->name = NULL;
+	}
 }
 
 /* Reserve the next extension slot of R with KEY. */
