@@ -119,4 +119,17 @@ tmx new-session -d -s s5 -x 100 -y 30 \
 tmux_expect "unknown TERM: a clear message" s5 "cannot use the terminal type 'no-such-term'"
 tmux_expect "unknown TERM: exit status 1" s5 'EXIT=1'
 
+# TERM=dumb cannot place the cursor: a clear message on stderr, exit 1,
+# and nothing at all written to the terminal (capture-pane -e keeps any
+# escape sequence; the screen must hold only the status line).
+tmx new-session -d -s s6 -x 100 -y 30 \
+	"TERM=dumb '$VMSCOPE' '$trace' 2>'$tmpdir/dumb.err'; echo \"EXIT=\$?\"; exec cat"
+tmux_expect "TERM=dumb: exit status 1" s6 'EXIT=1'
+case $(cat "$tmpdir/dumb.err") in
+"vmscope: the terminal type 'dumb' cannot move the cursor"*) tap_ok "TERM=dumb: a clear message" ;;
+*) tap_fail "TERM=dumb: a clear message" "$(cat -v "$tmpdir/dumb.err")" ;;
+esac
+tap_is "TERM=dumb: nothing written to the terminal" \
+	"$(tmx capture-pane -e -p -t s6 | sed '/^$/d')" "EXIT=1"
+
 tap_done

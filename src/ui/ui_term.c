@@ -27,7 +27,7 @@
 
 static bool active;                       /* curses is running */
 static bool on_tty;                       /* initscr, handlers installed */
-static SCREEN *screen;                    /* newterm screen (benchmark) */
+static SCREEN *screen;                    /* our newterm screen */
 static bool colors;                       /* colour pairs are set up */
 static struct ui_grid last;               /* what the screen shows now */
 static volatile sig_atomic_t term_sig;    /* pending terminating signal */
@@ -124,6 +124,16 @@ setup_colors(void)
 	colors = true;
 }
 
+/* Can the current terminal type place the cursor and clear the screen?
+ * TERM=dumb (an editor's shell buffer, some CI logs) cannot. */
+static bool
+can_address(void)
+{
+	char *cup = tigetstr("cup"), *clear = tigetstr("clear");
+
+	return cup != NULL && cup != (char *)-1 && clear != NULL && clear != (char *)-1;
+}
+
 /* Start curses. */
 int
 ui_term_open(const struct ui_opts *o, FILE *out, FILE *in, const char *termtype,
@@ -142,12 +152,25 @@ ui_term_open(const struct ui_opts *o, FILE *out, FILE *in, const char *termtype,
 		have_tios = tcgetattr(STDIN_FILENO, &saved_tios) == 0;
 		install_handlers();
 		/* newterm, not initscr: initscr exits by itself on a bad TERM. */
-		if (newterm(NULL, stdout, stdin) == NULL) {
+		if ((screen = newterm(NULL, stdout, stdin)) == NULL) {
 			const char *t = getenv("TERM");
 
 			remove_handlers();
 			snprintf(err, errlen, "cannot use the terminal type '%.40s' (check TERM; "
 			         "`vmscope render` works without a terminal)", t != NULL ? t : "");
+			return -1;
+		}
+		if (!can_address()) {
+			const char *t = getenv("TERM");
+
+			/* Nothing was drawn yet: leave without a byte on the screen. */
+			delscreen(screen);
+			screen = NULL;
+			remove_handlers();
+			snprintf(err, errlen, "the terminal type '%.40s' cannot move the cursor, so the "
+			         "player cannot draw on it (set TERM to your terminal's type, e.g. "
+			         "xterm-256color; `vmscope render` and `vmscope dump` print plain text)",
+			         t != NULL ? t : "");
 			return -1;
 		}
 		on_tty = true;
