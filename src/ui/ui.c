@@ -806,10 +806,10 @@ ui_run(struct replay *r, const struct ui_opts *opts)
 	return status;
 }
 
-/* Draw the player's screen headlessly. */
-int
-ui_render(struct replay *r, const struct ui_opts *o, int cols, int rows, size_t step,
-          const char *keys, enum ui_format format, FILE *out, char *err, size_t errlen)
+/* Draw the player's screen headlessly (ui_render, in a UTF-8 LC_CTYPE). */
+static int
+render_screen(struct replay *r, const struct ui_opts *o, int cols, int rows, size_t step,
+              const char *keys, enum ui_format format, FILE *out, char *err, size_t errlen)
 {
 	struct ui_input *script;
 	struct ui_grid g;
@@ -861,5 +861,29 @@ ui_render(struct replay *r, const struct ui_opts *o, int cols, int rows, size_t 
 	ui_grid_free(&g);
 	ui_state_free(&u);
 	free(script);
+	return rc;
+}
+
+/*
+ * Draw the player's screen headlessly.  Character widths come from
+ * wcwidth(), which depends on LC_CTYPE: render under C.UTF-8 (the same
+ * under every user locale), then put the caller's LC_CTYPE back.
+ */
+int
+ui_render(struct replay *r, const struct ui_opts *o, int cols, int rows, size_t step,
+          const char *keys, enum ui_format format, FILE *out, char *err, size_t errlen)
+{
+	static const char *const utf8[] = { "C.UTF-8", "C.utf8", "en_US.UTF-8" };
+	const char *cur = setlocale(LC_CTYPE, NULL);
+	char *saved = cur != NULL ? strdup(cur) : NULL;
+	int rc;
+
+	for (size_t i = 0; i < sizeof utf8 / sizeof utf8[0]; i++)
+		if (setlocale(LC_CTYPE, utf8[i]) != NULL)
+			break;
+	rc = render_screen(r, o, cols, rows, step, keys, format, out, err, errlen);
+	if (saved != NULL)
+		setlocale(LC_CTYPE, saved);
+	free(saved);
 	return rc;
 }

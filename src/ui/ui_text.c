@@ -3,37 +3,28 @@
  * ui_text.c -- widths of the text the grid draws (the sanitizer and UTF-8
  * helpers are trace/text.c's, shared with the headless outputs).
  *
- * Widths follow a small fixed table (East Asian wide ranges, combining
- * marks) rather than the C library's wcwidth(), so that `vmscope render`
- * gives the same text under every locale.
+ * Widths are the C library's wcwidth() under a UTF-8 LC_CTYPE: the
+ * player runs in the user's locale (and falls back to ASCII when it is not
+ * UTF-8); `vmscope render` switches to C.UTF-8 while it draws, so that its
+ * text is the same under every locale.
  */
 #include <string.h>
+#include <wchar.h>
 
 #include "ui_text.h"
 
-/* Columns of one codepoint, from a fixed table. */
+/* Columns of one codepoint: wcwidth(), controls 0, unknown 1. */
 int
 ui_text_cpwidth(uint32_t cp)
 {
-	static const uint32_t wide[][2] = {
-		{ 0x1100, 0x115f }, { 0x2e80, 0x303e }, { 0x3041, 0x33ff },
-		{ 0x3400, 0x4dbf }, { 0x4e00, 0x9fff }, { 0xa000, 0xa4cf },
-		{ 0xac00, 0xd7a3 }, { 0xf900, 0xfaff }, { 0xfe30, 0xfe4f },
-		{ 0xff00, 0xff60 }, { 0xffe0, 0xffe6 }, { 0x1f300, 0x1f64f },
-		{ 0x1f900, 0x1f9ff }, { 0x20000, 0x2fffd }, { 0x30000, 0x3fffd },
-	};
+	int w;
 
 	if (text_is_control(cp))
 		return 0;
-	if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200d) || cp == 0xfeff ||
-	    (cp >= 0xfe00 && cp <= 0xfe0f))
-		return 0;
-	if (cp < 0x1100)
+	if (cp < 0x7f)
 		return 1;
-	for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++)
-		if (cp >= wide[i][0] && cp <= wide[i][1])
-			return 2;
-	return 1;
+	w = wcwidth((wchar_t)cp);
+	return w < 0 ? 1 : w;
 }
 
 /* Columns S occupies (invalid bytes count as one '?'). */
