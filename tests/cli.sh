@@ -203,9 +203,32 @@ for sub in dump render validate list import check record attach; do
 	case $out in *"vmscope $sub"*"  $sub "*) ;; *) tap_fail "--help lists $sub" "$out" ;; esac
 done
 tap_ok "--help lists every command with its synopsis and summary"
-want=$(sh "$SRCDIR/tests/man_synopsis.sh" "$V")
+want=$(sh "$SRCDIR/tests/man_gen.sh" synopsis "$V")
 got=$(sed -n '/^\.\\" BEGIN SYNOPSIS$/,/^\.\\" END SYNOPSIS$/p' "$SRCDIR/man/vmscope.1" | sed '1d;$d')
 tap_is "the man page's SYNOPSIS is the one --help gives (make man)" "$got" "$want"
+if [ -x "${BUILDDIR:-.}/tests/test_ui" ]; then
+	want=$(sh "$SRCDIR/tests/man_gen.sh" keys "${BUILDDIR:-.}/tests/test_ui")
+	got=$(sed -n '/^\.\\" BEGIN KEYS$/,/^\.\\" END KEYS$/p' "$SRCDIR/man/vmscope.1" | sed '1d;$d')
+	tap_is "the man page's KEYS are the player's key table (make man)" "$got" "$want"
+else
+	tap_skip "the man page's KEYS are the player's key table" "tests/test_ui not built"
+fi
+for section in SYNOPSIS DESCRIPTION COMMANDS OPTIONS KEYS "EXIT STATUS" ENVIRONMENT FILES EXAMPLES "SEE ALSO"; do
+	grep -q "^\.SH $section\$" "$SRCDIR/man/vmscope.1" || tap_fail "the man page has a $section section"
+done
+tap_ok "the man page has SYNOPSIS, KEYS, EXIT STATUS, ENVIRONMENT, FILES, EXAMPLES ..."
+
+# VMSCOPE_DATADIR: a scenario found by name, and listed after the built-ins.
+mkdir -p "$tmpdir/data"
+sed 's/"title": "[^"]*"/"title": "My own scenario"/' "$D/fork-lifecycle.jsonl" >"$tmpdir/data/my-scenario.jsonl"
+run env VMSCOPE_DATADIR="$tmpdir/data" "$V" validate my-scenario
+case $out in *"my-scenario.jsonl: 6 events, 0 failed steps"*) tap_ok "VMSCOPE_DATADIR: a scenario found by name" ;;
+*) tap_fail "VMSCOPE_DATADIR: a scenario found by name" "$out" "$err" ;; esac
+run env VMSCOPE_DATADIR="$tmpdir/data" "$V" list
+case $out in *"redis-bgsave"*"my-scenario"*"My own scenario"*) tap_ok "VMSCOPE_DATADIR: list shows its scenarios after the built-ins" ;;
+*) tap_fail "VMSCOPE_DATADIR: list shows its scenarios after the built-ins" "$out" ;; esac
+run env VMSCOPE_DATADIR="$tmpdir/data" "$V" validate my-scenari
+tap_is "VMSCOPE_DATADIR: a name that is not there is a missing file" "$rc" 1
 
 # The man page is there and names every subcommand.
 for sub in dump render validate list; do

@@ -245,6 +245,10 @@ main(int argc, char **argv)
 		ui_keys_markdown(stdout);
 		return 0;
 	}
+	if (argc > 1 && strcmp(argv[1], "--roff") == 0) {
+		ui_keys_roff(stdout);
+		return 0;
+	}
 	test_sanitizer();
 	test_keys();
 	test_key_script();

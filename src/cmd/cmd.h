@@ -72,6 +72,9 @@ bool cmd_parse_count(const char *s, size_t *out);
  * NULL: the default demo.  Returns 0, or an exit status after printing
  * the error. */
 int cmd_load_trace(const char *arg, struct trace **t);
+/* The scenario NAME in the data directories ($VMSCOPE_DATADIR, then the
+ * installed one) as "DIR/NAME.jsonl" in BUF; false when there is none. */
+bool cmd_data_file(const char *name, char *buf, size_t len);
 /* Open a replay of T under profile PROFILE (NULL: the trace's). */
 int cmd_open_replay(struct trace *t, const char *profile, struct replay **r);
 /* Load ARG and open its replay: both or neither are set on return. */

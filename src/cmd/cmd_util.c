@@ -138,18 +138,45 @@ cmd_parse_count(const char *s, size_t *out)
 
 /* ---- traces and replays --------------------------------------------------------- */
 
+/*
+ * The scenario file called NAME in the data directories ($VMSCOPE_DATADIR,
+ * then the installed one): "DIR/NAME.jsonl" into BUF; false when NAME is a
+ * path or no such file exists.
+ */
+bool
+cmd_data_file(const char *name, char *buf, size_t len)
+{
+	const char *dirs[2] = { getenv("VMSCOPE_DATADIR"), VMSCOPE_DATADIR };
+	size_t n = strlen(name);
+	const char *ext = n > 6 && strcmp(name + n - 6, ".jsonl") == 0 ? "" : ".jsonl";
+
+	if (strchr(name, '/') != NULL || name[0] == '\0')
+		return false;
+	for (size_t i = 0; i < 2; i++) {
+		if (dirs[i] == NULL || dirs[i][0] == '\0')
+			continue;
+		if ((size_t)snprintf(buf, len, "%s/%s%s", dirs[i], name, ext) < len &&
+		    access(buf, R_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
 int
 cmd_load_trace(const char *arg, struct trace **t)
 {
 	struct trace_error err;
 	const struct scenario_builtin *s = NULL;
-	char msg[600];
+	char msg[600], path[4096];
 	int rc;
 
 	if (arg == NULL)
 		s = &scenario_builtins[0];
 	else if (strcmp(arg, "-") != 0 && access(arg, F_OK) != 0)
 		s = scenario_find(arg);
+	if (arg != NULL && s == NULL && strcmp(arg, "-") != 0 && access(arg, F_OK) != 0 &&
+	    cmd_data_file(arg, path, sizeof path))
+		arg = path;
 	if (arg != NULL && s == NULL && strcmp(arg, "-") != 0 && access(arg, F_OK) != 0) {
 		fprintf(stderr, "vmscope: %s: %s (and no built-in scenario has that name; "
 		        "see 'vmscope list')\n", arg, strerror(errno));

@@ -104,7 +104,10 @@ nearest_command(const char *word)
 static bool
 is_trace_arg(const char *arg)
 {
-	return strcmp(arg, "-") == 0 || access(arg, F_OK) == 0 || scenario_find(arg) != NULL;
+	char path[4096];
+
+	return strcmp(arg, "-") == 0 || access(arg, F_OK) == 0 || scenario_find(arg) != NULL ||
+	       cmd_data_file(arg, path, sizeof path);
 }
 
 /*

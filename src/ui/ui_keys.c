@@ -289,3 +289,42 @@ ui_keys_markdown(FILE *out)
 		fprintf(out, "` | %s | %s |\n", ui_keys_actions[a].name, ui_keys_actions[a].help);
 	}
 }
+
+/* Write S for roff: backslashes and dashes escaped, quotes named. */
+static void
+roff_text(FILE *out, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\\')
+			fputs("\\e", out);
+		else if (*s == '-')
+			fputs("\\-", out);
+		else if (*s == '"')
+			fputs("\\(dq", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+/* The key table as roff: one .TP per action, its keys in bold. */
+void
+ui_keys_roff(FILE *out)
+{
+	for (int a = UI_ACT_NONE + 1; a < UI_ACT_COUNT; a++) {
+		char keys[128];
+
+		ui_keys_for(a, keys, sizeof keys);
+		fputs(".TP\n\\&\\fB", out);
+		for (const char *p = keys; *p != '\0'; p++) {
+			char one[2] = { *p, '\0' };
+
+			if (*p == ' ')
+				fputs("\\fR, \\fB", out);
+			else
+				roff_text(out, one);
+		}
+		fputs("\\fR\n\\&", out);
+		roff_text(out, ui_keys_actions[a].help);
+		fputs("\n", out);
+	}
+}

@@ -84,5 +84,7 @@ int ui_keys_parse(const char *script, struct ui_input *out, size_t max, size_t *
 /* Write the key table of docs/keys.md (Markdown) to OUT, from the same
  * tables the help screen uses. */
 void ui_keys_markdown(FILE *out);
+/* The same as roff for the man page's KEYS section (.TP paragraphs). */
+void ui_keys_roff(FILE *out);
 
 #endif
