@@ -58,6 +58,15 @@ default_mode(int fd)
 	(void)fchmod(fd, 0666 & ~mask);
 }
 
+/* Release O's memory. */
+static void
+release(struct outfile *o)
+{
+	free(o->path);
+	free(o->tmp);
+	memset(o, 0, sizeof *o);
+}
+
 FILE *
 outfile_open(struct outfile *o, const char *path, char *err, size_t errlen)
 {
@@ -74,18 +83,15 @@ outfile_open(struct outfile *o, const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	if (write_in_place(path)) {
-		if ((o->fp = fopen(path, "w")) == NULL)
+		if ((o->fp = fopen(path, "w")) == NULL) {
 			fail_msg(err, errlen, path, "cannot open", errno);
+			release(o);
+		}
 		return o->fp;
 	}
-	if ((o->tmp = temp_template(path)) == NULL) {
-		fail_msg(err, errlen, path, "cannot create", ENOMEM);
-		return NULL;
-	}
-	if ((fd = mkstemp(o->tmp)) < 0) {
-		fail_msg(err, errlen, path, "cannot create", errno);
-		free(o->tmp);
-		o->tmp = NULL;
+	if ((o->tmp = temp_template(path)) == NULL || (fd = mkstemp(o->tmp)) < 0) {
+		fail_msg(err, errlen, path, "cannot create", o->tmp == NULL ? ENOMEM : errno);
+		release(o);
 		return NULL;
 	}
 	default_mode(fd);
@@ -93,17 +99,9 @@ outfile_open(struct outfile *o, const char *path, char *err, size_t errlen)
 		fail_msg(err, errlen, path, "cannot create", errno);
 		close(fd);
 		unlink(o->tmp);
+		release(o);
 	}
 	return o->fp;
-}
-
-/* Release O's memory. */
-static void
-release(struct outfile *o)
-{
-	free(o->path);
-	free(o->tmp);
-	memset(o, 0, sizeof *o);
 }
 
 int
