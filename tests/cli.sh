@@ -41,7 +41,7 @@ case $out in *"step 3/6: fork parent -> child"*"task child"*"SM=COW    2"*) tap_
 
 run "$V" dump --json --step 0 "$D/fork-lifecycle.jsonl"
 tap_is "dump --json --step 0: the state before the first event" "$out" \
-	'{"step":0,"op":"start","status":"KERN_SUCCESS","tasks":[{"name":"parent","regions":[]}]}'
+	'{"format":1,"vmscope":"0.1.0","step":0,"op":"start","status":"KERN_SUCCESS","tasks":[{"name":"parent","regions":[]}]}'
 
 run "$V" dump --json --all "$D/fork-lifecycle.jsonl"
 tap_is "dump --json --all: one line per step (0..6)" "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 7

@@ -32,6 +32,10 @@ gnumach-coalescing|--profile gnumach|gnumach-coalescing.gnumach.txt
 redis-bgsave|--json --all|redis-bgsave.jsonl
 redis-bgsave|--all|redis-bgsave.txt
 redis-bgsave|--all --profile xnu-arm64|redis-bgsave.xnu-arm64.txt
+fork-lifecycle|--changes|fork-lifecycle.changes.txt
+fork-lifecycle|--changes --format csv|fork-lifecycle.changes.csv
+mach-shared-memory|--changes --json|mach-shared-memory.changes.jsonl
+ool-plain|--all --format csv|ool-plain.csv
 '
 
 tmpdir_make

@@ -172,6 +172,26 @@ tw_json_string(char *buf, size_t len, size_t *pos, const char *s)
 	return fits;
 }
 
+void
+tw_json_fputs(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct sbuf b = { 0 };
+
+	while (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+		p++;
+	if (*p == '\0') {          /* plain ASCII: nothing to escape */
+		fputc('"', out);
+		fputs(s, out);
+		fputc('"', out);
+		return;
+	}
+	sb_str(&b, s);
+	if (!b.oom)
+		fwrite(b.p, 1, b.len, out);
+	free(b.p);
+}
+
 /* Append the member separator and "KEY": to B (FIRST: no comma). */
 static void
 sb_key(struct sbuf *b, const char *key)

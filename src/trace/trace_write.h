@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "trace.h"
 
@@ -123,5 +124,7 @@ void trace_writer_abort(struct trace_writer *w);
 /* Append S as a JSON string literal (quotes included) to BUF of LEN bytes at
  * *POS; returns false when it does not fit (for tests and small tools). */
 bool tw_json_string(char *buf, size_t len, size_t *pos, const char *s);
+/* Write S as a JSON string literal to OUT, escaped as tw_json_string does. */
+void tw_json_fputs(FILE *out, const char *s);
 
 #endif

@@ -36,10 +36,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		null = fopen("/dev/null", "w");
 		replay_seek(r, 0);
 		if (null != NULL)
-			dump_step_json(r, null);
+			dump_step(r, DUMP_JSON, null);
 		replay_seek(r, replay_nsteps(r));
 		if (null != NULL) {
-			dump_step_text(r, null);
+			dump_step(r, DUMP_TEXT, null);
 			fclose(null);
 		}
 		replay_free(r);
