@@ -130,6 +130,47 @@ if "$VMSCOPE" render --size 80x24 --step 1 "$evil" >"$tmpdir/evil.out" 2>&1 &&
 else
 	tap_fail "escape sequences in trace strings are stripped" "$(cat -v "$tmpdir/evil.out" | head -n 30)"
 fi
+# Injection: ESC/CSI/OSC sequences, 8-bit C1 controls (CSI U+009B, DCS
+# U+0090), BEL and bidi overrides in a title, task, region name and note
+# come out inert in every format: text has none of them, ANSI only its own
+# colour sequences (ESC [ digits m), SVG parses as XML with the strings
+# escaped.
+inj=$tmpdir/inject.jsonl
+printf '%s\n' \
+	'{"vmscope": 1, "title": "T<&>\u001b]0;pwn\u0007\u009b2J\u202eevil", "tasks": ["a\u0090x\u001b\\b"]}' \
+	'{"op": "allocate", "task": "a\u0090x\u001b\\b", "size": "2p", "as": "r\"<&\u009b31m\u0007\u202e", "note": "n\u001b[2J\u001b]8;;http://x\u0007<b>&amp;"}' \
+	'{"op": "write", "task": "a\u0090x\u001b\\b", "region": "r\"<&\u009b31m\u0007\u202e"}' >"$inj"
+# bad_bytes FILE: the hex of any C1, bidi or BEL byte sequence in FILE.
+bad_bytes() {
+	od -An -tx1 "$1" | tr -s ' \n' ' ' | grep -o 'c2 9[0-9a-f]\|c2 8[0-9a-f]\|e2 80 a[a-e]\|e2 81 a[6-9]\| 07 ' | head -n 3
+}
+for fmt in text ansi svg; do
+	if ! "$VMSCOPE" render --size 100x30 --step 2 --format "$fmt" "$inj" >"$tmpdir/inj.$fmt" 2>&1; then
+		tap_fail "injection ($fmt): render succeeds" "$(head -c 300 "$tmpdir/inj.$fmt")"
+		continue
+	fi
+	bad=$(bad_bytes "$tmpdir/inj.$fmt")
+	case $fmt in
+	text) LC_ALL=C grep -q "$(printf '\033')" "$tmpdir/inj.$fmt" && bad="$bad ESC" ;;
+	ansi) LC_ALL=C sed "s/$(printf '\033')\[[0-9;]*m//g" "$tmpdir/inj.$fmt" |
+		LC_ALL=C grep -q "$(printf '\033')" && bad="$bad non-SGR ESC" ;;
+	svg) LC_ALL=C grep -q "$(printf '\033')" "$tmpdir/inj.$fmt" && bad="$bad ESC" ;;
+	esac
+	if [ -z "$bad" ]; then
+		tap_ok "injection ($fmt): trace strings come out inert"
+	else
+		tap_fail "injection ($fmt): trace strings come out inert" "found: $bad"
+	fi
+done
+if command -v python3 >/dev/null 2>&1; then
+	if python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$tmpdir/inj.svg" 2>"$tmpdir/xml.err"; then
+		tap_ok "injection (svg): the SVG parses as XML, strings escaped"
+	else
+		tap_fail "injection (svg): the SVG parses as XML, strings escaped" "$(cat "$tmpdir/xml.err")"
+	fi
+else
+	tap_skip "injection (svg): the SVG parses as XML" "no python3 for an XML parser"
+fi
 # A field that differs is told by colour and by a marker: the diff style's
 # SGR (white on red) and the marker in the text, in colour and ASCII.
 obs=$SRCDIR/tests/render/observed.jsonl
