@@ -41,6 +41,14 @@ ok(int cond, const char *fmt, ...)
 	return r;
 }
 
+/* "ok N - NAME # SKIP REASON": a check that cannot run here. */
+static inline void
+tap_skip(const char *name, const char *reason)
+{
+	printf("ok %d - %s # SKIP %s\n", ++tap_n, name, reason);
+	fflush(stdout);
+}
+
 #define is_int(got, want, ...) do { \
 	long long g_ = (long long)(got), w_ = (long long)(want); \
 	if (!ok(g_ == w_, __VA_ARGS__)) \
