@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bench_scale.c -- end-to-end benchmarks of whole vmscope processes on
+ * realistic inputs it generates itself (`make bench`; not a test: it
+ * prints numbers and a pass/fail per target, and never fails the build).
+ *
+ * Each target runs `vmscope ...` as a child process (fork + exec), and
+ * measures its wall time and peak RSS (wait4's ru_maxrss); the figure is
+ * the median of ROUNDS runs, and every ratio compares two commands timed
+ * in the same run, interleaved.  The inputs:
+ *
+ *   names-100, names-10000   300,000 events (write, read, protect pairs)
+ *                            over 100 or 10,000 named regions;
+ *   forkloop-50k, -200k      a server's fork loop: fork, the child writes
+ *                            a page and exits, the parent writes; repeated;
+ *   big-4g, big-64g, big-1t  allocate a region, write all of it, fork, the
+ *                            child writes one page;
+ *   events-10k, events-1m    mixed events, for the first screen
+ *                            (render --step 5).
+ *
+ * Usage: bench_scale VMSCOPE [TARGET...]  (default: every target).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+#define ROUNDS 5
+
+static const char *vmscope;
+static char dir[] = "/tmp/vmscope-bench.XXXXXX";
+
+/* ---- generators ----------------------------------------------------------- */
+
+/* Open DIR/NAME for writing; exit on failure. */
+static FILE *
+out_file(const char *name, char *path, size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/%s", dir, name);
+	if ((f = fopen(path, "w")) == NULL) {
+		perror(path);
+		exit(1);
+	}
+	return f;
+}
+
+/* NEV events of writes, reads and protects over NNAMES named regions. */
+static void
+gen_names(const char *name, unsigned nnames, unsigned nev, char *path, size_t len)
+{
+	FILE *f = out_file(name, path, len);
+	unsigned s = 12345;
+
+	fprintf(f, "{\"vmscope\": 1, \"profile\": \"xnu-x86_64\", \"tasks\": [\"p\"]}\n");
+	for (unsigned i = 0; i < nnames; i++)
+		fprintf(f, "{\"op\": \"allocate\", \"task\": \"p\", \"addr\": \"0x%llx\", "
+		        "\"size\": \"4p\", \"as\": \"region-%u\"}\n",
+		        0x100000000ull + (unsigned long long)i * 0x10000, i);
+	for (unsigned i = 0; i < nev; i++) {
+		unsigned r;
+
+		s = s * 1103515245u + 12345u;
+		r = (s >> 8) % nnames;
+		switch (i % 4) {
+		case 0:
+		case 1:
+			fprintf(f, "{\"op\": \"write\", \"task\": \"p\", \"region\": \"region-%u\", "
+			        "\"offset\": \"%up\", \"size\": \"1p\"}\n", r, (s >> 4) % 4);
+			break;
+		case 2:
+			fprintf(f, "{\"op\": \"read\", \"task\": \"p\", \"region\": \"region-%u\"}\n", r);
+			break;
+		default:
+			fprintf(f, "{\"op\": \"protect\", \"task\": \"p\", \"region\": \"region-%u\", "
+			        "\"prot\": \"%s\"}\n", r, (s >> 12) % 2 ? "r--" : "rw-");
+		}
+	}
+	fclose(f);
+}
+
+/* A fork loop of about NEV events. */
+static void
+gen_forkloop(const char *name, unsigned nev, char *path, size_t len)
+{
+	FILE *f = out_file(name, path, len);
+
+	fprintf(f, "{\"vmscope\": 1, \"profile\": \"xnu-x86_64\", \"tasks\": [\"server\"]}\n");
+	fprintf(f, "{\"op\": \"allocate\", \"task\": \"server\", \"size\": \"64p\", \"as\": \"db\"}\n");
+	fprintf(f, "{\"op\": \"write\", \"task\": \"server\", \"region\": \"db\"}\n");
+	for (unsigned i = 0; 4 * i < nev; i++) {
+		fprintf(f, "{\"op\": \"fork\", \"task\": \"server\", \"child\": \"worker-%u\"}\n", i);
+		fprintf(f, "{\"op\": \"write\", \"task\": \"worker-%u\", \"region\": \"db\", "
+		        "\"offset\": \"%up\", \"size\": \"1p\"}\n", i, i % 64);
+		fprintf(f, "{\"op\": \"exit\", \"task\": \"worker-%u\"}\n", i);
+		fprintf(f, "{\"op\": \"write\", \"task\": \"server\", \"region\": \"db\", "
+		        "\"offset\": \"%up\", \"size\": \"1p\"}\n", (i * 7) % 64);
+	}
+	fclose(f);
+}
+
+/* Allocate SIZE, write it all, fork, the child writes one page. */
+static void
+gen_big(const char *name, const char *size, char *path, size_t len)
+{
+	FILE *f = out_file(name, path, len);
+
+	fprintf(f, "{\"vmscope\": 1, \"profile\": \"xnu-x86_64\", \"tasks\": [\"p\"]}\n");
+	fprintf(f, "{\"op\": \"allocate\", \"task\": \"p\", \"size\": \"%s\", \"as\": \"big\"}\n", size);
+	fprintf(f, "{\"op\": \"write\", \"task\": \"p\", \"region\": \"big\"}\n");
+	fprintf(f, "{\"op\": \"fork\", \"task\": \"p\", \"child\": \"c\"}\n");
+	fprintf(f, "{\"op\": \"write\", \"task\": \"c\", \"region\": \"big\", \"offset\": \"7p\", "
+	        "\"size\": \"1p\"}\n");
+	fclose(f);
+}
+
+/* NEV mixed events over 64 regions with an occasional fork. */
+static void
+gen_events(const char *name, unsigned nev, char *path, size_t len)
+{
+	FILE *f = out_file(name, path, len);
+
+	fprintf(f, "{\"vmscope\": 1, \"profile\": \"xnu-x86_64\", \"tasks\": [\"p\", \"q\"]}\n");
+	for (unsigned i = 0; i < 64; i++)
+		fprintf(f, "{\"op\": \"allocate\", \"task\": \"p\", \"size\": \"4p\", \"as\": \"r%u\"}\n", i);
+	for (unsigned i = 0; i < nev; i++)
+		fprintf(f, "{\"op\": \"%s\", \"task\": \"p\", \"region\": \"r%u\", \"offset\": \"%up\", "
+		        "\"size\": \"1p\"}\n", i % 3 ? "write" : "read", (i * 13) % 64, i % 4);
+	fclose(f);
+}
+
+/* ---- running -------------------------------------------------------------- */
+
+struct run {
+	double sec;           /* wall time */
+	long rss_kb;          /* peak RSS */
+	int status;
+};
+
+static const char *run_out = "/dev/null";   /* where a child's stdout goes */
+
+/* Run vmscope with ARGS (NULL-terminated), its output to RUN_OUT. */
+static struct run
+run_cmd(char *const args[])
+{
+	struct run r = { 0, 0, -1 };
+	struct rusage ru;
+	double t0;
+	pid_t pid;
+
+	fflush(stdout);         /* nothing buffered may be written twice */
+	t0 = bench_seconds(CLOCK_MONOTONIC);
+	pid = fork();
+
+	if (pid == 0) {
+		if (freopen(run_out, "w", stdout) == NULL)
+			_exit(127);
+		execv(vmscope, args);
+		_exit(127);
+	}
+	if (pid < 0 || wait4(pid, &r.status, 0, &ru) < 0)
+		return r;
+	r.sec = bench_seconds(CLOCK_MONOTONIC) - t0;
+	r.rss_kb = ru.ru_maxrss;
+	return r;
+}
+
+/* Medians of ROUNDS runs of two commands, interleaved. */
+static void
+measure2(char *const a[], char *const b[], struct run *ma, struct run *mb)
+{
+	double ta[ROUNDS], tb[ROUNDS], ra[ROUNDS], rb[ROUNDS];
+
+	for (int i = 0; i < ROUNDS; i++) {
+		struct run x = run_cmd(a), y = b != NULL ? run_cmd(b) : x;
+
+		ta[i] = x.sec;
+		ra[i] = (double)x.rss_kb;
+		tb[i] = y.sec;
+		rb[i] = (double)y.rss_kb;
+		ma->status |= x.status;
+		mb->status |= y.status;
+	}
+	ma->sec = bench_median(ta, ROUNDS);
+	ma->rss_kb = (long)bench_median(ra, ROUNDS);
+	mb->sec = bench_median(tb, ROUNDS);
+	mb->rss_kb = (long)bench_median(rb, ROUNDS);
+}
+
+static int npass, nfail;
+
+/* Print one target line. */
+static void
+verdict(const char *what, bool pass, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void
+verdict(const char *what, bool pass, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("  %-4s %-44s ", pass ? "PASS" : "FAIL", what);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	pass ? npass++ : nfail++;
+}
+
+/* ---- targets --------------------------------------------------------------- */
+
+static void
+target_names(void)
+{
+	char p100[256], p10k[256];
+	struct run a = { 0 }, b = { 0 };
+
+	gen_names("names-100.jsonl", 100, 300000, p100, sizeof p100);
+	gen_names("names-10000.jsonl", 10000, 300000, p10k, sizeof p10k);
+	{
+		char *ca[] = { "vmscope", "validate", p100, NULL };
+		char *cb[] = { "vmscope", "validate", p10k, NULL };
+
+		measure2(ca, cb, &a, &b);
+	}
+	printf("1. 300,000 events over 100 vs 10,000 named regions (validate: load + replay)\n");
+	printf("     100 names %.3f s %ld MB; 10,000 names %.3f s %ld MB%s\n", a.sec, a.rss_kb / 1024,
+	       b.sec, b.rss_kb / 1024, (a.status | b.status) ? "  (a command failed)" : "");
+	verdict("time ratio 10,000 / 100 names <= 1.5", b.sec / a.sec <= 1.5, "%.2fx", b.sec / a.sec);
+	verdict("peak RSS of the 10,000-name replay <= 100 MB", b.rss_kb <= 100 * 1024, "%ld MB",
+	        b.rss_kb / 1024);
+}
+
+static void
+target_forkloop(void)
+{
+	char p50[256], p200[256];
+	struct run a = { 0 }, b = { 0 };
+
+	gen_forkloop("forkloop-50k.jsonl", 50000, p50, sizeof p50);
+	gen_forkloop("forkloop-200k.jsonl", 200000, p200, sizeof p200);
+	{
+		char *ca[] = { "vmscope", "validate", p50, NULL };
+		char *cb[] = { "vmscope", "validate", p200, NULL };
+
+		measure2(ca, cb, &a, &b);
+	}
+	printf("6. a server's fork loop, 50k vs 200k events (validate)\n");
+	printf("     50k %.3f s %ld MB; 200k %.3f s %ld MB%s\n", a.sec, a.rss_kb / 1024, b.sec,
+	       b.rss_kb / 1024, (a.status | b.status) ? "  (a command failed)" : "");
+	verdict("200k / 50k time <= 4.5 (linear)", b.sec / a.sec <= 4.5, "%.2fx", b.sec / a.sec);
+	verdict("peak RSS at 200k <= 100 MB", b.rss_kb <= 100 * 1024, "%ld MB", b.rss_kb / 1024);
+}
+
+/* Did `vmscope validate PATH` report no failed step? */
+static bool
+no_failed_step(const char *path)
+{
+	char out[300], line[512] = "";
+	char *args[] = { "vmscope", "validate", (char *)path, NULL };
+	FILE *f;
+
+	snprintf(out, sizeof out, "%s/validate.out", dir);
+	run_out = out;
+	run_cmd(args);
+	run_out = "/dev/null";
+	if ((f = fopen(out, "r")) != NULL) {
+		if (fgets(line, sizeof line, f) == NULL)
+			line[0] = '\0';
+		fclose(f);
+	}
+	return strstr(line, " 0 failed steps") != NULL;
+}
+
+static void
+target_big(void)
+{
+	char p4[256], p64[256], p1t[256], psmall[256];
+	struct run s = { 0 }, g4 = { 0 }, g64 = { 0 }, t1 = { 0 };
+
+	gen_big("big-16k.jsonl", "16p", psmall, sizeof psmall);
+	gen_big("big-4g.jsonl", "0x100000000", p4, sizeof p4);
+	gen_big("big-64g.jsonl", "0x1000000000", p64, sizeof p64);
+	gen_big("big-1t.jsonl", "0x10000000000", p1t, sizeof p1t);
+	{
+		char *cs[] = { "vmscope", "dump", psmall, NULL };
+		char *c4[] = { "vmscope", "dump", p4, NULL };
+		char *c64[] = { "vmscope", "dump", p64, NULL };
+		char *c1t[] = { "vmscope", "dump", p1t, NULL };
+
+		measure2(cs, c4, &s, &g4);
+		measure2(c64, c1t, &g64, &t1);
+	}
+	printf("7. allocate N, write it all, fork, the child writes one page (dump)\n");
+	printf("     16 pages %.3f s; 4 GiB %.3f s %ld MB; 64 GiB %.3f s%s; 1 TiB %.3f s%s\n",
+	       s.sec, g4.sec, g4.rss_kb / 1024, g64.sec, g64.status ? " (failed)" : "", t1.sec,
+	       t1.status ? " (failed)" : "");
+	verdict("4 GiB well under a second (< 0.5 s)", no_failed_step(p4) && g4.sec < 0.5,
+	        "%.3f s%s", g4.sec, no_failed_step(p4) ? "" : " (a step failed)");
+	verdict("64 GiB costs what a small region does (<= 2x)",
+	        no_failed_step(p64) && g64.sec <= 2 * s.sec, "%.2fx%s", g64.sec / s.sec,
+	        no_failed_step(p64) ? "" : " (a step failed)");
+	verdict("1 TiB costs what a small region does (<= 2x)",
+	        no_failed_step(p1t) && t1.sec <= 2 * s.sec, "%.2fx%s", t1.sec / s.sec,
+	        no_failed_step(p1t) ? "" : " (a step failed: the model refuses it)");
+}
+
+static void
+target_first_screen(void)
+{
+	char p10k[256], p1m[256];
+	struct run a = { 0 }, b = { 0 };
+
+	gen_events("events-10k.jsonl", 10000, p10k, sizeof p10k);
+	gen_events("events-1m.jsonl", 1000000, p1m, sizeof p1m);
+	{
+		char *ca[] = { "vmscope", "render", "--size", "120x40", "--step", "5", p10k, NULL };
+		char *cb[] = { "vmscope", "render", "--size", "120x40", "--step", "5", p1m, NULL };
+
+		measure2(ca, cb, &a, &b);
+	}
+	printf("2. the first screen (render --step 5) of 10,000 vs 1,000,000 events\n");
+	printf("     10k %.3f s; 1M %.3f s %ld MB%s\n", a.sec, b.sec, b.rss_kb / 1024,
+	       (a.status | b.status) ? "  (a command failed)" : "");
+	verdict("1M / 10k first screen <= 3", b.sec / a.sec <= 3, "%.2fx", b.sec / a.sec);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		void (*fn)(void);
+	} targets[] = {
+		{ "names", target_names }, { "first-screen", target_first_screen },
+		{ "forkloop", target_forkloop }, { "big", target_big },
+	};
+	char cmd[300];
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s VMSCOPE [names|first-screen|forkloop|big]...\n", argv[0]);
+		return 2;
+	}
+	vmscope = argv[1];
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	printf("bench-scale: whole vmscope processes, medians of %d runs, inputs in %s\n", ROUNDS, dir);
+	for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
+		bool want = argc == 2;
+
+		for (int a = 2; a < argc; a++)
+			want |= strcmp(argv[a], targets[i].name) == 0;
+		if (want)
+			targets[i].fn();
+	}
+	printf("bench-scale: %d target%s met, %d not met\n", npass, npass == 1 ? "" : "s", nfail);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "bench_scale: could not remove %s\n", dir);
+	return 0;
+}
