@@ -20,30 +20,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
 #include "replay.h"
 #include "vm/vm_profile.h"
 
-#define CHECKPOINT_BUDGET (384u << 20)   /* bytes of checkpoints at most */
+#define CHECKPOINT_BUDGET (48u << 20)    /* bytes of checkpoints at most */
+#define SPACING_MAX 32768u                /* events between checkpoints, at most */
 #define RECENT 8                          /* states kept just behind a seek */
 
 size_t vm_world_bytes(const struct vm_world *w);   /* vm_world.c */
-
-struct rname {
-	int task;             /* world task */
-	uint32_t name;        /* trace string id */
-	uint64_t start, end;
-};
 
 struct rentry {
 	uint32_t name;        /* trace string id */
 	int entry;            /* model memory entry */
 };
 
+/* A live task of a checkpoint: trace task id and world task. */
+struct live_task {
+	uint16_t id;
+	int task;
+};
+
 struct rstate {
 	struct vm_world *w;
-	int *task_map;        /* trace task id -> world task, -1 */
-	struct rname *names;
-	size_t nnames, names_cap;
+	int *task_map;        /* trace task id -> world task, -1 (NULL in a
+	                         checkpoint, which keeps only LIVE: a fork loop
+	                         names 50,000 tasks, and most are long gone) */
+	struct live_task *live;
+	size_t nlive;
+	struct rnames names;
 	struct rentry *ents;
 	size_t nents, ents_cap;
 };
@@ -66,7 +71,9 @@ struct replay {
 	size_t nfailed;
 	struct checkpoint *cps;
 	size_t ncps, cps_cap;
-	size_t every;
+	size_t every;         /* events between checkpoints, at least */
+	bool fixed_every;     /* replay_opts gave it: never adapted */
+	size_t last_cp;       /* step of the newest checkpoint */
 	size_t cp_bytes;
 	/* The states of the RECENT steps before the target of the last long
 	 * seek, oldest first, so that stepping back is a swap. */
@@ -100,24 +107,50 @@ state_free(struct rstate *s)
 {
 	vm_world_free(s->w);
 	free(s->task_map);
-	free(s->names);
+	free(s->live);
+	rnames_free(&s->names);
 	free(s->ents);
 	memset(s, 0, sizeof *s);
 }
 
-/* Deep copy of SRC into DST. */
+/* DST's task map from SRC's: dense (an index per trace task) unless
+ * SPARSE (only the live tasks, for a checkpoint). */
 static void
-state_clone(const struct replay *r, const struct rstate *src, struct rstate *dst)
+task_map_clone(const struct replay *r, const struct rstate *src, struct rstate *dst,
+               bool sparse)
 {
 	size_t nt = r->t->ntask_names ? r->t->ntask_names : 1;
 
-	dst->w = vm_world_clone(src->w);
+	dst->task_map = NULL;
+	dst->live = NULL;
+	dst->nlive = 0;
+	if (sparse) {
+		for (size_t i = 0; i < nt; i++)
+			dst->nlive += src->task_map[i] >= 0;
+		dst->live = xmalloc(dst->nlive * sizeof *dst->live);
+		for (size_t i = 0, k = 0; i < nt; i++)
+			if (src->task_map[i] >= 0)
+				dst->live[k++] = (struct live_task){ (uint16_t)i, src->task_map[i] };
+		return;
+	}
 	dst->task_map = xmalloc(nt * sizeof *dst->task_map);
-	memcpy(dst->task_map, src->task_map, nt * sizeof *dst->task_map);
-	dst->nnames = dst->names_cap = src->nnames;
-	dst->names = xmalloc(src->nnames * sizeof *dst->names);
-	if (src->nnames)
-		memcpy(dst->names, src->names, src->nnames * sizeof *src->names);
+	if (src->task_map != NULL) {
+		memcpy(dst->task_map, src->task_map, nt * sizeof *dst->task_map);
+		return;
+	}
+	for (size_t i = 0; i < nt; i++)
+		dst->task_map[i] = -1;
+	for (size_t k = 0; k < src->nlive; k++)
+		dst->task_map[src->live[k].id] = src->live[k].task;
+}
+
+/* Deep copy of SRC into DST (SPARSE: as a checkpoint, see task_map_clone). */
+static void
+state_copy(const struct replay *r, const struct rstate *src, struct rstate *dst, bool sparse)
+{
+	dst->w = vm_world_clone(src->w);
+	task_map_clone(r, src, dst, sparse);
+	rnames_clone(&dst->names, &src->names);
 	dst->nents = dst->ents_cap = src->nents;
 	dst->ents = xmalloc(src->nents * sizeof *dst->ents);
 	if (src->nents)
@@ -146,28 +179,13 @@ state_init(const struct replay *r, struct rstate *s)
 static void
 name_set(struct rstate *s, int task, uint32_t name, uint64_t start, uint64_t end)
 {
-	for (size_t i = 0; i < s->nnames; i++) {
-		if (s->names[i].task == task && s->names[i].name == name) {
-			/* Keep the newest last so region lookups prefer it. */
-			memmove(&s->names[i], &s->names[i + 1], (s->nnames - i - 1) * sizeof *s->names);
-			s->nnames--;
-			break;
-		}
-	}
-	if (s->nnames == s->names_cap) {
-		s->names_cap = s->names_cap ? s->names_cap * 2 : 8;
-		s->names = xrealloc(s->names, s->names_cap * sizeof *s->names);
-	}
-	s->names[s->nnames++] = (struct rname){ task, name, start, end };
+	rnames_set(&s->names, task, name, start, end);
 }
 
 static const struct rname *
 name_find(const struct rstate *s, int task, uint32_t name)
 {
-	for (size_t i = s->nnames; i-- > 0;)
-		if (s->names[i].task == task && s->names[i].name == name)
-			return &s->names[i];
-	return NULL;
+	return rnames_find(&s->names, task, name);
 }
 
 static int
@@ -366,9 +384,7 @@ apply_fork(struct apply_ctx *x)
 	if (kr != KERN_SUCCESS)
 		return kr;
 	s->task_map[x->ev->task2] = child;
-	for (size_t i = 0, n = s->nnames; i < n; i++)
-		if (s->names[i].task == x->task)
-			name_set(s, child, s->names[i].name, s->names[i].start, s->names[i].end);
+	rnames_copy_task(&s->names, x->task, child);
 	return KERN_SUCCESS;
 }
 
@@ -444,8 +460,10 @@ apply_exit(struct apply_ctx *x)
 {
 	kern_return_t kr = vm_op_exit(x->s->w, x->task);
 
-	if (kr == KERN_SUCCESS)
+	if (kr == KERN_SUCCESS) {
 		x->s->task_map[x->ev->task] = -1;
+		rnames_drop_task(&x->s->names, x->task);   /* its names went with it */
+	}
 	return kr;
 }
 
@@ -507,10 +525,22 @@ checkpoint_add(struct replay *r)
 		r->cps = xrealloc(r->cps, r->cps_cap * sizeof *r->cps);
 	}
 	c = &r->cps[r->ncps++];
-	c->step = r->pos;
-	state_clone(r, &r->cur, &c->st);
-	c->bytes = vm_world_bytes(c->st.w) + c->st.nnames * sizeof(struct rname);
+	c->step = r->last_cp = r->pos;
+	state_copy(r, &r->cur, &c->st, true);
+	c->bytes = vm_world_bytes(c->st.w) + c->st.names.n * sizeof(struct rname);
 	r->cp_bytes += c->bytes;
+	/*
+	 * Adaptive spacing: a checkpoint costs a copy of the state, so space
+	 * them by the state's size (one event per 128 bytes of it, 1024 at
+	 * least): their cost stays a fixed share of the replay, and a seek
+	 * replays at most SPACING_MAX events (some tens of milliseconds).
+	 */
+	if (!r->fixed_every) {
+		size_t want = c->bytes / 128;
+
+		if (want > r->every)
+			r->every = want < SPACING_MAX ? want : SPACING_MAX;
+	}
 	/* Over budget: keep every other checkpoint (never the first). */
 	while (r->cp_bytes > CHECKPOINT_BUDGET && r->ncps > 2) {
 		size_t j = 1;
@@ -545,7 +575,7 @@ run_events(struct replay *r, size_t first, size_t last)
 		if (kr != KERN_SUCCESS)
 			r->nfailed++;
 		r->pos = k;
-		if (k % r->every == 0)
+		if (k - r->last_cp >= r->every)
 			checkpoint_add(r);
 	}
 }
@@ -576,7 +606,8 @@ replay_new(const struct trace *t, const struct replay_opts *o, char *err, size_t
 		free(r);
 		return NULL;
 	}
-	r->every = (o != NULL && o->checkpoint_every) ? o->checkpoint_every : 1024;
+	r->fixed_every = o != NULL && o->checkpoint_every != 0;
+	r->every = r->fixed_every ? o->checkpoint_every : 1024;
 	r->n = t->nev;
 	r->status = xmalloc(t->nev + 1);
 	r->reason = xmalloc(t->nev + 1);
@@ -657,7 +688,7 @@ replay_seek(struct replay *r, size_t k)
 		base = NULL;              /* go on from the current state */
 	} else {
 		state_free(&r->cur);
-		state_clone(r, base, &r->cur);
+		state_copy(r, base, &r->cur, false);
 		r->pos = from;
 	}
 	if (k - r->pos > 1) {
@@ -671,7 +702,7 @@ replay_seek(struct replay *r, size_t k)
 
 		if (r->pos >= keep_from && r->nrecent < RECENT) {
 			r->recent[r->nrecent].step = r->pos;
-			state_clone(r, &r->cur, &r->recent[r->nrecent].st);
+			state_copy(r, &r->cur, &r->recent[r->nrecent].st, false);
 			r->nrecent++;
 		}
 		apply(r, &r->cur, &r->t->ev[r->pos], &reason);
@@ -764,14 +795,10 @@ replay_task(const struct replay *r, uint16_t id)
 const char *
 replay_region_name(const struct replay *r, int task, uint64_t start, uint64_t end)
 {
-	(void)end;
-	for (size_t i = r->cur.nnames; i-- > 0;) {
-		const struct rname *n = &r->cur.names[i];
+	uint32_t name = rnames_at(&r->cur.names, task, start);
 
-		if (n->task == task && n->start <= start && start < n->end)
-			return trace_str(r->t, n->name);
-	}
-	return NULL;
+	(void)end;
+	return name != 0 ? trace_str(r->t, name) : NULL;
 }
 
 const char *

@@ -29,6 +29,8 @@
 #define VM_MAX_REGION_PAGES (1ull << 24)
 #define VM_MAX_FRAMES (1ull << 26)
 #define VM_PAGE_FRAME(s) ((s) & ~VM_PAGE_DIRTY)
+/* frame_refs[f] of a free frame id: this bit, or-ed with the next free id. */
+#define VM_FRAME_FREE 0x80000000u
 
 struct vm_object {
 	uint32_t id;
@@ -103,7 +105,8 @@ struct vm_world {
 	struct vm_object **objs;   /* by id; [0] unused */
 	uint32_t nobj_ids, objs_cap;
 	size_t live_objects;
-	uint32_t *frame_refs;      /* by frame id; [0] unused */
+	uint32_t *frame_refs;      /* by frame id; [0] unused; VM_FRAME_FREE: free */
+	uint32_t free_frame;       /* first free frame id, 0 = none */
 	uint32_t nframe_ids, frames_cap;
 	size_t live_frames;
 	struct vm_named_entry *entries;

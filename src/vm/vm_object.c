@@ -143,10 +143,20 @@ vm_obj_deref(struct vm_world *w, uint32_t id)
 	}
 }
 
-/* A new frame with one slot reference. */
+/* A new frame with one slot reference: a freed id when there is one (the
+ * free ids are a list threaded through frame_refs, so a clone of the world
+ * copies it with the table), else the next id. */
 uint32_t
 vm_frame_new(struct vm_world *w)
 {
+	if (w->free_frame != 0) {
+		uint32_t f = w->free_frame;
+
+		w->free_frame = w->frame_refs[f] & ~VM_FRAME_FREE;
+		w->frame_refs[f] = 1;
+		w->live_frames++;
+		return f;
+	}
 	if (w->nframe_ids == 0)
 		w->nframe_ids = 1;
 	if (w->nframe_ids >= w->frames_cap) {
@@ -166,9 +176,14 @@ vm_frame_new(struct vm_world *w)
 void
 vm_frame_unref(struct vm_world *w, uint32_t frame)
 {
-	if (frame != 0 && frame < w->nframe_ids && w->frame_refs[frame] > 0)
-		if (--w->frame_refs[frame] == 0)
+	if (frame != 0 && frame < w->nframe_ids && w->frame_refs[frame] > 0 &&
+	    !(w->frame_refs[frame] & VM_FRAME_FREE)) {
+		if (--w->frame_refs[frame] == 0) {
 			w->live_frames--;
+			w->frame_refs[frame] = VM_FRAME_FREE | w->free_frame;
+			w->free_frame = frame;
+		}
+	}
 }
 
 /* Put SLOT at page PG of O (O must cover PG), releasing what was there. */

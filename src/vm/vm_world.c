@@ -210,14 +210,33 @@ vm_world_nframes(const struct vm_world *w)
 	return w->live_frames;
 }
 
-/* Create a task named NAME with an empty map; -1 if the name is taken. */
+/*
+ * Create a task named NAME with an empty map; -1 if the name is taken.  The
+ * slot of an exited task is reused (its index then names the new task), so
+ * that a server forking and reaping workers for ever keeps a table the size
+ * of its live tasks, not of every task it ever had.
+ */
 int
 vm_task_create(struct vm_world *w, const char *name)
 {
 	struct vm_task *t;
+	int slot = -1;
 
-	if (vm_task_find(w, name) >= 0)
-		return -1;
+	for (int i = 0; i < w->ntasks; i++) {
+		if (w->tasks[i].alive && strcmp(w->tasks[i].name, name) == 0)
+			return -1;
+		if (!w->tasks[i].alive && slot < 0)
+			slot = i;
+	}
+	if (slot >= 0) {
+		t = &w->tasks[slot];
+		free(t->name);
+		memset(t, 0, sizeof *t);
+		t->name = xstrdup(name);
+		t->alive = true;
+		vm_map_init(&t->map, w->prof->map_min, w->prof->map_max);
+		return slot;
+	}
 	if (w->ntasks == w->tasks_cap) {
 		int cap = w->tasks_cap ? w->tasks_cap * 2 : 4;
 
@@ -372,9 +391,11 @@ vm_world_check(const struct vm_world *w, char *msg, size_t msglen)
 		      i, o->ref_count, refs[i]);
 		CHECK(o->ref_count > 0, "object %u: alive at ref 0", i);
 	}
-	for (uint32_t f = 1; f < w->nframe_ids; f++)
-		CHECK(frames[f] == w->frame_refs[f], "frame %u: %u slots, count %u", f, frames[f],
-		      w->frame_refs[f]);
+	for (uint32_t f = 1; f < w->nframe_ids; f++) {
+		uint32_t count = (w->frame_refs[f] & VM_FRAME_FREE) ? 0 : w->frame_refs[f];
+
+		CHECK(frames[f] == count, "frame %u: %u slots, count %u", f, frames[f], count);
+	}
 out:
 	free(refs);
 	free(frames);
