@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE 1
 /*
  * bench_scale.c -- end-to-end benchmarks of whole vmscope processes on
  * realistic inputs it generates itself (`make bench`; not a test: it
@@ -16,7 +17,9 @@
  *   big-4g, big-64g, big-1t  allocate a region, write all of it, fork, the
  *                            child writes one page;
  *   events-10k, events-1m    mixed events, for the first screen
- *                            (render --step 5).
+ *                            (render --step 5);
+ *   a live process with 20,000 mappings, for attach against a raw read of
+ *   its smaps, and import + dump of a capture against `pmap -X`.
  *
  * Usage: bench_scale VMSCOPE [TARGET...]  (default: every target).
  */
@@ -27,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -162,9 +166,9 @@ run_cmd(char *const args[])
 	pid = fork();
 
 	if (pid == 0) {
-		if (freopen(run_out, "w", stdout) == NULL)
+		if (freopen(run_out, "w", stdout) == NULL || freopen("/dev/null", "w", stderr) == NULL)
 			_exit(127);
-		execv(vmscope, args);
+		execv(args[0][0] == '/' ? args[0] : vmscope, args);
 		_exit(127);
 	}
 	if (pid < 0 || wait4(pid, &r.status, 0, &ru) < 0)
@@ -172,6 +176,16 @@ run_cmd(char *const args[])
 	r.sec = bench_seconds(CLOCK_MONOTONIC) - t0;
 	r.rss_kb = ru.ru_maxrss;
 	return r;
+}
+
+/* Is COMMAND on the PATH? */
+static bool
+command_exists(const char *command)
+{
+	char sh[300];
+
+	snprintf(sh, sizeof sh, "command -v '%s' >/dev/null 2>&1", command);
+	return system(sh) == 0;
 }
 
 /* Medians of ROUNDS runs of two commands, interleaved. */
@@ -333,6 +347,87 @@ target_first_screen(void)
 	verdict("1M / 10k first screen <= 3", b.sec / a.sec <= 3, "%.2fx", b.sec / a.sec);
 }
 
+/* A helper process with NMAPS one-page mappings of alternating
+ * protections (so that none merge), written or read; it waits on RFD. */
+static void
+map_helper(int rfd, int nmaps)
+{
+	char *base = (char *)0x200000000ul, c = 0;
+
+	for (int i = 0; i < nmaps; i++) {
+		int prot = (i % 2) ? PROT_READ : PROT_READ | PROT_WRITE;
+		char *p = mmap(base + (size_t)i * 8192, 4096, prot,
+		               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+		if (p == MAP_FAILED)
+			_exit(2);
+		if (prot & PROT_WRITE)
+			p[0] = 1;
+		else
+			c += *(volatile char *)p;
+	}
+	(void)c;
+	while (read(rfd, &c, 1) > 0)
+		;
+	_exit(0);
+}
+
+static void
+target_proc(void)
+{
+	int pfd[2];
+	pid_t helper;
+	char pid[16], cap[256], trace[256], sh1[600], sh2[1400], sh3[600];
+	struct run cat = { 0 }, att = { 0 }, imp = { 0 }, pmap = { 0 };
+
+	if (access("/proc/self/smaps", R_OK) != 0 || pipe(pfd) != 0) {
+		printf("3-4. skipped: no /proc/self/smaps\n");
+		return;
+	}
+	fflush(stdout);
+	if ((helper = fork()) == 0) {
+		close(pfd[1]);
+		map_helper(pfd[0], 20000);
+	}
+	close(pfd[0]);
+	usleep(300000);
+	snprintf(pid, sizeof pid, "%d", (int)helper);
+	snprintf(cap, sizeof cap, "%s/cap.smaps", dir);
+	snprintf(trace, sizeof trace, "%s/attach.jsonl", dir);
+	snprintf(sh1, sizeof sh1, "cat /proc/%s/smaps > /dev/null", pid);
+	/* The capture is taken once, before: the target is import + dump. */
+	snprintf(sh2, sizeof sh2, "cat /proc/%s/smaps > %s", pid, cap);
+	if (system(sh2) != 0)
+		printf("     (could not capture /proc/%s/smaps)\n", pid);
+	snprintf(sh2, sizeof sh2, "'%s' import smaps %s -o %s/imp.jsonl && '%s' dump --json "
+	         "%s/imp.jsonl > /dev/null", vmscope, cap, dir, vmscope, dir);
+	snprintf(sh3, sizeof sh3, "pmap -X %s > /dev/null", pid);
+	{
+		char *ccat[] = { "/bin/sh", "-c", sh1, NULL };
+		char *catt[] = { "vmscope", "attach", pid, "--count", "1", "--batch", "-o", trace, NULL };
+		char *cimp[] = { "/bin/sh", "-c", sh2, NULL };
+		char *cpmap[] = { "/bin/sh", "-c", sh3, NULL };
+
+		measure2(ccat, catt, &cat, &att);
+		measure2(cimp, command_exists("pmap") ? cpmap : NULL, &imp, &pmap);
+	}
+	close(pfd[1]);
+	waitpid(helper, NULL, 0);
+	printf("3. one attach sample of a 20,000-mapping process, written to a trace\n");
+	printf("     cat /proc/PID/smaps %.3f s; vmscope attach --count 1 --batch -o T %.3f s\n",
+	       cat.sec, att.sec);
+	verdict("attach / raw smaps read <= 1.5", att.status == 0 && att.sec / cat.sec <= 1.5,
+	        "%.2fx", att.sec / cat.sec);
+	printf("4. import smaps of that capture + dump --json, against pmap -X\n");
+	if (!command_exists("pmap")) {
+		printf("     import + dump %.3f s; pmap not installed (Debian: procps)\n", imp.sec);
+		return;
+	}
+	printf("     import smaps + dump --json %.3f s; pmap -X %.3f s\n", imp.sec, pmap.sec);
+	verdict("import + dump / pmap -X <= 0.5", imp.status == 0 && imp.sec / pmap.sec <= 0.5,
+	        "%.2fx", imp.sec / pmap.sec);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -341,12 +436,13 @@ main(int argc, char **argv)
 		void (*fn)(void);
 	} targets[] = {
 		{ "names", target_names }, { "first-screen", target_first_screen },
-		{ "forkloop", target_forkloop }, { "big", target_big },
+		{ "forkloop", target_forkloop }, { "big", target_big }, { "proc", target_proc },
 	};
 	char cmd[300];
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s VMSCOPE [names|first-screen|forkloop|big]...\n", argv[0]);
+		fprintf(stderr, "usage: %s VMSCOPE [names|first-screen|forkloop|big|proc]...\n",
+		        argv[0]);
 		return 2;
 	}
 	vmscope = argv[1];

@@ -20,7 +20,30 @@ key(FILE *out, bool *first, const char *k)
 	if (!*first)
 		fputc(',', out);
 	*first = false;
-	fprintf(out, "\"%s\":", k);
+	fputc('"', out);
+	fputs(k, out);
+	fputs("\":", out);
+}
+
+/* Write V in decimal, or with HEX as "0x..." in quotes (no printf: a dump
+ * of 20,000 regions writes hundreds of thousands of numbers). */
+static void
+put_uint(FILE *out, uint64_t v, bool hex)
+{
+	char tmp[24], *e = tmp + sizeof tmp, *p = e;
+
+	if (hex)
+		*--p = '"';
+	do {
+		*--p = "0123456789abcdef"[hex ? v & 15 : v % 10];
+		v = hex ? v >> 4 : v / 10;
+	} while (v != 0);
+	if (hex) {
+		*--p = 'x';
+		*--p = '0';
+		*--p = '"';
+	}
+	fwrite(p, 1, (size_t)(e - p), out);
 }
 
 static void
@@ -34,14 +57,14 @@ static void
 khex(FILE *out, bool *first, const char *k, uint64_t v)
 {
 	key(out, first, k);
-	fprintf(out, "\"0x%llx\"", (unsigned long long)v);
+	put_uint(out, v, true);
 }
 
 static void
 kuint(FILE *out, bool *first, const char *k, uint64_t v)
 {
 	key(out, first, k);
-	fprintf(out, "%llu", (unsigned long long)v);
+	put_uint(out, v, false);
 }
 
 /* "format", "vmscope", "step", "op", "status" and "error" of step K. */

@@ -640,7 +640,7 @@ static int
 name_index(const char *const *names, int n, const char *name)
 {
 	for (int i = 0; i < n; i++)
-		if (strcmp(names[i], name) == 0)
+		if (names[i][0] == name[0] && strcmp(names[i], name) == 0)
 			return i;
 	return -1;
 }

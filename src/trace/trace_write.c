@@ -119,6 +119,29 @@ utf8_len(const unsigned char *s)
 	return 0;
 }
 
+/* Append the string literal LIT to B. */
+#define sb_lit(b, lit) sb_add((b), (lit), sizeof(lit) - 1)
+
+/* Append V in decimal (HEX: lower-case hexadecimal) to B, without printf. */
+static void
+sb_uint(struct sbuf *b, uint64_t v, bool hex)
+{
+	char tmp[24], *e = tmp + sizeof tmp, *p = e;
+
+	do {
+		*--p = "0123456789abcdef"[hex ? v & 15 : v % 10];
+		v = hex ? v >> 4 : v / 10;
+	} while (v != 0);
+	sb_add(b, p, (size_t)(e - p));
+}
+
+/* Does byte C need more than copying inside a JSON string? */
+static inline bool
+json_special(unsigned char c)
+{
+	return c < 0x20 || c >= 0x7f || c == '"' || c == '\\';
+}
+
 /* Append S as a JSON string literal to B. */
 static void
 sb_str(struct sbuf *b, const char *s)
@@ -127,8 +150,16 @@ sb_str(struct sbuf *b, const char *s)
 
 	sb_add(b, "\"", 1);
 	while (*p != '\0') {
+		const unsigned char *run = p;
 		size_t n;
 
+		/* Plain ASCII goes in one copy. */
+		while (*p != '\0' && !json_special(*p))
+			p++;
+		if (p > run)
+			sb_add(b, (const char *)run, (size_t)(p - run));
+		if (*p == '\0')
+			break;
 		switch (*p) {
 		case '"': sb_add(b, "\\\"", 2); p++; continue;
 		case '\\': sb_add(b, "\\\\", 2); p++; continue;
@@ -213,7 +244,7 @@ static void
 sb_kuint(struct sbuf *b, const char *key, uint64_t v)
 {
 	sb_key(b, key);
-	sb_printf(b, "%llu", (unsigned long long)v);
+	sb_uint(b, v, false);
 }
 
 /* "KEY": "0x..." (bytes) or "Np" (pages). */
@@ -221,10 +252,9 @@ static void
 sb_kqty(struct sbuf *b, const char *key, uint64_t v, bool pages)
 {
 	sb_key(b, key);
-	if (pages)
-		sb_printf(b, "\"%llup\"", (unsigned long long)v);
-	else
-		sb_printf(b, "\"0x%llx\"", (unsigned long long)v);
+	sb_add(b, pages ? "\"" : "\"0x", pages ? 1 : 3);
+	sb_uint(b, v, !pages);
+	sb_add(b, pages ? "p\"" : "\"", pages ? 2 : 1);
 }
 
 static void
@@ -390,10 +420,11 @@ sb_obs_region(struct sbuf *b, const struct tw_obs_region *r)
 	};
 	sb_add(b, "{", 1);
 	/* Inside a line sb_key always puts a comma: start and end come first. */
-	sb_str(b, "start");
-	sb_printf(b, ": \"0x%llx\", ", (unsigned long long)r->start);
-	sb_str(b, "end");
-	sb_printf(b, ": \"0x%llx\"", (unsigned long long)r->end);
+	sb_lit(b, "\"start\": \"0x");
+	sb_uint(b, r->start, true);
+	sb_lit(b, "\", \"end\": \"0x");
+	sb_uint(b, r->end, true);
+	sb_add(b, "\"", 1);
 	if (r->name != NULL) {
 		sb_add(b, ", ", 2);
 		sb_str(b, "name");
