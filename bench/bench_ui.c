@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "replay/replay.h"
@@ -40,7 +41,7 @@ cpu_now(void)
 static int
 bench_trace(const char *path)
 {
-	static double t_draw[REPEAT], t_step[REPEAT];
+	static double t_draw[REPEAT], t_step[REPEAT], t_scroll[REPEAT];
 	struct trace_error te;
 	struct trace *t = NULL;
 	struct replay *r;
@@ -102,7 +103,7 @@ bench_trace(const char *path)
 	ui_draw(&u, &g);
 	ui_term_present(&g, true);
 	fflush(out);
-	for (size_t k = 1; k <= n; k++) {
+	for (size_t k = 1; k <= n && k <= 200; k++) {
 		ui_state_goto(&u, k, false);
 		ui_draw(&u, &g);
 		fflush(out);
@@ -125,6 +126,18 @@ bench_trace(const char *path)
 	fclose(out);
 	fclose(in);
 
+	/* Scrolling: one region down, then redraw, at the last step. */
+	ui_state_goto(&u, n, false);
+	for (int i = 0; i < REPEAT; i++) {
+		struct ui_input key = { .key = 'j' };
+		double t0 = cpu_now();
+
+		ui_handle(&u, &key);
+		ui_draw(&u, &g);
+		t_scroll[i] = cpu_now() - t0;
+	}
+	printf("%-26s scroll+redraw %.3f ms (target <= 2 ms)\n",
+	       strrchr(path, '/') ? strrchr(path, '/') + 1 : path, median(t_scroll, REPEAT) * 1e3);
 	printf("%-26s %3zu steps  redraw %.3f ms  step+redraw %.3f ms  to terminal %.3f ms  "
 	       "bytes/step %ld diff vs %ld full repaint (%.1f%%)\n",
 	       strrchr(path, '/') ? strrchr(path, '/') + 1 : path, n,
@@ -160,6 +173,25 @@ main(int argc, char **argv)
 
 		snprintf(path, sizeof path, "%s/%s", srcdir ? srcdir : ".", def[i]);
 		rc |= bench_trace(path);
+	}
+	/* 10,000 named regions in one task (a big process), then one write each in 100. */
+	{
+		char path[] = "/tmp/vmscope-bench-ui-10k.XXXXXX";
+		int fd = mkstemp(path);
+		FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+		if (f == NULL)
+			return 1;
+		fprintf(f, "{\"vmscope\": 1, \"profile\": \"xnu-x86_64\", \"tasks\": [\"big\", \"small\"]}\n");
+		for (int i = 0; i < 10000; i++)
+			fprintf(f, "{\"op\": \"allocate\", \"task\": \"big\", \"addr\": \"0x%llx\", "
+			        "\"size\": \"1p\", \"as\": \"region-%d\"}\n",
+			        0x100000000ull + (unsigned long long)i * 0x2000, i);
+		for (int i = 0; i < 10000; i += 100)
+			fprintf(f, "{\"op\": \"write\", \"task\": \"big\", \"region\": \"region-%d\"}\n", i);
+		fclose(f);
+		rc |= bench_trace(path);
+		unlink(path);
 	}
 	return rc ? 1 : 0;
 }
