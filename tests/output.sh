@@ -113,4 +113,31 @@ else
 	tap_skip "-o in a read-only directory" "root writes anywhere"
 fi
 
+# A long load shows a progress meter on a terminal, and nothing when
+# standard error is not one.  (script(1) gives the command a terminal;
+# VMSCOPE_PROGRESS_DELAY=0 shows the meter at once instead of after 0.25 s.)
+awk 'BEGIN {
+	print "{\"vmscope\": 1, \"profile\": \"xnu-x86_64\", \"tasks\": [\"p\"]}"
+	print "{\"op\": \"allocate\", \"task\": \"p\", \"size\": \"64p\", \"as\": \"b\"}"
+	for (i = 0; i < 140000; i++)
+		printf "{\"op\": \"write\", \"task\": \"p\", \"region\": \"b\", \"offset\": \"%dp\", \"size\": \"1p\"}\n", i % 64
+}' >long.jsonl
+VMSCOPE_PROGRESS_DELAY=0 "$V" validate long.jsonl >/dev/null 2>piped.err
+tap_is "progress: nothing on a standard error that is not a terminal" "$(cat piped.err)" ""
+if command -v script >/dev/null 2>&1 && script -q -c true /dev/null >/dev/null 2>&1; then
+	VMSCOPE_PROGRESS_DELAY=0 script -q -c "'$V' validate long.jsonl" /dev/null >tty.out 2>&1
+	if grep -q 'vmscope: loading: *[0-9]*% ([0-9]* of [0-9]* MB)' tty.out &&
+		grep -q 'vmscope: replaying: *[0-9]*% ([0-9]* of 140001)' tty.out; then
+		tap_ok "progress: loading and replaying meters on a terminal"
+	else
+		tap_fail "progress: loading and replaying meters on a terminal" "$(cat -v tty.out | head -c 400)"
+	fi
+	case $(tail -c 200 tty.out | tr '\r' '\n' | tail -n 2) in
+	*"long.jsonl: 140001 events, 0 failed steps"*) tap_ok "progress: the meter is erased before the result" ;;
+	*) tap_fail "progress: the meter is erased before the result" "$(tail -c 200 tty.out | cat -v)" ;;
+	esac
+else
+	tap_skip "progress on a terminal" "script(1) is not available"
+fi
+
 tap_done

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "progress.h"
 #include "replay/replay.h"
 #include "replay/scenarios.h"
 #include "trace/trace.h"
@@ -182,10 +183,15 @@ cmd_load_trace(const char *arg, struct trace **t)
 		        "see 'vmscope list')\n", arg, strerror(errno));
 		return EXIT_IO;
 	}
-	if (s != NULL)
+	if (s != NULL) {
 		rc = trace_load_mem(s->path, s->text, s->len, t, &err);
-	else
-		rc = trace_load_file(arg, t, &err);
+	} else {
+		struct progress pr;
+
+		progress_begin(&pr, "loading");
+		rc = trace_load_file_progress(arg, t, &err, progress_bytes, &pr);
+		progress_end(&pr);
+	}
 	if (rc != 0) {
 		trace_error_format(&err, msg, sizeof msg);
 		fprintf(stderr, "%s\n", msg);
@@ -210,7 +216,13 @@ cmd_open_replay(struct trace *t, const char *profile, struct replay **r)
 			return EXIT_BAD_INPUT;
 		}
 	}
+	struct progress pr;
+
+	progress_begin(&pr, "replaying");
+	o.progress = progress_steps;
+	o.progress_ctx = &pr;
 	*r = replay_new(t, &o, err, sizeof err);
+	progress_end(&pr);
 	if (*r == NULL) {
 		fprintf(stderr, "vmscope: %s\n", err);
 		return EXIT_BAD_INPUT;

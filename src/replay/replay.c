@@ -74,6 +74,8 @@ struct replay {
 	size_t every;         /* events between checkpoints, at least */
 	bool fixed_every;     /* replay_opts gave it: never adapted */
 	size_t last_cp;       /* step of the newest checkpoint */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total);
+	void *progress_ctx;
 	size_t cp_bytes;
 	/* The states of the RECENT steps before the target of the last long
 	 * seek, oldest first, so that stepping back is a swap. */
@@ -577,6 +579,8 @@ run_events(struct replay *r, size_t first, size_t last)
 		r->pos = k;
 		if (k - r->last_cp >= r->every)
 			checkpoint_add(r);
+		if (r->progress != NULL && (k & 0xffff) == 0)
+			r->progress(r->progress_ctx, k, last);
 	}
 }
 
@@ -607,6 +611,10 @@ replay_new(const struct trace *t, const struct replay_opts *o, char *err, size_t
 		return NULL;
 	}
 	r->fixed_every = o != NULL && o->checkpoint_every != 0;
+	if (o != NULL) {
+		r->progress = o->progress;
+		r->progress_ctx = o->progress_ctx;
+	}
 	r->every = r->fixed_every ? o->checkpoint_every : 1024;
 	r->n = t->nev;
 	r->status = xmalloc(t->nev + 1);

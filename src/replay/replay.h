@@ -39,6 +39,9 @@ const char *replay_reason_text(int reason);
 struct replay_opts {
 	const struct vm_profile *profile;  /* NULL: the trace's (or default) */
 	size_t checkpoint_every;           /* 0: automatic */
+	/* Called as the first run goes (every 65,536 steps): DONE of TOTAL. */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total);
+	void *progress_ctx;
 };
 
 /* Open a replay over T (which must outlive it).  Returns NULL with ERR set

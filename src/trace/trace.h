@@ -126,6 +126,11 @@ void trace_error_format(const struct trace_error *e, char *buf, size_t len);
 
 /* Load a trace file.  Returns 0, or -1 with *err filled. */
 int trace_load_file(const char *path, struct trace **out, struct trace_error *err);
+/* The same, calling PROGRESS(CTX, DONE, TOTAL) as the file is read (DONE
+ * bytes of TOTAL; TOTAL 0 when unknown, as for a pipe). */
+typedef void (*trace_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+int trace_load_file_progress(const char *path, struct trace **out, struct trace_error *err,
+                             trace_progress_fn progress, void *ctx);
 /* Load from memory (built-in scenarios); NAME is used in messages. */
 int trace_load_mem(const char *name, const char *buf, size_t len, struct trace **out,
                    struct trace_error *err);

@@ -17,6 +17,7 @@
  * written in the line, or at column 1 when it cannot be found.
  */
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,10 @@ struct line_src {
 	size_t len;              /* bytes kept, at most LINE_LIMIT */
 	bool too_long;           /* the line had more than LINE_LIMIT bytes */
 	bool newline;            /* the line ended with '\n' */
+	uint64_t consumed;       /* bytes read from the file so far */
+	uint64_t total;          /* the file's size, 0 when unknown (a pipe) */
+	trace_progress_fn progress;
+	void *progress_ctx;
 };
 
 /* Append N bytes at P to the current line, keeping at most LINE_LIMIT. */
@@ -101,6 +106,9 @@ src_next(struct line_src *src)
 					break;
 				src->clen = fread(src->chunk, 1, READ_CHUNK, src->fp);
 				src->cpos = 0;
+				src->consumed += src->clen;
+				if (src->progress != NULL && src->clen > 0)
+					src->progress(src->progress_ctx, src->consumed, src->total);
 				if (src->clen == 0) {
 					if (ferror(src->fp)) {
 						if (errno == 0)
@@ -1425,8 +1433,16 @@ error_init(struct trace_error *err, const char *name)
 int
 trace_load_file(const char *path, struct trace **out, struct trace_error *err)
 {
+	return trace_load_file_progress(path, out, err, NULL, NULL);
+}
+
+int
+trace_load_file_progress(const char *path, struct trace **out, struct trace_error *err,
+                         trace_progress_fn progress, void *ctx)
+{
 	struct trace_error local;
 	struct line_src src;
+	struct stat st;
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	int rc;
 
@@ -1440,6 +1456,10 @@ trace_load_file(const char *path, struct trace **out, struct trace_error *err)
 		snprintf(err->msg, sizeof err->msg, "cannot open: %s", strerror(errno));
 		return -1;
 	}
+	src.progress = progress;
+	src.progress_ctx = ctx;
+	if (fstat(fileno(src.fp), &st) == 0 && S_ISREG(st.st_mode))
+		src.total = (uint64_t)st.st_size;
 	src.chunk = malloc(READ_CHUNK);
 	if (src.chunk == NULL) {
 		snprintf(err->msg, sizeof err->msg, "out of memory");
