@@ -679,7 +679,8 @@ test_observe_errors(void)
 	    "continuation of another task");
 	err(OBS "[], \"more\": true}\n{\"op\": \"observe\", \"task\": \"a\", \"regions\": [], "
 	    "\"note\": \"n\"}\n",
-	    "t.jsonl:3:47: an observe continuation cannot carry a note or mark", "note on a continuation");
+	    "t.jsonl:3:47: an observe continuation cannot carry a note, mark or ask",
+	    "note on a continuation");
 	err(OBS "[], \"more\": 1}\n", "t.jsonl:2:47: key 'more' must be a boolean (true or false)",
 	    "more not a boolean");
 #undef OBS

@@ -63,7 +63,23 @@ struct trace_event {
 struct trace_annot {
 	uint32_t note;               /* string id of "note" narration, 0 = none */
 	uint32_t mark;               /* string id of "mark" chapter name, 0 = none */
+	uint32_t ask;                /* TASK_* fields asked at this step, 0 = none */
 };
+
+/*
+ * The region fields a step may ask about ("ask": ["share_mode", ...]),
+ * named as in `dump --json`.  A quiz or `vmscope grade` asks each of them
+ * for every named region of the step's task(s).
+ */
+enum trace_ask {
+	TASK_SHARE_MODE, TASK_REF_COUNT, TASK_RESIDENT, TASK_DIRTIED, TASK_SHADOW_DEPTH,
+	TASK_OBJECT, TASK_NEEDS_COPY, TASK_PROT, TASK_MAX_PROT, TASK_INHERITANCE,
+	TASK_PAGES_COW, TASK_PAGES_SHARED, TASK_COUNT
+};
+/* The dump name of ask field F ("share_mode"), or NULL. */
+const char *trace_ask_name(int f);
+/* The ask field called NAME (dump's names; "resident" and "depth" too), or -1. */
+int trace_ask_parse(const char *name);
 
 /* Which optional fields of an observed region were given (the loader
  * sets them, the writer writes only those): an absent field is "not
@@ -141,6 +157,8 @@ const char *trace_task_name(const struct trace *t, uint16_t id);
 const char *trace_op_name(int op);                              /* "allocate" */
 const char *trace_event_note(const struct trace *t, const struct trace_event *e);
 const char *trace_event_mark(const struct trace *t, const struct trace_event *e);
+/* The fields asked at event E: a mask of 1 << TASK_*, 0 for none. */
+uint32_t trace_event_ask(const struct trace *t, const struct trace_event *e);
 /* Heap bytes held by the trace (for the memory-per-event benchmark). */
 size_t trace_memory(const struct trace *t);
 

@@ -786,13 +786,13 @@ enum key {
 	K_OP, K_NOTE, K_MARK, K_TASK, K_REGION, K_ADDR, K_OFFSET, K_SIZE,
 	K_PURGEABLE, K_TAG, K_AS, K_CHILD, K_INHERITANCE, K_PROT, K_MAX, K_TO,
 	K_COPY, K_DEALLOCATE, K_ENTRY, K_FILE, K_PRIVATE, K_TEXT, K_REGIONS,
-	K_MORE, K_NKEYS
+	K_MORE, K_ASK, K_NKEYS
 };
 static const char *const key_names[K_NKEYS] = {
 	"op", "note", "mark", "task", "region", "addr", "offset", "size",
 	"purgeable", "tag", "as", "child", "inheritance", "prot", "max", "to",
 	"copy", "deallocate", "entry", "file", "private", "text", "regions",
-	"more",
+	"more", "ask",
 };
 
 #define KB(k) (1u << (k))
@@ -1077,11 +1077,57 @@ get_copy(struct loader *ld, const cJSON *v, struct trace_event *e)
 	return 0;
 }
 
-/* Convert the value C (key K) of an event into E; NOTE and MARK receive
- * the annotation's string ids. */
+static const char *const ask_names[TASK_COUNT] = {
+	"share_mode", "ref_count", "pages_resident", "pages_dirtied", "shadow_depth", "object",
+	"needs_copy", "prot", "max_prot", "inheritance", "pages_cow", "pages_shared",
+};
+
+const char *
+trace_ask_name(int f)
+{
+	return f >= 0 && f < TASK_COUNT ? ask_names[f] : NULL;
+}
+
+int
+trace_ask_parse(const char *name)
+{
+	if (strcmp(name, "resident") == 0)
+		return TASK_RESIDENT;
+	if (strcmp(name, "depth") == 0)
+		return TASK_SHADOW_DEPTH;
+	return name_index(ask_names, TASK_COUNT, name);
+}
+
+/* "ask": an array of field names, into the mask *ASK. */
+static int
+get_ask(struct loader *ld, const cJSON *v, uint32_t *ask)
+{
+	const cJSON *c;
+
+	if (!cJSON_IsArray(v))
+		return fail_type(ld, "ask", "an array of field names");
+	cJSON_ArrayForEach(c, v) {
+		int f = cJSON_IsString(c) ? trace_ask_parse(c->valuestring) : -1;
+
+		if (f < 0)
+			return fail(ld, key_col(ld, "ask"), "'ask' holds %s%s%s; it asks fields named as "
+			            "in dump --json: share_mode, ref_count, pages_resident, pages_dirtied, "
+			            "shadow_depth, object, needs_copy, prot, max_prot, inheritance, "
+			            "pages_cow, pages_shared", cJSON_IsString(c) ? "\"" : "",
+			            cJSON_IsString(c) ? clip(ld, c->valuestring, 30) : "a non-string",
+			            cJSON_IsString(c) ? "\"" : "");
+		*ask |= 1u << f;
+	}
+	if (*ask == 0)
+		return fail(ld, key_col(ld, "ask"), "'ask' must name at least one field");
+	return 0;
+}
+
+/* Convert the value C (key K) of an event into E; NOTE, MARK and ASK
+ * receive the annotation's parts. */
 static int
 event_value(struct loader *ld, int k, const cJSON *c, struct trace_event *e,
-            uint32_t *note, uint32_t *mark)
+            uint32_t *note, uint32_t *mark, uint32_t *ask)
 {
 	const char *key = key_names[k];
 	bool b = false;
@@ -1094,6 +1140,8 @@ event_value(struct loader *ld, int k, const cJSON *c, struct trace_event *e,
 		return get_text(ld, c, key, note);
 	case K_MARK:
 		return get_text(ld, c, key, mark);
+	case K_ASK:
+		return get_ask(ld, c, ask);
 	case K_TASK:
 		return get_task(ld, c, key, &e->task);
 	case K_CHILD:
@@ -1155,7 +1203,7 @@ load_event(struct loader *ld, const cJSON *o)
 	const cJSON *opv = cJSON_GetObjectItemCaseSensitive(o, "op");
 	const struct op_spec *spec;
 	struct trace_event e;
-	uint32_t note = 0, mark = 0, allowed;
+	uint32_t note = 0, mark = 0, ask = 0, allowed;
 	int op;
 
 	if (opv == NULL)
@@ -1166,7 +1214,7 @@ load_event(struct loader *ld, const cJSON *o)
 	if (op == TOP_NONE)
 		return fail(ld, key_col(ld, "op"), "unknown op \"%s\"", clip(ld, opv->valuestring, 40));
 	spec = &op_specs[op];
-	allowed = spec->keys | KB(K_OP) | KB(K_NOTE) | KB(K_MARK);
+	allowed = spec->keys | KB(K_OP) | KB(K_NOTE) | KB(K_MARK) | KB(K_ASK);
 	for (const cJSON *c = o->child; c != NULL; c = c->next) {
 		int k = name_index(key_names, K_NKEYS, c->string);
 
@@ -1195,7 +1243,7 @@ load_event(struct loader *ld, const cJSON *o)
 	for (const cJSON *c = o->child; c != NULL; c = c->next) {
 		int k = name_index(key_names, K_NKEYS, c->string);
 
-		if (k >= 0 && event_value(ld, k, c, &e, &note, &mark) != 0)
+		if (k >= 0 && event_value(ld, k, c, &e, &note, &mark, &ask) != 0)
 			return -1;
 	}
 	if (ld->more_obs != 0) {
@@ -1203,9 +1251,9 @@ load_event(struct loader *ld, const cJSON *o)
 		if (e.task != ld->more_task)
 			return fail(ld, key_col(ld, "task"), "an observe continuation must name the "
 			            "same task as line %u", ld->more_line);
-		if (note != 0 || mark != 0)
-			return fail(ld, key_col(ld, note != 0 ? "note" : "mark"), "an observe "
-			            "continuation cannot carry a note or mark");
+		if (note != 0 || mark != 0 || ask != 0)
+			return fail(ld, key_col(ld, note != 0 ? "note" : mark != 0 ? "mark" : "ask"),
+			            "an observe continuation cannot carry a note, mark or ask");
 		if (!(e.flags & TEF_MORE))
 			ld->more_obs = 0;
 		else
@@ -1218,15 +1266,14 @@ load_event(struct loader *ld, const cJSON *o)
 		ld->more_line = ld->lineno;
 		e.flags &= (uint16_t)~TEF_MORE;
 	}
-	if (note != 0 || mark != 0) {
+	if (note != 0 || mark != 0 || ask != 0) {
 		size_t cap = t->annots_cap;
 
 		if (grow((void **)&t->annots, &cap, t->nannots, sizeof *t->annots, 16,
 		         UINT32_MAX - 1) != 0)
 			return fail_oom(ld);
 		t->annots_cap = (uint32_t)cap;
-		t->annots[t->nannots].note = note;
-		t->annots[t->nannots].mark = mark;
+		t->annots[t->nannots] = (struct trace_annot){ note, mark, ask };
 		e.annot = ++t->nannots;
 	}
 	if (grow((void **)&t->ev, &t->ev_cap, t->nev, sizeof *t->ev, 256, SIZE_MAX) != 0)
@@ -1559,6 +1606,12 @@ trace_event_mark(const struct trace *t, const struct trace_event *e)
 	return trace_str(t, t->annots[e->annot - 1].mark);
 }
 
+uint32_t
+trace_event_ask(const struct trace *t, const struct trace_event *e)
+{
+	return e->annot != 0 && e->annot <= t->nannots ? t->annots[e->annot - 1].ask : 0;
+}
+
 /* Count the heap bytes T holds: arrays by capacity, plus every string. */
 size_t
 trace_memory(const struct trace *t)
@@ -1673,8 +1726,7 @@ trace_append(struct trace *t, const struct trace_event *e, const char *note, con
 		ev.obs = ++t->nobs;
 	}
 	if (nid != 0 || mid != 0) {
-		t->annots[t->nannots].note = nid;
-		t->annots[t->nannots].mark = mid;
+		t->annots[t->nannots] = (struct trace_annot){ nid, mid, 0 };
 		ev.annot = ++t->nannots;
 	}
 	t->ev[t->nev++] = ev;

@@ -565,6 +565,21 @@ trace_writer_event(struct trace_writer *w, const struct tw_event *e)
 		sb_kstr(b, "note", e->note);
 	if (e->mark != NULL && e->mark[0] != '\0')
 		sb_kstr(b, "mark", e->mark);
+	if (e->ask != 0) {
+		bool first = true;
+
+		sb_key(b, "ask");
+		sb_add(b, "[", 1);
+		for (int f = 0; f < TASK_COUNT; f++) {
+			if (!(e->ask & (1u << f)))
+				continue;
+			if (!first)
+				sb_add(b, ", ", 2);
+			first = false;
+			sb_str(b, trace_ask_name(f));
+		}
+		sb_add(b, "]", 1);
+	}
 	if (!sb_ext(b, e->ext, e->next)) {
 		b->len = 0;
 		return w_fail(w, EINVAL, "extension key without x_");
@@ -613,6 +628,7 @@ trace_writer_trace_event(struct trace_writer *w, const struct trace *t, const st
 	o.as = e->as != 0 ? trace_str(t, e->as) : NULL;
 	o.note = trace_event_note(t, e);
 	o.mark = trace_event_mark(t, e);
+	o.ask = trace_event_ask(t, e);
 	o.addr = e->addr;
 	o.size = e->size;
 	o.offset = e->offset;

@@ -87,6 +87,7 @@ struct tw_event {
 	const char *name;            /* region / entry / file / text */
 	const char *as;
 	const char *note, *mark;
+	uint32_t ask;                /* 1 << TASK_* fields asked, 0 = none */
 	uint64_t addr, size, offset;
 	uint16_t flags;              /* TEF_* */
 	uint16_t tag;                /* allocate: written when non-zero */
