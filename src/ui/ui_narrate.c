@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "replay/explain.h"
 #include "ui_player.h"
 #include "ui_text.h"
 
@@ -46,130 +47,22 @@ sb_add(struct sb *b, const char *fmt, ...)
 		b->o += (size_t)n < b->len - b->o ? (size_t)n : b->len - b->o - 1;
 }
 
-/* Replace each "(s)" in the last LEN0.. part of B by "s", or drop it
- * when N is 1. */
+/* Make the "(s)" written since FROM plural or not by N (explain.c). */
 static void
 sb_plural(struct sb *b, size_t from, unsigned n)
 {
-	char *p;
-
-	while ((p = strstr(b->buf + from, "(s)")) != NULL) {
-		if (n == 1) {
-			memmove(p, p + 3, strlen(p + 3) + 1);
-			b->o -= 3;
-		} else {
-			memmove(p + 1, p + 3, strlen(p + 3) + 1);
-			*p = 's';
-			b->o -= 2;
-		}
-	}
+	b->o = from + explain_plural(b->buf + from, n);
 }
 
-/* Why-phrases for the effects flags, in the order they are told.  %u is
- * the flag's counter when it has one. */
-static const struct {
-	uint32_t flag;
-	const char *text;
-	int counter;   /* 0 none, 1 zero-filled, 2 copied, 3 pushed, 4 freed, 5 clipped, 6 merged */
-} phrases[] = {
-	{ VMFX_OBJECT_CREATED, "first touch: a VM object was created for the entry", 0 },
-	{ VMFX_ZERO_FILL, "%u page(s) zero-filled", 1 },
-	{ VMFX_SHADOW_SKIPPED, "no copy needed: the object had ref_count 1, so needs_copy was "
-	  "just cleared (vm_object_shadow skipped)", 0 },
-	{ VMFX_KERNEL_BUFFER, "small message: the bytes were copied into a kernel buffer at send "
-	  "time", 0 },
-	{ VMFX_EAGER_COPY, "physical copy: %u page(s) copied eagerly through a kernel buffer", 2 },
-	{ VMFX_COPY_SLOWLY, "vm_object_copy_slowly: %u page(s) copied into a new private object", 2 },
-	{ VMFX_COPY_QUICKLY, "shared copy-on-write (vm_object_copy_quickly): same object, "
-	  "needs_copy on both sides", 0 },
-	{ VMFX_COPY_DELAYED, "delayed copy through a copy object", 0 },
-	{ VMFX_PUSHED, "%u page(s) pushed into the copy object first", 3 },
-	{ VMFX_PAGES_FAULTED_IN, "pages faulted in", 0 },
-	{ VMFX_PAGED_IN, "file pages read from the pager", 0 },
-	{ VMFX_FRAME_REUSED, "the page was reused in place, no copy (do_wp_page)", 0 },
-	{ VMFX_COLLAPSED, "vm_object_collapse moved the backing object's pages up", 0 },
-	{ VMFX_BYPASSED, "the shadow bypassed the object below it (its ref_count drops by 1)", 0 },
-	{ VMFX_COALESCED, "the range extended the previous entry (coalesced, no new entry)", 0 },
-	{ VMFX_CLIPPED, "%u entry clip(s)", 5 },
-	{ VMFX_SIMPLIFIED, "%u entries merged back (vm_map_simplify_entry)", 6 },
-	{ VMFX_SOURCE_REMOVED, "the source range was deallocated", 0 },
-	{ VMFX_MOVED, "the object moved to the receiver", 0 },
-	{ VMFX_HOLES_SKIPPED, "holes in the range were skipped", 0 },
-	{ VMFX_OBJECT_FREED, "%u object(s) freed", 4 },
-	{ VMFX_PURGEABLE_IGNORED, "this profile has no purgeable memory: flag ignored", 0 },
-	{ VMFX_LINUX_ANALOGUE, "modelled by its Linux analogue", 0 },
-	{ VMFX_ZERO_PAGE, "a read of untouched memory mapped the shared zero page (nothing "
-	  "allocated)", 0 },
-};
-
-/* The counter a phrase reports. */
-static unsigned
-counter(const struct vm_effects *fx, int which)
-{
-	switch (which) {
-	case 1: return fx->pages_zero_filled;
-	case 2: return fx->pages_copied;
-	case 3: return fx->pages_pushed;
-	case 4: return fx->objects_freed;
-	case 5: return fx->entries_clipped;
-	case 6: return fx->entries_merged;
-	}
-	return 0;
-}
-
-/* Tell the effects; returns how many phrases were written. */
+/* Tell the effects (explain.c); returns how many phrases were written. */
 static int
 tell_effects(struct sb *b, const struct vm_effects *fx)
 {
-	uint32_t f = fx->flags;
-	int n = 0;
+	char buf[1024];
+	int n = explain_effects(fx, buf, sizeof buf);
 
-	/* The copy-on-write fault is one story: copy + shadow. */
-	if ((f & VMFX_COW_COPY) && (f & VMFX_SHADOW_CREATED)) {
-		size_t at = b->o;
-
-		sb_add(b, "copy-on-write fault: %u page(s) copied into a new shadow object",
-		       fx->pages_copied);
-		sb_plural(b, at, fx->pages_copied);
-		f &= ~(uint32_t)(VMFX_COW_COPY | VMFX_SHADOW_CREATED);
-		n++;
-	} else if (f & VMFX_SHADOW_CREATED) {
-		sb_add(b, "a new shadow object was put on top (vm_object_shadow)");
-		f &= ~(uint32_t)VMFX_SHADOW_CREATED;
-		n++;
-	} else if (f & VMFX_COW_COPY) {
-		size_t at = b->o;
-
-		sb_add(b, "copy-on-write fault: %u page(s) copied up the shadow chain",
-		       fx->pages_copied);
-		sb_plural(b, at, fx->pages_copied);
-		f &= ~(uint32_t)VMFX_COW_COPY;
-		n++;
-	}
-	for (size_t i = 0; i < sizeof phrases / sizeof phrases[0]; i++) {
-		if ((f & phrases[i].flag) == 0)
-			continue;
-		if (phrases[i].flag == VMFX_PAGES_FAULTED_IN && (f & VMFX_ZERO_FILL))
-			continue;
-		sb_add(b, n ? "; " : "");
-		if (phrases[i].counter) {
-			const char *at = strstr(phrases[i].text, "%u");
-			size_t from = b->o;
-			unsigned cnt = counter(fx, phrases[i].counter);
-
-			sb_add(b, "%.*s%u%s", (int)(at - phrases[i].text), phrases[i].text, cnt, at + 2);
-			sb_plural(b, from, cnt);
-		} else {
-			sb_add(b, "%s", phrases[i].text);
-		}
-		n++;
-	}
-	if (f & VMFX_OOL_RECEIVED) {
-		sb_add(b, "%sthe receiver's descriptor says copy=%s, deallocate=%s (the sender's "
-		       "intent, not what happened)", n ? "; " : "",
-		       fx->desc_physical ? "PHYSICAL" : "VIRTUAL", fx->desc_dealloc ? "yes" : "no");
-		n++;
-	}
+	if (n > 0)
+		sb_add(b, "%s", buf);
 	return n;
 }
 
