@@ -148,7 +148,7 @@ main(void)
 	struct trace *t = NULL;
 	struct trace_error err;
 	struct replay *r;
-	struct replay_opts o = { NULL, (size_t)-1 / 2 };
+	struct replay_opts o = { .checkpoint_every = (size_t)-1 / 2 };
 	size_t nev;
 	double t0, load[3], run[3], seek[21], back[21], fork_s;
 	char msg[256];

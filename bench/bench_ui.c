@@ -59,7 +59,7 @@ bench_trace(const char *path)
 		fprintf(stderr, "bench_ui: %s\n", err);
 		return -1;
 	}
-	r = replay_new(t, &(struct replay_opts){ NULL, 0 }, err, sizeof err);
+	r = replay_new(t, &(struct replay_opts){ .profile = NULL }, err, sizeof err);
 	if (r == NULL) {
 		fprintf(stderr, "bench_ui: %s\n", err);
 		trace_free(t);

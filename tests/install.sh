@@ -21,7 +21,9 @@ root=$dest$prefix
 for f in bin/vmscope share/man/man1/vmscope.1 share/man/man5/vmscope-trace.5 \
 	share/doc/vmscope/README.md share/doc/vmscope/LICENSE share/doc/vmscope/trace-format.md \
 	share/doc/vmscope/model.md share/doc/vmscope/trace.schema.json \
-	share/vmscope/fork-lifecycle.jsonl share/bash-completion/completions/vmscope \
+	share/vmscope/fork-lifecycle.jsonl share/vmscope/lessons/fork-cow.jsonl \
+	share/vmscope/lessons/fork-cow.answers.jsonl share/doc/vmscope/teaching.md \
+	share/bash-completion/completions/vmscope \
 	share/zsh/site-functions/_vmscope; do
 	if [ -f "$root/$f" ]; then tap_ok "installed: $f"; else tap_fail "installed: $f"; fi
 done

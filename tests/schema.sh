@@ -38,7 +38,9 @@ for path in sys.argv[2:]:
 EOPY
 }
 
-for f in "$SRCDIR"/data/*.jsonl "$SRCDIR"/tests/record/*.jsonl "$SRCDIR"/tests/render/*.jsonl \
+for f in "$SRCDIR"/data/*.jsonl "$SRCDIR"/data/lessons/fork-cow.jsonl \
+	"$SRCDIR"/data/lessons/ool-strategies.jsonl "$SRCDIR"/data/lessons/shared-memory.jsonl \
+	"$SRCDIR"/tests/record/*.jsonl "$SRCDIR"/tests/render/*.jsonl \
 	"$SRCDIR"/tests/import/golden/*.jsonl; do
 	[ -f "$f" ] || continue
 	out=$(validate "$f")

@@ -40,7 +40,7 @@ load(struct fixture *f, const char *name, const char *text)
 		ok(0, "%s: load (%s)", name, err);
 		return false;
 	}
-	f->r = replay_new(f->t, &(struct replay_opts){ NULL, 0 }, err, sizeof err);
+	f->r = replay_new(f->t, &(struct replay_opts){ .profile = NULL }, err, sizeof err);
 	if (f->r == NULL) {
 		ok(0, "%s: replay (%s)", name, err);
 		trace_free(f->t);

@@ -84,6 +84,7 @@ same_trace(const struct trace *a, const struct trace *b)
 		    !same_str(trace_event_note(a, x), trace_event_note(b, y)) ||
 		    !same_str(trace_event_mark(a, x), trace_event_mark(b, y)) ||
 		    trace_event_ask(a, x) != trace_event_ask(b, y) ||
+		    !same_str(trace_event_notes(a, x), trace_event_notes(b, y)) ||
 		    (x->obs == 0) != (y->obs == 0) ||
 		    (x->obs != 0 && !same_obs(a, &a->obs[x->obs - 1], b, &b->obs[y->obs - 1]))) {
 			printf("# event %zu (line %u) differs\n", i + 1, x->line);
@@ -133,7 +134,7 @@ static const char synthetic[] =
 	"{\"op\": \"protect\", \"task\": \"p\", \"region\": \"b\\\"uf\", \"prot\": \"r--\", \"max\": \"r-x\"}\n"
 	"{\"op\": \"protect\", \"task\": \"p\", \"addr\": 65536, \"size\": \"0x1000\", \"prot\": \"---\"}\n"
 	"{\"op\": \"inherit\", \"task\": \"p\", \"region\": \"b\\\"uf\", \"inheritance\": \"share\"}\n"
-	"{\"op\": \"fork\", \"task\": \"p\", \"child\": \"c\", \"ask\": [\"ref_count\", \"share_mode\", \"resident\"]}\n"
+	"{\"op\": \"fork\", \"task\": \"p\", \"child\": \"c\", \"ask\": [\"ref_count\", \"share_mode\", \"resident\"], \"notes\": \"say: both report COW\"}\n"
 	"{\"op\": \"ool_send\", \"task\": \"p\", \"to\": \"c\", \"region\": \"b\\\"uf\", \"copy\": \"physical\", \"deallocate\": true, \"as\": \"r\"}\n"
 	"{\"op\": \"ool_send\", \"task\": \"p\", \"to\": \"sp ace\", \"addr\": \"0x10000\", \"size\": \"1p\", \"copy\": \"virtual\"}\n"
 	"{\"op\": \"make_memory_entry\", \"task\": \"p\", \"region\": \"b\\\"uf\", \"as\": \"e\"}\n"

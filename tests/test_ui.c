@@ -194,7 +194,7 @@ test_render(const char *srcdir)
 		ok(0, "render: load %s", path);
 		return;
 	}
-	r = replay_new(t, &(struct replay_opts){ NULL, 0 }, err, sizeof err);
+	r = replay_new(t, &(struct replay_opts){ .profile = NULL }, err, sizeof err);
 	if (r == NULL) {
 		ok(0, "render: replay (%s)", err);
 		trace_free(t);

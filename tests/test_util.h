@@ -38,7 +38,8 @@ load(const char *text)
 static inline struct replay *
 open_replay(struct trace *t, const char *profile, size_t every)
 {
-	struct replay_opts o = { profile ? vm_profile_find(profile) : NULL, every };
+	struct replay_opts o = { .profile = profile ? vm_profile_find(profile) : NULL,
+	                         .checkpoint_every = every };
 	char err[256];
 	struct replay *r = replay_new(t, &o, err, sizeof err);
 

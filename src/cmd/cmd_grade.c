@@ -16,9 +16,9 @@
 
 static const char help[] =
 "Mark answers to the questions of EXERCISE, a trace whose events carry\n"
-"\"ask\": [FIELD, ...]: after such a step, each asked field of every named\n"
-"region of the step's task (and of a fork's child, an OOL receiver) is one\n"
-"question, whose answer is what `vmscope dump --json` shows.\n"
+"\"ask\": [FIELD, ...]: after such a step, each asked field of the regions it\n"
+"touched (its \"region\" and \"as\"; for a fork, every named region of parent\n"
+"and child) is one question, whose answer is what `vmscope dump --json` shows.\n"
 "\n"
 "ANSWERS are JSON Lines (- reads standard input), one object per region:\n"
 "  {\"step\": 3, \"task\": \"child\", \"region\": \"buf\", \"share_mode\": \"COW\", \"ref_count\": 2}\n"

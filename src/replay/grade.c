@@ -65,18 +65,44 @@ step_reason(struct replay *r, size_t k, char *buf, size_t len)
 	text_sanitize(buf, len, buf, false);
 }
 
+/* Is NAME one the step touched: its "region" or its "as" (when it has
+ * either; else every named region is)? */
+static bool
+touched(const struct trace *t, const struct trace_event *ev, const char *name)
+{
+	bool by_region = ev->region != 0 && ev->op != TOP_MAP_FILE && ev->op != TOP_NOTE;
+
+	if (!by_region && ev->as == 0)
+		return true;
+	return (by_region && strcmp(name, trace_str(t, ev->region)) == 0) ||
+	       (ev->as != 0 && strcmp(name, trace_str(t, ev->as)) == 0);
+}
+
+/* Was region NAME of TASK already asked about at step K?  (A name covers
+ * every piece of a clipped region: it is asked once, for the first.) */
+static bool
+asked_before(const struct grade_exercise *ex, size_t k, const char *task, const char *name)
+{
+	for (size_t i = ex->n; i-- > 0 && ex->q[i].step == k;)
+		if (strcmp(ex->q[i].task, task) == 0 && strcmp(ex->q[i].region, name) == 0)
+			return true;
+	return false;
+}
+
 /* The questions of world task T at step K for the fields in ASK. */
 static int
 task_questions(struct replay *r, size_t k, int t, uint32_t ask, const char *reason,
                struct grade_exercise *ex, size_t *cap)
 {
 	const struct vm_world *w = replay_world(r);
+	const struct trace_event *ev = replay_event(r, k);
 	struct vm_region_info ri;
 
 	for (size_t i = 0; vm_region_get(w, t, i, &ri); i++) {
 		const char *name = replay_region_name(r, t, ri.start, ri.end);
 
-		if (name == NULL)
+		if (name == NULL || !touched(replay_trace(r), ev, name) ||
+		    asked_before(ex, k, vm_task_name(w, t), name))
 			continue;
 		for (int f = 0; f < TASK_COUNT; f++) {
 			struct grade_question *q;

@@ -4,10 +4,11 @@
  * and their grading (`vmscope grade`, docs/teaching.md).
  *
  * An exercise is a trace whose events carry "ask": [FIELD, ...].  After
- * such a step, each asked field of every named region (an "as" label) of
- * the step's task -- and of a fork's child or an OOL send's receiver --
- * is one question, whose expected value is what `dump --json` shows for
- * that region at that step.
+ * such a step, each asked field of the regions the step touched is one
+ * question -- the regions named by its "region" and "as" (an OOL send's
+ * "as" is the receiver's), or, for a step that names none (fork), every
+ * named region of its task and of the child -- and its expected value is
+ * what `dump --json` shows for that region at that step.
  *
  * Answers are JSON Lines, one object per region and step:
  *   {"step": 3, "task": "child", "region": "buf", "share_mode": "COW", "ref_count": 2}

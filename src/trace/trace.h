@@ -64,6 +64,7 @@ struct trace_annot {
 	uint32_t note;               /* string id of "note" narration, 0 = none */
 	uint32_t mark;               /* string id of "mark" chapter name, 0 = none */
 	uint32_t ask;                /* TASK_* fields asked at this step, 0 = none */
+	uint32_t notes;              /* string id of "notes" (speaker notes), 0 = none */
 };
 
 /*
@@ -157,6 +158,8 @@ const char *trace_task_name(const struct trace *t, uint16_t id);
 const char *trace_op_name(int op);                              /* "allocate" */
 const char *trace_event_note(const struct trace *t, const struct trace_event *e);
 const char *trace_event_mark(const struct trace *t, const struct trace_event *e);
+/* The speaker notes of event E ("notes"), or NULL. */
+const char *trace_event_notes(const struct trace *t, const struct trace_event *e);
 /* The fields asked at event E: a mask of 1 << TASK_*, 0 for none. */
 uint32_t trace_event_ask(const struct trace *t, const struct trace_event *e);
 /* Heap bytes held by the trace (for the memory-per-event benchmark). */

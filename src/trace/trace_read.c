@@ -786,13 +786,13 @@ enum key {
 	K_OP, K_NOTE, K_MARK, K_TASK, K_REGION, K_ADDR, K_OFFSET, K_SIZE,
 	K_PURGEABLE, K_TAG, K_AS, K_CHILD, K_INHERITANCE, K_PROT, K_MAX, K_TO,
 	K_COPY, K_DEALLOCATE, K_ENTRY, K_FILE, K_PRIVATE, K_TEXT, K_REGIONS,
-	K_MORE, K_ASK, K_NKEYS
+	K_MORE, K_ASK, K_NOTES, K_NKEYS
 };
 static const char *const key_names[K_NKEYS] = {
 	"op", "note", "mark", "task", "region", "addr", "offset", "size",
 	"purgeable", "tag", "as", "child", "inheritance", "prot", "max", "to",
 	"copy", "deallocate", "entry", "file", "private", "text", "regions",
-	"more", "ask",
+	"more", "ask", "notes",
 };
 
 #define KB(k) (1u << (k))
@@ -1123,11 +1123,11 @@ get_ask(struct loader *ld, const cJSON *v, uint32_t *ask)
 	return 0;
 }
 
-/* Convert the value C (key K) of an event into E; NOTE, MARK and ASK
- * receive the annotation's parts. */
+/* Convert the value C (key K) of an event into E; A receives the
+ * annotation's parts (note, mark, ask, notes). */
 static int
 event_value(struct loader *ld, int k, const cJSON *c, struct trace_event *e,
-            uint32_t *note, uint32_t *mark, uint32_t *ask)
+            struct trace_annot *a)
 {
 	const char *key = key_names[k];
 	bool b = false;
@@ -1137,11 +1137,13 @@ event_value(struct loader *ld, int k, const cJSON *c, struct trace_event *e,
 	case K_OP:
 		return 0;
 	case K_NOTE:
-		return get_text(ld, c, key, note);
+		return get_text(ld, c, key, &a->note);
 	case K_MARK:
-		return get_text(ld, c, key, mark);
+		return get_text(ld, c, key, &a->mark);
 	case K_ASK:
-		return get_ask(ld, c, ask);
+		return get_ask(ld, c, &a->ask);
+	case K_NOTES:
+		return get_text(ld, c, key, &a->notes);
 	case K_TASK:
 		return get_task(ld, c, key, &e->task);
 	case K_CHILD:
@@ -1203,7 +1205,8 @@ load_event(struct loader *ld, const cJSON *o)
 	const cJSON *opv = cJSON_GetObjectItemCaseSensitive(o, "op");
 	const struct op_spec *spec;
 	struct trace_event e;
-	uint32_t note = 0, mark = 0, ask = 0, allowed;
+	struct trace_annot an = { 0 };
+	uint32_t allowed;
 	int op;
 
 	if (opv == NULL)
@@ -1214,7 +1217,7 @@ load_event(struct loader *ld, const cJSON *o)
 	if (op == TOP_NONE)
 		return fail(ld, key_col(ld, "op"), "unknown op \"%s\"", clip(ld, opv->valuestring, 40));
 	spec = &op_specs[op];
-	allowed = spec->keys | KB(K_OP) | KB(K_NOTE) | KB(K_MARK) | KB(K_ASK);
+	allowed = spec->keys | KB(K_OP) | KB(K_NOTE) | KB(K_MARK) | KB(K_ASK) | KB(K_NOTES);
 	for (const cJSON *c = o->child; c != NULL; c = c->next) {
 		int k = name_index(key_names, K_NKEYS, c->string);
 
@@ -1243,7 +1246,7 @@ load_event(struct loader *ld, const cJSON *o)
 	for (const cJSON *c = o->child; c != NULL; c = c->next) {
 		int k = name_index(key_names, K_NKEYS, c->string);
 
-		if (k >= 0 && event_value(ld, k, c, &e, &note, &mark, &ask) != 0)
+		if (k >= 0 && event_value(ld, k, c, &e, &an) != 0)
 			return -1;
 	}
 	if (ld->more_obs != 0) {
@@ -1251,8 +1254,9 @@ load_event(struct loader *ld, const cJSON *o)
 		if (e.task != ld->more_task)
 			return fail(ld, key_col(ld, "task"), "an observe continuation must name the "
 			            "same task as line %u", ld->more_line);
-		if (note != 0 || mark != 0 || ask != 0)
-			return fail(ld, key_col(ld, note != 0 ? "note" : mark != 0 ? "mark" : "ask"),
+		if (an.note != 0 || an.mark != 0 || an.ask != 0 || an.notes != 0)
+			return fail(ld, key_col(ld, an.note != 0 ? "note" : an.mark != 0 ? "mark" :
+			                        an.ask != 0 ? "ask" : "notes"),
 			            "an observe continuation cannot carry a note, mark or ask");
 		if (!(e.flags & TEF_MORE))
 			ld->more_obs = 0;
@@ -1266,14 +1270,14 @@ load_event(struct loader *ld, const cJSON *o)
 		ld->more_line = ld->lineno;
 		e.flags &= (uint16_t)~TEF_MORE;
 	}
-	if (note != 0 || mark != 0 || ask != 0) {
+	if (an.note != 0 || an.mark != 0 || an.ask != 0 || an.notes != 0) {
 		size_t cap = t->annots_cap;
 
 		if (grow((void **)&t->annots, &cap, t->nannots, sizeof *t->annots, 16,
 		         UINT32_MAX - 1) != 0)
 			return fail_oom(ld);
 		t->annots_cap = (uint32_t)cap;
-		t->annots[t->nannots] = (struct trace_annot){ note, mark, ask };
+		t->annots[t->nannots] = an;
 		e.annot = ++t->nannots;
 	}
 	if (grow((void **)&t->ev, &t->ev_cap, t->nev, sizeof *t->ev, 256, SIZE_MAX) != 0)
@@ -1606,6 +1610,14 @@ trace_event_mark(const struct trace *t, const struct trace_event *e)
 	return trace_str(t, t->annots[e->annot - 1].mark);
 }
 
+const char *
+trace_event_notes(const struct trace *t, const struct trace_event *e)
+{
+	if (e->annot == 0 || e->annot > t->nannots || t->annots[e->annot - 1].notes == 0)
+		return NULL;
+	return trace_str(t, t->annots[e->annot - 1].notes);
+}
+
 uint32_t
 trace_event_ask(const struct trace *t, const struct trace_event *e)
 {
@@ -1726,7 +1738,7 @@ trace_append(struct trace *t, const struct trace_event *e, const char *note, con
 		ev.obs = ++t->nobs;
 	}
 	if (nid != 0 || mid != 0) {
-		t->annots[t->nannots] = (struct trace_annot){ nid, mid, 0 };
+		t->annots[t->nannots] = (struct trace_annot){ nid, mid, 0, 0 };
 		ev.annot = ++t->nannots;
 	}
 	t->ev[t->nev++] = ev;

@@ -565,6 +565,8 @@ trace_writer_event(struct trace_writer *w, const struct tw_event *e)
 		sb_kstr(b, "note", e->note);
 	if (e->mark != NULL && e->mark[0] != '\0')
 		sb_kstr(b, "mark", e->mark);
+	if (e->notes != NULL && e->notes[0] != '\0')
+		sb_kstr(b, "notes", e->notes);
 	if (e->ask != 0) {
 		bool first = true;
 
@@ -629,6 +631,7 @@ trace_writer_trace_event(struct trace_writer *w, const struct trace *t, const st
 	o.note = trace_event_note(t, e);
 	o.mark = trace_event_mark(t, e);
 	o.ask = trace_event_ask(t, e);
+	o.notes = trace_event_notes(t, e);
 	o.addr = e->addr;
 	o.size = e->size;
 	o.offset = e->offset;

@@ -88,6 +88,7 @@ struct tw_event {
 	const char *as;
 	const char *note, *mark;
 	uint32_t ask;                /* 1 << TASK_* fields asked, 0 = none */
+	const char *notes;           /* speaker notes, NULL = none */
 	uint64_t addr, size, offset;
 	uint16_t flags;              /* TEF_* */
 	uint16_t tag;                /* allocate: written when non-zero */
