@@ -38,7 +38,7 @@ struct cmd {
 };
 
 extern const struct cmd cmd_play, cmd_dump, cmd_render, cmd_validate, cmd_list,
-	cmd_import, cmd_check, cmd_record, cmd_attach, cmd_grade, cmd_notes;
+	cmd_import, cmd_check, cmd_record, cmd_attach, cmd_grade, cmd_notes, cmd_handout;
 
 /* Every command, in the order --help lists them; NULL-terminated. */
 extern const struct cmd *const cmd_table[];

@@ -19,7 +19,9 @@ static const char help[] =
 "  --size COLSxROWS the terminal size to draw (required), e.g. 120x40\n"
 "  --step N         seek to step N first\n"
 "  --key KEYS       then apply the key script KEYS (docs/keys.md); also --keys\n"
-"  --format F       text (default), ansi or svg\n"
+"  --format F       text (default), ansi, svg, or asciicast: an asciicast v2\n"
+"                   recording (asciinema) of the first screen and one frame\n"
+"                   per key of --key, a second apart\n"
 "  --profile P      replay under kernel profile P instead of the trace's\n"
 "  --left TASK, --right TASK, --view V, --no-animate, --ascii, --no-color\n"
 "                   as for the player (vmscope play --help)\n"
@@ -72,8 +74,11 @@ render_option(int opt, const char *arg, struct render_args *a)
 			a->format = UI_FORMAT_ANSI;
 		else if (strcmp(arg, "svg") == 0)
 			a->format = UI_FORMAT_SVG;
+		else if (strcmp(arg, "asciicast") == 0)
+			a->format = UI_FORMAT_ASCIICAST;
 		else
-			return cmd_usage_error(&cmd_render, "--format is text, ansi or svg, not '%s'", arg);
+			return cmd_usage_error(&cmd_render,
+			                       "--format is text, ansi, svg or asciicast, not '%s'", arg);
 		return 0;
 	}
 	return cmd_view_option(&cmd_render, opt, arg, &a->view);
@@ -134,7 +139,7 @@ run(int argc, char **argv)
 
 const struct cmd cmd_render = {
 	.name = "render",
-	.synopsis = "--size COLSxROWS [--step N] [--key KEYS] [--format text|ansi|svg] "
+	.synopsis = "--size COLSxROWS [--step N] [--key KEYS] [--format text|ansi|svg|asciicast] "
 	            "[--view V] [--ascii] [--profile P] [TRACE]",
 	.summary = "print the player's screen at a step as text, ANSI or SVG",
 	.help = help,

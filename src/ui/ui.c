@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ui_cast.h"
 #include "ui_player.h"
 #include "ui_term.h"
 #include "ui_text.h"
@@ -806,6 +807,32 @@ ui_run(struct replay *r, const struct ui_opts *opts)
 	return status;
 }
 
+/* An asciicast of U: the first screen, then one frame per key of SCRIPT.
+ * Returns 0, or -2 when OUT could not be written. */
+static int
+render_cast(struct ui *u, struct ui_grid *g, const struct ui_input *script, size_t n, FILE *out)
+{
+	const struct trace *t = replay_trace(u->r);
+	double at = 0;
+
+	ui_cast_header(out, g->cols, g->rows, t->title != NULL ? t->title : t->path);
+	ui_draw(u, g);
+	if (ui_cast_frame(out, g, at, u->o.no_color) != 0)
+		return -2;
+	for (size_t i = 0; i < n; i++) {
+		int flags = ui_handle(u, &script[i]);
+
+		ui_state_live_input(u);
+		ui_draw(u, g);
+		at += UI_CAST_FRAME_SECONDS;
+		if (ui_cast_frame(out, g, at, u->o.no_color) != 0)
+			return -2;
+		if (flags & UI_OUT_QUIT)
+			break;
+	}
+	return 0;
+}
+
 /* Draw the player's screen headlessly (ui_render, in a UTF-8 LC_CTYPE). */
 static int
 render_screen(struct replay *r, const struct ui_opts *o, int cols, int rows, size_t step,
@@ -845,6 +872,12 @@ render_screen(struct replay *r, const struct ui_opts *o, int cols, int rows, siz
 		snprintf(err, errlen, "out of memory");
 		rc = -1;
 	}
+	if (rc == 0 && format == UI_FORMAT_ASCIICAST) {
+		rc = render_cast(&u, &g, script, n, out);
+		if (rc != 0)
+			snprintf(err, errlen, "cannot write the recording");
+		goto done;
+	}
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		ui_draw(&u, &g);   /* layout and mouse targets for the input */
 		if (ui_handle(&u, &script[i]) & UI_OUT_QUIT)
@@ -858,6 +891,7 @@ render_screen(struct replay *r, const struct ui_opts *o, int cols, int rows, siz
 			rc = -2;
 		}
 	}
+done:
 	ui_grid_free(&g);
 	ui_state_free(&u);
 	free(script);

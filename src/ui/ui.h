@@ -15,7 +15,8 @@
 
 struct replay;
 
-enum ui_format { UI_FORMAT_TEXT, UI_FORMAT_ANSI, UI_FORMAT_SVG };
+/* ASCIICAST: an asciicast v2 recording, one frame per key (render only). */
+enum ui_format { UI_FORMAT_TEXT, UI_FORMAT_ANSI, UI_FORMAT_SVG, UI_FORMAT_ASCIICAST };
 
 /* What the panes show: the model's reports, the recorded observations, or
  * both paired (docs/keys.md).  AUTO: both when the trace has observations,

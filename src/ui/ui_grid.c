@@ -490,6 +490,8 @@ ui_grid_write(const struct ui_grid *g, enum ui_format format, bool no_color, FIL
 	case UI_FORMAT_SVG:
 		write_svg(g, no_color, out);
 		break;
+	case UI_FORMAT_ASCIICAST:
+		return -1;      /* frames of a recording: ui_cast.c */
 	}
 	return ferror(out) ? -1 : 0;
 }
