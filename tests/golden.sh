@@ -4,7 +4,7 @@
 #
 # Each case is "NAME|ARGS|FILE": run `vmscope dump ARGS data/NAME.jsonl` and
 # compare with tests/golden/FILE.  Goldens are reviewed by hand against
-# DOMAIN.md before they are committed; regenerate them with
+# docs/model.md before they are committed; regenerate them with
 #   VMSCOPE=./vmscope SRCDIR=. sh tests/golden.sh --update
 # and read the diff.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"

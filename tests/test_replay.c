@@ -2,7 +2,8 @@
 /*
  * test_replay.c -- the timeline: names, step outcomes, exact seeks.
  *
- * Traces are written inline; expected values come from DOMAIN.md and the
+ * Traces are written inline; expected values come from the kernel rules
+ * (docs/model.md) and the
  * trace format, not from running the code.
  */
 #include <stdio.h>

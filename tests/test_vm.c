@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_vm.c -- unit tests of the VM model, one block per operation and per
- * reachable share mode.  Expected values come from DOMAIN.md and the seed
- * article, never from running the model.  After every operation the world's
+ * reachable share mode.  Expected values come from the kernel rules
+ * (docs/model.md) and the article "XNU IPC - OOL data and virtual memory",
+ * never from running the model.  After every operation the world's
  * invariants are checked (ref counts equal to the references that exist).
  */
 #include <stdio.h>
@@ -442,8 +443,15 @@ test_ool_plain(void)
 	vm_op_allocate(W, s, &a, 16 * 16 * KB, VM_FLAGS_ANYWHERE, 0);
 	vm_op_write(W, s, a, 1);
 	vm_op_ool_send(W, s, r, a, 16 * 16 * KB, false, true, &out);
-	ok(vm_world_effects(W)->flags & VMFX_MOVED, "ool plain 4: deallocate moves the object");
-	EXPECT(r, out, SM_PRIVATE, 1, 1, "ool plain 4: receiver PRV ref 1");
+	/* xnu-11417 vm_map_copyin_internal: copy (quickly: ref 2, needs_copy on
+	 * both), then the source range is deleted (ref 1): the receiver keeps
+	 * needs_copy on an object of ref 1.  Never a move. */
+	ok(!(vm_world_effects(W)->flags & VMFX_MOVED) &&
+	   (vm_world_effects(W)->flags & VMFX_COPY_QUICKLY) &&
+	   (vm_world_effects(W)->flags & VMFX_SOURCE_REMOVED),
+	   "ool plain 4 (xnu): deallocate is a copy, then the source is removed");
+	EXPECT(r, out, SM_COW, 1, 1, "ool plain 4 (xnu): receiver COW ref 1 (needs_copy kept)");
+	ok(vm_task_nentries(W, s) == 1, "ool plain 4 (xnu): the source range is gone");
 	a = 0;
 	vm_op_allocate(W, s, &a, 16 * 16 * KB, VM_FLAGS_ANYWHERE, 0);
 	vm_op_write(W, s, a, 1);
@@ -453,6 +461,19 @@ test_ool_plain(void)
 	   "ool: a PHYSICAL send's descriptor says PHYSICAL, deallocate no");
 	EXPECT(s, a, SM_PRIVATE, 1, 16, "ool plain 7: sender's untouched pages faulted in");
 	check_world("ool plain");
+
+	/* GNU Mach vm_map_copyin(src_destroy): the entries move, needs_copy as
+	 * the source had it (clear): the receiver is SM_PRIVATE, ref 1. */
+	world("gnumach");
+	s = vm_task_create(W, "server");
+	r = vm_task_create(W, "client");
+	a = 0;
+	vm_op_allocate(W, s, &a, 16 * 4 * KB, VM_FLAGS_ANYWHERE, 0);
+	vm_op_write(W, s, a, 1);
+	vm_op_ool_send(W, s, r, a, 16 * 4 * KB, false, true, &out);
+	ok(vm_world_effects(W)->flags & VMFX_MOVED, "ool plain 4 (gnumach): deallocate moves the object");
+	EXPECT(r, out, SM_PRIVATE, 1, 1, "ool plain 4 (gnumach): receiver PRV ref 1");
+	check_world("ool plain gnumach");
 
 	world("mach");
 	s = vm_task_create(W, "server");

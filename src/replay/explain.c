@@ -156,8 +156,8 @@ tell_effects(struct sb *b, const struct vm_effects *fx)
 		n++;
 	}
 	if (f & VMFX_OOL_RECEIVED) {
-		sb_add(b, "%sthe receiver's descriptor says copy=%s, deallocate=%s (the sender's "
-		       "intent, not what happened)", n ? "; " : "",
+		sb_add(b, "%sthe receiver's descriptor says copy=%s, deallocate=%s (copyout sets "
+		       "deallocate for every virtual copy, whatever the sender asked)", n ? "; " : "",
 		       fx->desc_physical ? "PHYSICAL" : "VIRTUAL", fx->desc_dealloc ? "yes" : "no");
 		n++;
 	}

@@ -111,7 +111,7 @@ struct vm_effects {
 	int entry;                 /* memory entry made */
 	/* OOL: what the receiver's descriptor says (ipc_kmsg_copyout_ool_
 	 * descriptor keeps the sender's copy option and sets deallocate to
-	 * copy == VIRTUAL): the sender's intent, not what the kernel did. */
+	 * copy == VIRTUAL, whatever the sender asked). */
 	bool desc_physical, desc_dealloc;
 };
 

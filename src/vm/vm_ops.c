@@ -6,7 +6,7 @@
  *
  * Each operation validates its whole request first and changes nothing
  * when it fails (the step is atomic), then follows the kernel function
- * named in its comment.  DOMAIN.md section 3 is the specification.
+ * named in its comment; docs/model.md lists them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -608,8 +608,13 @@ struct copy_rec {
 /*
  * vm_map_copyin_internal(): one copy record per source entry of
  * [start, end) (entries clipped to the range).
- *  - DEALLOCATE with a NULL or internal SYMMETRIC object: the object
- *    reference moves to the copy ("copy-on-write only if the source is");
+ *  - DEALLOCATE where the profile moves entries (GNU Mach vm/vm_map.c
+ *    vm_map_copyin with src_destroy), with a NULL or internal SYMMETRIC
+ *    object: the object reference moves to the copy, needs_copy as the
+ *    source had it.  XNU does not move: xnu-11417.101.15
+ *    osfmk/vm/vm_map.c vm_map_copyin_internal copies as below and the
+ *    caller deletes the source range afterwards -- so a SYMMETRIC source
+ *    leaves the receiver needs_copy on an object of ref 1 (SM_COW, 1);
  *  - SYMMETRIC, unshared, unwired: vm_object_copy_quickly, needs_copy on the
  *    source entry and on the copy;
  *  - otherwise vm_object_copy_strategically (delayed or slow copy).
@@ -629,7 +634,8 @@ copyin_entries(struct vm_world *w, struct vm_map *m, uint64_t start, uint64_t en
 
 		if (o == NULL) {
 			r.object = 0;
-		} else if (dealloc && o->internal && o->copy_strategy == COPY_SYMMETRIC) {
+		} else if (dealloc && w->prof->ool_dealloc_moves && o->internal &&
+		           o->copy_strategy == COPY_SYMMETRIC) {
 			vm_obj_ref(w, o->id);
 			r.needs_copy = e->needs_copy;
 			w->fx.flags |= VMFX_MOVED;
@@ -670,7 +676,7 @@ eager_copy(struct vm_world *w, struct vm_map *m, uint64_t start, uint64_t end)
 
 /*
  * OOL send (ipc_kmsg_copyin_ool_descriptor, vm_map_copyin_internal) and
- * receive (vm_map_copyout_internal).  See DOMAIN.md 3 for the three paths.
+ * receive (vm_map_copyout_internal): three paths, docs/model.md.
  */
 kern_return_t
 vm_op_ool_send(struct vm_world *w, int from, int to, uint64_t addr, uint64_t size,
@@ -760,7 +766,9 @@ vm_op_ool_send(struct vm_world *w, int from, int to, uint64_t addr, uint64_t siz
 	w->fx.task = to;
 	w->fx.addr = raddr;
 	if (kr == KERN_SUCCESS && w->prof->ool != OOL_LINUX) {
-		/* ipc_kmsg_copyout_ool_descriptor(): copy kept, deallocate = VIRTUAL. */
+		/* ipc_kmsg_copyout_ool_descriptor(): the copy option kept, and
+		 * deallocate set for every VIRTUAL receive (the region is the
+		 * receiver's to free), whatever the sender asked. */
 		w->fx.flags |= VMFX_OOL_RECEIVED;
 		w->fx.desc_physical = physical;
 		w->fx.desc_dealloc = !physical;

@@ -23,12 +23,13 @@ static const struct vm_profile xnu_arm64 = {
 	.ool_kbuf_threshold = 32 * KiB,       /* msg_ool_size_small = KHEAP_MAX_SIZE */
 	.coalesce = COALESCE_XNU,
 	.coalesce_limit = 128 * KiB - 1,      /* NO_COALESCE_LIMIT in vm_map.c */
-	.simplify_after_protect = true,       /* vm_map_simplify_entry (DOMAIN.md 3) */
+	.simplify_after_protect = true,       /* vm_map_simplify_entry after vm_map_protect */
 	.simplify_after_inherit = false,      /* vm_map_inherit clips, never re-merges */
 	.has_purgeable = true,
 	.has_memory_entries = true,
 	.file_named_ref = true,               /* UBC's named reference; inferred */
 	.user_tags = true,                    /* vm_map_enter compares VME_ALIAS */
+	.ool_dealloc_moves = false,          /* vm_map_copyin_internal copies, then deletes */
 	.fork = FORK_MACH,
 	.report = REPORT_MACH,
 };
@@ -50,6 +51,7 @@ static const struct vm_profile xnu_x86_64 = {
 	.has_memory_entries = true,
 	.file_named_ref = true,
 	.user_tags = true,
+	.ool_dealloc_moves = false,
 	.fork = FORK_MACH,
 	.report = REPORT_MACH,
 };
@@ -71,6 +73,7 @@ static const struct vm_profile mach3 = {
 	.has_memory_entries = false,          /* memory entries are an Apple addition */
 	.file_named_ref = false,
 	.user_tags = true,                    /* the alias is an entry attribute */
+	.ool_dealloc_moves = true,           /* as GNU Mach: copyin with src_destroy */
 	.fork = FORK_MACH,
 	.report = REPORT_MACH,
 };
@@ -86,12 +89,13 @@ static const struct vm_profile gnumach_2022 = {
 	.ool_kbuf_threshold = 0,
 	.coalesce = COALESCE_BACKWARD_NULL,   /* vm_map_enter + vm_object_coalesce */
 	.coalesce_limit = 0,
-	.simplify_after_protect = false,      /* "never gluing back" (seed 002) */
+	.simplify_after_protect = false,      /* "never gluing back" ("Forward merging entries", 2023) */
 	.simplify_after_inherit = false,
 	.has_purgeable = false,
 	.has_memory_entries = false,
 	.file_named_ref = false,
 	.user_tags = true,                    /* the alias is an entry attribute */
+	.ool_dealloc_moves = true,           /* vm_map_copyin(src_destroy) moves entries */
 	.fork = FORK_MACH,
 	.report = REPORT_MACH,
 };
@@ -113,6 +117,7 @@ static const struct vm_profile gnumach_2023 = {
 	.has_memory_entries = false,
 	.file_named_ref = false,
 	.user_tags = true,                    /* the alias is an entry attribute */
+	.ool_dealloc_moves = true,
 	.fork = FORK_MACH,
 	.report = REPORT_MACH,
 };
@@ -134,6 +139,7 @@ static const struct vm_profile linux_prof = {
 	.has_memory_entries = true,           /* analogue: memfd + MAP_SHARED */
 	.file_named_ref = false,
 	.user_tags = false,                   /* no tags; anon VMA names are optional */
+	.ool_dealloc_moves = false,          /* no OOL: process_vm_writev analogue */
 	.fork = FORK_LINUX,                   /* copy_present_pte / do_wp_page */
 	.report = REPORT_LINUX,
 };

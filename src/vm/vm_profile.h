@@ -33,7 +33,7 @@ enum vm_ool_model {
 
 enum vm_report_model {
 	REPORT_MACH,   /* vm_map_region_walk */
-	REPORT_LINUX,  /* derived from page map counts (DOMAIN.md 6) */
+	REPORT_LINUX,  /* derived from page map counts (docs/recording.md) */
 };
 
 struct vm_profile {
@@ -51,6 +51,9 @@ struct vm_profile {
 	bool has_memory_entries;          /* mach_make_memory_entry exists */
 	bool file_named_ref;              /* the file cache holds a named ref */
 	bool user_tags;                   /* entries with other tags never merge */
+	bool ool_dealloc_moves;           /* OOL with deallocate moves the source's
+	                                     entries (GNU Mach) instead of copying
+	                                     and then deleting them (XNU) */
 	enum vm_fork_model fork;
 	enum vm_report_model report;
 };

@@ -4,9 +4,9 @@
  * views for the player.
  *
  * REPORT_MACH follows vm_map_region_walk() / vm_map_region_look_for_page()
- * (DOMAIN.md 2) and, as a second opinion, vm_map_region_top_walk().
+ * (docs/model.md) and, as a second opinion, vm_map_region_top_walk().
  * REPORT_LINUX derives the same fields from page map counts the way the
- * recorder observes them on Linux (DOMAIN.md 6; vmscope's own definition).
+ * recorder observes them on Linux (docs/recording.md; vmscope's own definition).
  */
 #include <string.h>
 
