@@ -339,10 +339,15 @@ append_copy(struct vm_map *m, const struct vm_map_entry *e)
 }
 
 /*
- * vm_map_fork_share(): allocate the object if NULL; shadow it first if the
- * entry needs_copy, the object is shadowed, or it is larger than the entry
- * (and not true_share, not already shared); SYMMETRIC becomes DELAY; one
- * more reference; both entries is_shared.
+ * vm_map_fork_share() (xnu-11417.101.15 osfmk/vm/vm_map.c): allocate the
+ * object if NULL.  Only a SYMMETRIC object is shadowed first -- when the
+ * entry needs_copy, the object is shadowed, or it is larger than the
+ * entry (and not true_share, not already shared); an object that already
+ * has an asymmetric strategy (a file's DELAY, a purgeable object's NONE)
+ * "already is the right object" and is shared as it is.  (An asymmetric
+ * object under a needs_copy entry, which XNU asserts never happens, is
+ * still shadowed here.)  SYMMETRIC becomes DELAY; one more reference;
+ * both entries is_shared.
  */
 static void
 fork_share(struct vm_world *w, struct vm_map_entry *e, struct vm_map *child)
@@ -356,8 +361,9 @@ fork_share(struct vm_world *w, struct vm_map_entry *e, struct vm_map *child)
 		e->offset = 0;
 	}
 	o = vm_obj(w, e->object);
-	if (e->needs_copy || o->shadowed ||
-	    (!o->true_share && !e->is_shared && o->size > e->end - e->start)) {
+	if (e->needs_copy ||
+	    (o->copy_strategy == COPY_SYMMETRIC &&
+	     (o->shadowed || (!o->true_share && !e->is_shared && o->size > e->end - e->start)))) {
 		vm_object_shadow(w, e, true);
 		e->needs_copy = false;
 		o = vm_obj(w, e->object);
