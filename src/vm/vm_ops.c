@@ -788,9 +788,9 @@ vm_op_ool_send(struct vm_world *w, int from, int to, uint64_t addr, uint64_t siz
 
 /*
  * mach_make_memory_entry_64(MAP_MEM_NAMED_CREATE off, rw): resolve pending
- * copy-on-write first, allocate a NULL object, make it true_share with a
- * DELAY strategy and take a reference for the named entry.  Under the linux
- * profile it stands for memfd_create + MAP_SHARED (an analogue).
+ * copy-on-write first, allocate a NULL object, convert a SYMMETRIC object
+ * (true_share, DELAY) and take a reference for the named entry.  Under the
+ * linux profile it stands for memfd_create + MAP_SHARED (an analogue).
  */
 kern_return_t
 vm_op_make_memory_entry(struct vm_world *w, int task, uint64_t addr, uint64_t size,
@@ -833,9 +833,15 @@ vm_op_make_memory_entry(struct vm_world *w, int task, uint64_t addr, uint64_t si
 		e->needs_copy = false;
 	}
 	o = vm_obj(w, e->object);
-	if (w->prof->fork != FORK_LINUX) {
-		if (o->copy_strategy == COPY_SYMMETRIC)
-			o->copy_strategy = COPY_DELAY;
+	/*
+	 * mach_make_memory_entry_internal (xnu-11417.101.15
+	 * osfmk/vm/vm_memory_entry.c): a SYMMETRIC object is converted --
+	 * copy strategy DELAY and true_share -- because it is about to be
+	 * shared; an object that already has another strategy (a file's
+	 * DELAY) is shared as it is and does not become true_share.
+	 */
+	if (w->prof->fork != FORK_LINUX && o->copy_strategy == COPY_SYMMETRIC) {
+		o->copy_strategy = COPY_DELAY;
 		o->true_share = true;
 	}
 	vm_obj_ref(w, o->id);
