@@ -34,7 +34,7 @@ cat >agree.jsonl <<'EOT'
 {"op": "read", "task": "parent", "region": "buf"}
 {"op": "observe", "task": "child", "regions": [{"start": "0x100000000", "end": "0x100004000", "name": "buf", "share_mode": "SM_PRIVATE", "ref_count": 1}]}
 {"op": "observe", "task": "parent", "regions": [{"start": "0x100000000", "end": "0x100004000", "name": "buf", "share_mode": "SM_COW", "ref_count": 1}]}
-{"op": "allocate", "task": "parent", "size": "4p", "as": "big"}
+{"op": "allocate", "task": "parent", "size": "4p", "tag": 99, "as": "big"}
 {"op": "write", "task": "parent", "region": "big"}
 {"op": "protect", "task": "parent", "region": "big", "offset": "1p", "size": "1p", "prot": "r--"}
 {"op": "observe", "task": "parent", "regions": [{"start": "0x100000000", "end": "0x100004000", "name": "buf"}, {"start": "0x100004000", "end": "0x100008000", "name": "big", "prot": "rw-", "share_mode": "ALI", "ref_count": 3}, {"start": "0x100008000", "end": "0x10000c000", "name": "big", "prot": "r--", "share_mode": "ALI", "ref_count": 3}, {"start": "0x10000c000", "end": "0x100014000", "name": "big", "prot": "rw-", "share_mode": "ALI", "ref_count": 3, "pages_resident": 2}]}

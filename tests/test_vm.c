@@ -617,10 +617,71 @@ test_clone(void)
 	vm_world_free(copy);
 }
 
+/*
+ * xnu-11417.101.15 osfmk/vm/vm_map.c vm_map_enter: the previous entry's
+ * needs_copy is not tested; vm_object_coalesce decides on the object.
+ * After fork, the child's write and exit, the parent's entry still needs
+ * copy but its object has ref 1, no shadow: the next allocation extends
+ * it (one entry, 2 pages, still COW ref 1).  GNU Mach's
+ * vm_map_coalesce_entry wants needs_copy equal: two entries.
+ */
+static void
+test_coalesce_needs_copy(void)
+{
+	uint64_t a = 0, b = 0;
+	int p, c;
+
+	world("xnu-arm64");
+	p = vm_task_create(W, "p");
+	vm_op_allocate(W, p, &a, 16 * KB, VM_FLAGS_ANYWHERE, 0);
+	vm_op_write(W, p, a, 1);
+	vm_op_fork(W, p, "c", &c);
+	vm_op_write(W, c, a, 1);
+	vm_op_exit(W, c);
+	EXPECT(p, a, SM_COW, 1, 1, "coalesce needs_copy (xnu): before, COW ref 1");
+	vm_op_allocate(W, p, &b, 16 * KB, VM_FLAGS_ANYWHERE, 0);
+	is_int(b, a + 16 * KB, "coalesce needs_copy (xnu): the next allocation is adjacent");
+	is_int(vm_task_nentries(W, p), 1, "coalesce needs_copy (xnu): it extends the entry");
+	EXPECT(p, b, SM_COW, 1, 1, "coalesce needs_copy (xnu): one entry, COW ref 1");
+	check_world("coalesce needs_copy xnu");
+
+	world("gnumach");
+	p = vm_task_create(W, "p");
+	a = b = 0;
+	vm_op_allocate(W, p, &a, 4 * KB, VM_FLAGS_ANYWHERE, 0);
+	vm_op_write(W, p, a, 1);
+	vm_op_fork(W, p, "c", &c);
+	vm_op_write(W, c, a, 1);
+	vm_op_exit(W, c);
+	vm_op_allocate(W, p, &b, 4 * KB, VM_FLAGS_ANYWHERE, 0);
+	is_int(vm_task_nentries(W, p), 2, "coalesce needs_copy (gnumach): needs_copy differs, two entries");
+	check_world("coalesce needs_copy gnumach");
+
+	/* vm_object_coalesce collapses first: the parent's shadow over an
+	 * object only it still holds (the child exited) collapses, page 1
+	 * moves up, and the next allocation extends the entry: one entry of
+	 * 3 pages, SM_PRIVATE ref 1, 2 pages resident, depth 0. */
+	world("xnu-arm64");
+	p = vm_task_create(W, "p");
+	a = b = 0;
+	vm_op_allocate(W, p, &a, 2 * 16 * KB, VM_FLAGS_ANYWHERE, 0);
+	vm_op_write(W, p, a, 2 * 16 * KB);
+	vm_op_fork(W, p, "c", &c);
+	vm_op_write(W, p, a, 1);
+	vm_op_exit(W, c);
+	is_int(region(p, a).shadow_depth, 1, "coalesce collapse: before, page 1 is one level down");
+	vm_op_allocate(W, p, &b, 16 * KB, VM_FLAGS_ANYWHERE, 0);
+	is_int(vm_task_nentries(W, p), 1, "coalesce collapse: the shadow collapsed and the entry grew");
+	EXPECT(p, a, SM_PRIVATE, 1, 2, "coalesce collapse: PRV ref 1, both pages resident");
+	is_int(region(p, a).shadow_depth, 0, "coalesce collapse: depth 0");
+	check_world("coalesce collapse");
+}
+
 int
 main(void)
 {
 	test_fork_lifecycle();
+	test_coalesce_needs_copy();
 	test_shadow_depth();
 	test_coalesce_xnu();
 	test_bad_requests();

@@ -472,14 +472,21 @@ object_may_extend(const struct vm_world *w, uint32_t id)
 	       !o->true_share && !o->purgeable;
 }
 
-/* May an entry with these attributes extend PREV (vm_map_enter's test)? */
+/*
+ * May an entry with these attributes extend PREV (vm_map_enter's test)?
+ * XNU's vm_map_enter (xnu-11417.101.15 osfmk/vm/vm_map.c) does not look at
+ * the previous entry's needs_copy: vm_object_coalesce decides on the
+ * object alone.  GNU Mach's vm_map_coalesce_entry wants needs_copy equal,
+ * and the new entry's is clear.
+ */
 static bool
 enter_compatible(const struct vm_world *w, const struct vm_map_entry *prev, int prot,
                  int max_prot, int inh, int tag)
 {
 	return !prev->is_shared && prev->wired_count == 0 && prev->prot == prot &&
 	       prev->max_prot == max_prot && prev->inheritance == inh &&
-	       (!w->prof->user_tags || prev->user_tag == tag) && !prev->needs_copy;
+	       (!w->prof->user_tags || prev->user_tag == tag) &&
+	       (w->prof->coalesce == COALESCE_XNU || !prev->needs_copy);
 }
 
 /*
@@ -524,6 +531,11 @@ enter_coalesce(struct vm_world *w, struct vm_map *m, uint64_t start, uint64_t en
 
 	if (p->coalesce == COALESCE_NONE)
 		return NULL;
+	/* vm_object_coalesce() tries vm_object_collapse() on the previous
+	 * object first: a shadow that can collapse no longer blocks it. */
+	if (prev != NULL && prev->end == start && enter_compatible(w, prev, prot, max_prot, inh, tag) &&
+	    vm_obj(w, prev->object) != NULL && vm_obj(w, prev->object)->shadow != 0)
+		vm_object_collapse(w, vm_obj(w, prev->object));
 	if (prev != NULL && prev->end == start && enter_compatible(w, prev, prot, max_prot, inh, tag) &&
 	    object_may_extend(w, prev->object)) {
 		uint64_t merged = prev->end - prev->start + size;
