@@ -86,9 +86,8 @@ write_svg(struct replay *r, const struct cmd_view_args *v, int cols, int rows, c
 static void
 page_step(FILE *f, struct replay *r, size_t k)
 {
-	const struct trace *t = replay_trace(r);
 	const struct trace_event *ev = replay_event(r, k);
-	const char *note = ev != NULL ? trace_event_note(t, ev) : NULL;
+	const char *note = ev != NULL ? replay_note(r, k) : NULL;
 	char desc[256], why[1024];
 
 	replay_seek(r, k);
@@ -105,7 +104,7 @@ page_step(FILE *f, struct replay *r, size_t k)
 		html(f, note);
 		fputs("</p>\n", f);
 	}
-	if (k > 0 && explain_effects(replay_effects(r), why, sizeof why) > 0) {
+	if (k > 0 && explain_effects(replay_effects(r), replay_linux_terms(r), why, sizeof why) > 0) {
 		fputs("<p class=\"why\">The model: ", f);
 		html(f, why);
 		fputs(".</p>\n", f);

@@ -137,7 +137,7 @@ step_heading(struct replay *r, FILE *out)
 	const struct trace *t = replay_trace(r);
 	size_t k = replay_pos(r);
 	const struct trace_event *ev = replay_event(r, k);
-	const char *note = ev != NULL ? trace_event_note(t, ev) : NULL;
+	const char *note = ev != NULL ? replay_note(r, k) : NULL;
 	char desc[256], title[256], buf[1024];
 
 	replay_describe(r, k, desc, sizeof desc);

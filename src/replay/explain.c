@@ -56,13 +56,42 @@ sb_plural(struct sb *b, size_t from, unsigned n)
 	b->o = from + explain_plural(b->buf + from, n);
 }
 
-/* Why-phrases for the effects flags, in the order they are told.  %u is
- * the flag's counter when it has one. */
-static const struct {
+/* A why-phrase for an effects flag.  %u is the flag's counter when it has one. */
+struct phrase {
 	uint32_t flag;
 	const char *text;
 	int counter;   /* 0 none, 1 zero-filled, 2 copied, 3 pushed, 4 freed, 5 clipped, 6 merged */
-} phrases[] = {
+};
+
+/*
+ * The same effects told in Linux terms (mm/memory.c, mm/mmap.c), for the
+ * linux profile: page tables, write-protected PTEs, do_wp_page, map
+ * counts, the zero page.  The model's Mach mechanics that Linux does not
+ * have (shadow objects, collapse, bypass) are left untold.  NULL text:
+ * nothing to say.
+ */
+static const struct phrase linux_phrases[] = {
+	{ VMFX_OBJECT_CREATED, "first touch: the mapping gets its anonymous memory (anon_vma)", 0 },
+	{ VMFX_ZERO_FILL, "%u page(s) allocated and zero-filled (do_anonymous_page)", 1 },
+	{ VMFX_COPY_QUICKLY, "fork copied the page tables: each private page is write-protected in "
+	  "both processes and mapped twice (copy_present_pte)", 0 },
+	{ VMFX_FRAME_REUSED, "the page was mapped only once, so do_wp_page reused it in place: no "
+	  "copy", 0 },
+	{ VMFX_PAGES_FAULTED_IN, "pages faulted in", 0 },
+	{ VMFX_PAGED_IN, "file pages read into the page cache", 0 },
+	{ VMFX_COALESCED, "the new range joined the mapping before it (vma_merge)", 0 },
+	{ VMFX_CLIPPED, "%u mapping split(s) (split_vma)", 5 },
+	{ VMFX_SIMPLIFIED, "%u mappings merged back (vma_merge)", 6 },
+	{ VMFX_SOURCE_REMOVED, "the source range was unmapped", 0 },
+	{ VMFX_HOLES_SKIPPED, "holes in the range were skipped", 0 },
+	{ VMFX_PURGEABLE_IGNORED, "Linux has no purgeable memory: flag ignored", 0 },
+	{ VMFX_LINUX_ANALOGUE, "modelled by its Linux analogue", 0 },
+	{ VMFX_ZERO_PAGE, "a read of untouched memory mapped the shared zero page (nothing "
+	  "allocated)", 0 },
+};
+
+/* Why-phrases for the effects flags, in the order they are told. */
+static const struct phrase phrases[] = {
 	{ VMFX_OBJECT_CREATED, "first touch: a VM object was created for the entry", 0 },
 	{ VMFX_ZERO_FILL, "%u page(s) zero-filled", 1 },
 	{ VMFX_SHADOW_SKIPPED, "no copy needed: the object had ref_count 1, so needs_copy was "
@@ -108,6 +137,50 @@ counter(const struct vm_effects *fx, int which)
 	return 0;
 }
 
+/* Tell the phrases of TAB (N of them) for the flags F. */
+static int
+tell_phrases(struct sb *b, const struct vm_effects *fx, uint32_t f, const struct phrase *tab,
+             size_t ntab, int n)
+{
+	for (size_t i = 0; i < ntab; i++) {
+		if ((f & tab[i].flag) == 0)
+			continue;
+		if (tab[i].flag == VMFX_PAGES_FAULTED_IN && (f & VMFX_ZERO_FILL))
+			continue;
+		sb_add(b, n ? "; " : "");
+		if (tab[i].counter) {
+			const char *at = strstr(tab[i].text, "%u");
+			size_t from = b->o;
+			unsigned cnt = counter(fx, tab[i].counter);
+
+			sb_add(b, "%.*s%u%s", (int)(at - tab[i].text), tab[i].text, cnt, at + 2);
+			sb_plural(b, from, cnt);
+		} else {
+			sb_add(b, "%s", tab[i].text);
+		}
+		n++;
+	}
+	return n;
+}
+
+/* Tell the effects in Linux terms. */
+static int
+tell_linux(struct sb *b, const struct vm_effects *fx)
+{
+	uint32_t f = fx->flags;
+	int n = 0;
+
+	if (f & VMFX_COW_COPY) {
+		size_t at = b->o;
+
+		sb_add(b, "copy-on-write fault: %u page(s) were mapped more than once, so do_wp_page "
+		       "copied them", fx->pages_copied);
+		sb_plural(b, at, fx->pages_copied);
+		n++;
+	}
+	return tell_phrases(b, fx, f, linux_phrases, sizeof linux_phrases / sizeof linux_phrases[0], n);
+}
+
 /* Tell the effects into B; returns how many phrases were written. */
 static int
 tell_effects(struct sb *b, const struct vm_effects *fx)
@@ -137,24 +210,7 @@ tell_effects(struct sb *b, const struct vm_effects *fx)
 		f &= ~(uint32_t)VMFX_COW_COPY;
 		n++;
 	}
-	for (size_t i = 0; i < sizeof phrases / sizeof phrases[0]; i++) {
-		if ((f & phrases[i].flag) == 0)
-			continue;
-		if (phrases[i].flag == VMFX_PAGES_FAULTED_IN && (f & VMFX_ZERO_FILL))
-			continue;
-		sb_add(b, n ? "; " : "");
-		if (phrases[i].counter) {
-			const char *at = strstr(phrases[i].text, "%u");
-			size_t from = b->o;
-			unsigned cnt = counter(fx, phrases[i].counter);
-
-			sb_add(b, "%.*s%u%s", (int)(at - phrases[i].text), phrases[i].text, cnt, at + 2);
-			sb_plural(b, from, cnt);
-		} else {
-			sb_add(b, "%s", phrases[i].text);
-		}
-		n++;
-	}
+	n = tell_phrases(b, fx, f, phrases, sizeof phrases / sizeof phrases[0], n);
 	if (f & VMFX_OOL_RECEIVED) {
 		sb_add(b, "%sthe receiver's descriptor says copy=%s, deallocate=%s (copyout sets "
 		       "deallocate for every virtual copy, whatever the sender asked)", n ? "; " : "",
@@ -166,12 +222,12 @@ tell_effects(struct sb *b, const struct vm_effects *fx)
 
 
 int
-explain_effects(const struct vm_effects *fx, char *buf, size_t len)
+explain_effects(const struct vm_effects *fx, bool linux_terms, char *buf, size_t len)
 {
 	struct sb b = { buf, len, 0 };
 
 	if (len == 0)
 		return 0;
 	buf[0] = '\0';
-	return tell_effects(&b, fx);
+	return linux_terms ? tell_linux(&b, fx) : tell_effects(&b, fx);
 }

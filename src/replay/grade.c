@@ -56,7 +56,7 @@ step_reason(struct replay *r, size_t k, char *buf, size_t len)
 	const struct trace_event *ev = replay_event(r, k);
 	const char *note = trace_event_note(replay_trace(r), ev);
 
-	if (explain_effects(replay_effects(r), buf, len) == 0) {
+	if (explain_effects(replay_effects(r), replay_linux_terms(r), buf, len) == 0) {
 		if (note != NULL && note[0] != '\0')
 			snprintf(buf, len, "%s", note);
 		else

@@ -884,3 +884,48 @@ replay_describe(const struct replay *r, size_t k, char *buf, size_t len)
 	if (ev->as != 0 && n < len)
 		snprintf(buf + n, len - n, " as %s", trace_str(t, ev->as));
 }
+
+bool
+replay_linux_terms(const struct replay *r)
+{
+	return r->prof->report == REPORT_LINUX;
+}
+
+/* Words that mark a note as naming one family's mechanisms. */
+static const char *const mach_words[] = {
+	"vm_object", "vm_map", "needs_copy", "shadow", "memory entr", "Mach", "SM_", "true_share",
+	"copy_quickly", "copy-on-write object", NULL,
+};
+static const char *const linux_words[] = {
+	"do_wp_page", "anon_vma", "page table", "pte", "Linux", "mm/", "VMA", "vma", NULL,
+};
+
+static bool
+names_any(const char *text, const char *const *words)
+{
+	for (; *words != NULL; words++)
+		if (strstr(text, *words) != NULL)
+			return true;
+	return false;
+}
+
+bool
+replay_notes_apply(const struct replay *r)
+{
+	const struct vm_profile *own = r->t->profile != NULL ? vm_profile_find(r->t->profile) : NULL;
+
+	if (own == NULL)
+		own = vm_profile_default;
+	return (own->report == REPORT_LINUX) == (r->prof->report == REPORT_LINUX);
+}
+
+const char *
+replay_note(const struct replay *r, size_t k)
+{
+	const struct trace_event *ev = replay_event(r, k);
+	const char *note = ev != NULL ? trace_event_note(r->t, ev) : NULL;
+
+	if (note == NULL || replay_notes_apply(r))
+		return note;
+	return names_any(note, replay_linux_terms(r) ? mach_words : linux_words) ? NULL : note;
+}

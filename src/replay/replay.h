@@ -80,6 +80,16 @@ int replay_task(const struct replay *r, uint16_t id);
  * most recent name whose range contains START. */
 const char *replay_region_name(const struct replay *r, int task, uint64_t start, uint64_t end);
 
+/* Is the replay told in Linux terms (its profile is Linux's)? */
+bool replay_linux_terms(const struct replay *r);
+/* Was the trace written for the replay's kernel family (Mach, Linux)? */
+bool replay_notes_apply(const struct replay *r);
+/* The trace's note on step K, or NULL.  A trace written for one family
+ * and replayed under the other keeps its kernel-neutral notes; a note
+ * that names the other family's mechanisms (a fixed word list in
+ * replay.c) is NULL, so no Mach words reach a Linux replay. */
+const char *replay_note(const struct replay *r, size_t k);
+
 /* One-line description of step K ("fork parent -> child"), into BUF. */
 void replay_describe(const struct replay *r, size_t k, char *buf, size_t len);
 

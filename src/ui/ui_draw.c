@@ -1179,9 +1179,16 @@ draw_story(struct ui *u, struct ui_grid *g, const struct layout *l)
 
 		if ((note == NULL || note[0] == '\0') && ev->op == TOP_NOTE)
 			note = trace_str(u->t, ev->region);
+		bool hidden = note != NULL && note[0] != '\0' && replay_note(u->r, pos) == NULL;
+
+		if (hidden)
+			note = replay_linux_terms(u->r)
+			       ? "(this step's note names Mach mechanisms; hidden under a Linux profile)"
+			       : "(this step's note names Linux mechanisms; hidden under a Mach profile)";
 		if (note != NULL && note[0] != '\0') {
 			text_sanitize(nb, sizeof nb, note, u->o.ascii);
-			ui_grid_put(g, 1, l->note_y, 2, UI_S_DIM, 0, g->ascii ? "\"" : "\u201c");
+			if (!hidden)
+				ui_grid_put(g, 1, l->note_y, 2, UI_S_DIM, 0, g->ascii ? "\"" : "\u201c");
 			put_wrapped(g, 2, l->note_y, g->cols - 3, l->note_h, UI_S_NOTE, nb);
 		}
 	}

@@ -56,10 +56,10 @@ sb_plural(struct sb *b, size_t from, unsigned n)
 
 /* Tell the effects (explain.c); returns how many phrases were written. */
 static int
-tell_effects(struct sb *b, const struct vm_effects *fx)
+tell_effects(struct sb *b, const struct vm_effects *fx, bool linux_terms)
 {
 	char buf[1024];
-	int n = explain_effects(fx, buf, sizeof buf);
+	int n = explain_effects(fx, linux_terms, buf, sizeof buf);
 
 	if (n > 0)
 		sb_add(b, "%s", buf);
@@ -331,7 +331,7 @@ ui_narrate(const struct ui *u, char *buf, size_t len)
 		tell_observation(&b, u, replay_event(u->r, k), k);
 		return;
 	}
-	if (tell_effects(&b, replay_effects(u->r)) > 0)
+	if (tell_effects(&b, replay_effects(u->r), replay_linux_terms(u->r)) > 0)
 		sb_add(&b, "; ");
 	if (tell_changes(&b, u) == 0) {
 		if (b.o >= 2 && strcmp(buf + b.o - 2, "; ") == 0)
