@@ -8,7 +8,7 @@
 # and compare with tests/golden/render/FILE.  The screens come from the
 # same drawing code as the terminal (ui_draw.c into the cell grid), so
 # these cover layouts at 80x24, 100x30 and 160x48, a failed step, the
-# detail view, the help, ASCII mode, key scripts and "terminal too small",
+# detail view, the objects view, the help, ASCII mode, key scripts and "terminal too small",
 # and the model / observed / both views of tests/render/observed.jsonl: a
 # fork whose observations agree at steps 5 and 6 and differ at steps 8
 # (ref_count, a region observed but not in the model, one in the model
@@ -61,6 +61,12 @@ tests/render/observed.jsonl|--size 80x24 --step 4 --key oo|observed-4-key-oo-80x
 tests/render/observed.jsonl|--size 100x30 --step 8 --key <Tab>jj<Enter>|observed-8-detail-100x30.txt
 fork-lifecycle|--size 80x24 --step 3 --key o|fork-key-o-no-obs-80x24.txt
 fork-lifecycle|--size 80x24 --step 3 --view both|fork-view-both-no-obs-80x24.txt
+fork-lifecycle|--size 120x36 --step 4 --key O|fork-4-objects-120x36.txt
+fork-lifecycle|--size 120x36 --step 3 --key O.|fork-objects-step-120x36.txt
+mach-shared-memory|--size 100x40 --step 12 --key O|shm-12-objects-100x40.txt
+ali-vs-shm|--size 80x24 --step 8 --key O<PgDn>|ali-8-objects-80x24-pgdn.txt
+ali-vs-shm|--size 80x24 --step 8 --key OO|ali-8-objects-closed-80x24.txt
+redis-bgsave|--size 100x30 --step 8 --key O|redis-8-objects-100x30.txt
 '
 
 tmpdir_make

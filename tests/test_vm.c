@@ -337,6 +337,44 @@ test_memory_entry(void)
 	       "entry: textbook mach has no memory entries");
 }
 
+/* The holders of an object, one per reference: "why is ref_count 3?". */
+static void
+test_holders(void)
+{
+	struct vm_holder h[8];
+	struct vm_region_info ri;
+	uint64_t a = 0;
+	int p, k, e;
+
+	/* After fork the object is mapped by both tasks' entries. */
+	world("xnu-arm64");
+	p = vm_task_create(W, "p");
+	vm_op_allocate(W, p, &a, 16 * KB, VM_FLAGS_ANYWHERE, 0);
+	vm_op_write(W, p, a, 1);
+	vm_op_fork(W, p, "k", &k);
+	vm_region_at(W, p, a, &ri);
+	is_int((long long)vm_object_holders(W, ri.object, h, 8), 2, "holders: fork gives 2");
+	ok(h[0].kind == VMH_ENTRY && h[0].task == p && h[0].start == a, "holders: parent's entry first");
+	ok(h[1].kind == VMH_ENTRY && h[1].task == k && h[1].start == a, "holders: then the child's");
+	is_int((long long)vm_object_holders(W, 999, h, 8), 0, "holders: no such object");
+
+	/* A memory entry, then fork: the parent's entry, the memory entry, and
+	 * the delayed-copy object that shadows it (ref 3 above). */
+	world("xnu-arm64");
+	p = vm_task_create(W, "p");
+	vm_op_allocate(W, p, &a, 16 * KB, VM_FLAGS_ANYWHERE, 0);
+	vm_op_write(W, p, a, 1);
+	vm_op_make_memory_entry(W, p, a, 16 * KB, &e);
+	vm_op_fork(W, p, "k", &k);
+	vm_region_at(W, p, a, &ri);
+	is_int((long long)vm_object_holders(W, ri.object, h, 8), 3, "holders: entry+memory entry+copy");
+	ok(h[0].kind == VMH_ENTRY && h[0].task == p, "holders: the parent's map entry");
+	ok(h[1].kind == VMH_MEMORY_ENTRY && h[1].id == (uint32_t)e, "holders: the memory entry");
+	ok(h[2].kind == VMH_SHADOW && h[2].id != ri.object, "holders: the copy object shadowing it");
+	is_int((long long)vm_object_holders(W, ri.object, h, 1), 3, "holders: count past MAX");
+	check_world("holders");
+}
+
 /* Files: PRV mapped once, SHM in two tasks, S/A twice in one task. */
 static void
 test_files(void)
@@ -690,6 +728,7 @@ main(void)
 	test_inherit();
 	test_memory_entry();
 	test_files();
+	test_holders();
 	test_ool_purgeable();
 	test_ool_plain();
 	test_linux();

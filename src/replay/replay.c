@@ -929,3 +929,12 @@ replay_note(const struct replay *r, size_t k)
 		return note;
 	return names_any(note, replay_linux_terms(r) ? mach_words : linux_words) ? NULL : note;
 }
+
+const char *
+replay_entry_name(const struct replay *r, int entry)
+{
+	for (size_t i = r->cur.nents; i-- > 0;)
+		if (r->cur.ents[i].entry == entry)
+			return trace_str(r->t, r->cur.ents[i].name);
+	return NULL;
+}

@@ -90,6 +90,9 @@ bool replay_notes_apply(const struct replay *r);
  * replay.c) is NULL, so no Mach words reach a Linux replay. */
 const char *replay_note(const struct replay *r, size_t k);
 
+/* The trace's name of model memory entry ENTRY at the current step, or NULL. */
+const char *replay_entry_name(const struct replay *r, int entry);
+
 /* One-line description of step K ("fork parent -> child"), into BUF. */
 void replay_describe(const struct replay *r, size_t k, char *buf, size_t len);
 

@@ -286,6 +286,34 @@ act_detail(struct ui *u, int arg)
 	return UI_OUT_REDRAW;
 }
 
+/* O: open or close the objects view; reopening re-reads the step before
+ * so the view can mark what changed. */
+static int
+act_objects(struct ui *u, int arg)
+{
+	(void)arg;
+	if (u->overlay == UI_OV_OBJECTS) {
+		u->overlay = UI_OV_NONE;
+		return UI_OUT_REDRAW;
+	}
+	u->overlay = UI_OV_OBJECTS;
+	u->detail_scroll = 0;
+	if (ui_state_goto(u, replay_pos(u->r), false) != 0)
+		say(u, true, "out of memory");
+	return UI_OUT_REDRAW;
+}
+
+/* The scroll position of the open scrolling overlay, or NULL. */
+static size_t *
+overlay_scroll(struct ui *u)
+{
+	if (u->overlay == UI_OV_HELP)
+		return &u->help_scroll;
+	if (u->overlay == UI_OV_DETAIL || u->overlay == UI_OV_OBJECTS)
+		return &u->detail_scroll;
+	return NULL;
+}
+
 static int
 act_search(struct ui *u, int arg)
 {
@@ -477,6 +505,7 @@ static int (*const handlers[UI_ACT_COUNT])(struct ui *, int) = {
 	[UI_ACT_PAGE_UP] = act_page_up,
 	[UI_ACT_PAGE_DOWN] = act_page_down,
 	[UI_ACT_DETAIL] = act_detail,
+	[UI_ACT_OBJECTS] = act_objects,
 	[UI_ACT_SEARCH] = act_search,
 	[UI_ACT_SEARCH_NEXT] = act_search_next,
 	[UI_ACT_SEARCH_PREV] = act_search_prev,
@@ -546,9 +575,9 @@ static int
 mouse_key(struct ui *u, const struct ui_input *in)
 {
 	if (in->key == UI_KEY_WHEEL_UP || in->key == UI_KEY_WHEEL_DOWN) {
-		if (u->overlay == UI_OV_HELP || u->overlay == UI_OV_DETAIL) {
-			size_t *s = u->overlay == UI_OV_HELP ? &u->help_scroll : &u->detail_scroll;
+		size_t *s = overlay_scroll(u);
 
+		if (s != NULL) {
 			if (in->key == UI_KEY_WHEEL_UP)
 				*s = *s >= 3 ? *s - 3 : 0;
 			else
@@ -593,8 +622,8 @@ ui_handle(struct ui *u, const struct ui_input *in)
 	if (in->key == UI_KEY_CLICK || in->key == UI_KEY_WHEEL_UP || in->key == UI_KEY_WHEEL_DOWN)
 		return mouse_key(u, in) | UI_OUT_REDRAW;
 	action = ui_keys_action(in->key, &arg);
-	if (u->overlay == UI_OV_HELP || u->overlay == UI_OV_DETAIL) {
-		size_t *s = u->overlay == UI_OV_HELP ? &u->help_scroll : &u->detail_scroll;
+	if (overlay_scroll(u) != NULL) {
+		size_t *s = overlay_scroll(u);
 
 		switch (action) {
 		case UI_ACT_UP:

@@ -1289,6 +1289,11 @@ ui_draw(struct ui *u, struct ui_grid *g)
 	draw_timeline(u, g, &l);
 	draw_story(u, g, &l);
 	draw_status(u, g, &l);
+	if (u->overlay == UI_OV_OBJECTS) {
+		/* Above the timeline: the story stays in view as steps play. */
+		u->nhits = 0;
+		ui_objects_draw(u, g, 0, 1, g->cols, l.timeline_y - 1);
+	}
 	if (u->overlay == UI_OV_HELP || u->overlay == UI_OV_DETAIL) {
 		int x = 0, y = 1, w = g->cols, h = l.status_y - 1;
 

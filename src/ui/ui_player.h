@@ -95,7 +95,7 @@ struct ui_obs {
 	size_t nrows, cap;
 };
 
-enum ui_overlay { UI_OV_NONE, UI_OV_HELP, UI_OV_DETAIL, UI_OV_PROMPT };
+enum ui_overlay { UI_OV_NONE, UI_OV_HELP, UI_OV_DETAIL, UI_OV_PROMPT, UI_OV_OBJECTS };
 enum ui_prompt_kind { UI_PROMPT_GOTO, UI_PROMPT_SEARCH };
 
 /* Outcome flags of an action (htop style). */
@@ -127,6 +127,8 @@ struct ui {
 	struct ui_snap *cur;     /* per task id, at the current step */
 	struct ui_snap *prev;    /* per task id, at the step before */
 	char narration[768];     /* generated sentence for the current step */
+	uint32_t *oref_prev;     /* object ref_count by id at the step before, 0: none */
+	uint32_t noref_prev;     /* ids in oref_prev (0: at step 0, no step before) */
 	int view;                /* enum ui_view, never UI_VIEW_AUTO */
 	bool have_obs;           /* the trace has observe events */
 	bool view_refused;       /* --view asked for observations there are none of */
@@ -222,6 +224,7 @@ const char *ui_look_task_name(const struct ui *u, int task_id, char *buf, size_t
 
 /* ---- ui_detail.c / ui_help.c: overlays drawn inside (X, Y, W, H) ---- */
 void ui_detail_draw(struct ui *u, struct ui_grid *g, int x, int y, int w, int h);
+void ui_objects_draw(struct ui *u, struct ui_grid *g, int x, int y, int w, int h);
 void ui_help_draw(struct ui *u, struct ui_grid *g, int x, int y, int w, int h);
 
 /* ---- ui.c ---- */

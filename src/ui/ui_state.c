@@ -394,11 +394,35 @@ ui_state_free(struct ui *u)
 	}
 	free(u->cur);
 	free(u->prev);
+	free(u->oref_prev);
+	u->oref_prev = NULL;
 	free(u->marks);
 	free(u->obs);
 	u->cur = u->prev = NULL;
 	u->marks = NULL;
 	u->obs = NULL;
+}
+
+/* Remember every live object's ref_count at the current position, for the
+ * objects view's "ref 2->1" and "new" (only while it is open: it costs a
+ * pass over every object id). */
+static int
+orefs_take(struct ui *u)
+{
+	const struct vm_world *w = replay_world(u->r);
+	uint32_t n = vm_world_object_limit(w);
+	uint32_t *a = realloc(u->oref_prev, (n ? n : 1) * sizeof *a);
+
+	if (a == NULL)
+		return -1;
+	u->oref_prev = a;
+	u->noref_prev = n;
+	for (uint32_t id = 0; id < n; id++) {
+		struct vm_object_info oi;
+
+		a[id] = vm_object_get(w, id, &oi) ? oi.ref_count : 0;
+	}
+	return 0;
 }
 
 /* Go to step K. */
@@ -415,6 +439,12 @@ ui_state_goto(struct ui *u, size_t k, bool animate)
 			return -1;
 		for (size_t id = 0; id < u->ntasks; id++)
 			rc |= snap_take(u, &u->prev[id], (uint16_t)id);
+		if (u->overlay == UI_OV_OBJECTS)
+			rc |= orefs_take(u);
+		else
+			u->noref_prev = 0;
+	} else {
+		u->noref_prev = 0;
 	}
 	if (replay_seek(u->r, k) != 0)
 		return -1;

@@ -227,6 +227,26 @@ struct vm_object_info {
 	const char *file;          /* for external objects, else NULL */
 };
 bool vm_object_get(const struct vm_world *w, uint32_t id, struct vm_object_info *out);
+/* Object ids are below this bound (vm_object_get is false for freed ids). */
+uint32_t vm_world_object_limit(const struct vm_world *w);
+
+/* One reference counted in an object's ref_count (vm_holders.c). */
+enum vm_holder_kind {
+	VMH_ENTRY,          /* a map entry of TASK, START-END */
+	VMH_MEMORY_ENTRY,   /* memory entry ID (as vm_op_make_memory_entry returned it) */
+	VMH_SHADOW,         /* object ID shadows it */
+	VMH_FILE_CACHE,     /* the file cache holds a mapped file's object */
+};
+struct vm_holder {
+	uint8_t kind;              /* enum vm_holder_kind */
+	int task;                  /* VMH_ENTRY, else -1 */
+	uint64_t start, end;       /* VMH_ENTRY */
+	uint32_t id;               /* VMH_MEMORY_ENTRY, VMH_SHADOW */
+};
+/* Fill up to MAX holders of object ID (entries in task and address order,
+ * then memory entries, shadowing objects, the file cache); returns how many
+ * there are, which equals its ref_count (vm_world_check). */
+size_t vm_object_holders(const struct vm_world *w, uint32_t id, struct vm_holder *out, size_t max);
 
 /* Check the model's invariants (ref counts equal to the references that
  * exist, entries sorted and non-overlapping, frames accounted).  Returns

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ui_objects.c -- the objects view (key O): every VM object behind the
+ * regions of the two shown tasks, with its ref_count broken down by
+ * holder (which task's map entries, memory entries, shadowing objects,
+ * the file cache), its copy strategy and pages, and each region's chain
+ * drawn as arrows from the region down its shadows.  Objects that are
+ * new or whose ref_count changed at this step are marked; steps play on
+ * while the view is open.  Ids are the "object" field of dump --json.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ui_player.h"
+#include "ui_text.h"
+
+#define OBJ_MAX 256      /* objects listed at most */
+#define HOLD_MAX 12      /* holders named per object; the rest are counted */
+
+/* The objects behind the shown panes, in order of first appearance. */
+struct olist {
+	uint32_t id[OBJ_MAX];
+	size_t n;
+	bool more;           /* some were left out */
+};
+
+static void
+olist_add(struct olist *l, uint32_t id)
+{
+	if (id == 0)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->id[i] == id)
+			return;
+	if (l->n == OBJ_MAX) {
+		l->more = true;
+		return;
+	}
+	l->id[l->n++] = id;
+}
+
+/* Every object of every shown row's chain, then the copy objects and
+ * shadowing objects that hold them. */
+static void
+olist_fill(const struct ui *u, struct olist *l)
+{
+	const struct vm_world *w = replay_world(u->r);
+
+	l->n = 0;
+	l->more = false;
+	for (int p = 0; p < 2; p++) {
+		const struct ui_snap *s = ui_state_pane(u, p);
+
+		for (size_t i = 0; s != NULL && i < s->n; i++)
+			for (int d = 0; d < s->rows[i].nchain; d++)
+				olist_add(l, s->rows[i].chain[d]);
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		struct vm_holder h[HOLD_MAX];
+		size_t nh = vm_object_holders(w, l->id[i], h, HOLD_MAX);
+
+		for (size_t j = 0; j < nh && j < HOLD_MAX; j++)
+			if (h[j].kind == VMH_SHADOW)
+				olist_add(l, h[j].id);
+	}
+}
+
+/* The name of the region START of world task TASK in the shown
+ * snapshots, or "". */
+static const char *
+region_name(const struct ui *u, int task, uint64_t start)
+{
+	for (size_t id = 0; id < u->ntasks; id++) {
+		const struct ui_snap *s = &u->cur[id];
+
+		if (s->task != task)
+			continue;
+		for (size_t i = 0; i < s->n; i++)
+			if (s->rows[i].ri.start == start)
+				return s->rows[i].name;
+	}
+	return "";
+}
+
+/* One holder in words, into BUF; COPY is the object's copy object. */
+static void
+holder_text(const struct ui *u, const struct vm_holder *h, uint32_t copy, char *buf, size_t len)
+{
+	const struct vm_world *w = replay_world(u->r);
+	char task[48], ent[48];
+	const char *name;
+
+	switch (h->kind) {
+	case VMH_ENTRY:
+		text_sanitize(task, sizeof task, vm_task_name(w, h->task), u->o.ascii);
+		name = region_name(u, h->task, h->start);
+		snprintf(buf, len, "%s %s%s0x%llx", task, name, name[0] ? " " : "",
+		         (unsigned long long)h->start);
+		break;
+	case VMH_MEMORY_ENTRY:
+		name = replay_entry_name(u->r, (int)h->id);
+		text_sanitize(ent, sizeof ent, name != NULL ? name : "", u->o.ascii);
+		snprintf(buf, len, "memory entry %s", ent[0] ? ent : "(unnamed)");
+		break;
+	case VMH_SHADOW:
+		snprintf(buf, len, "%s #%u", h->id == copy ? "its copy object" : "shadow object", h->id);
+		break;
+	default:
+		snprintf(buf, len, "the file cache");
+		break;
+	}
+}
+
+/* "ref N", and what changed since the step before, at (X, Y); returns width. */
+static int
+ref_text(const struct ui *u, struct ui_grid *t, int x, int y, const struct vm_object_info *oi)
+{
+	uint32_t was = oi->id < u->noref_prev ? u->oref_prev[oi->id] : 0;
+	int n = ui_grid_printf(t, x, y, -1, UI_S_NORMAL, 0, "ref %u", oi->ref_count);
+
+	if (u->noref_prev == 0)
+		return n;
+	if (was == 0)
+		n += ui_grid_put(t, x + n, y, -1, UI_S_HOT, 0, "  new this step");
+	else if (was != oi->ref_count)
+		n += ui_grid_printf(t, x + n, y, -1, UI_S_HOT, 0, "  (%u%s%u this step)", was,
+		                    t->ascii ? "->" : "\u2192", oi->ref_count);
+	return n;
+}
+
+/* The lines of object ID from row Y of T; returns the next free row. */
+static int
+object_lines(const struct ui *u, struct ui_grid *t, int y, uint32_t id)
+{
+	const struct vm_world *w = replay_world(u->r);
+	struct vm_object_info oi;
+	struct vm_holder h[HOLD_MAX];
+	char sz[16], file[64], hb[96];
+	size_t nh;
+	int x;
+
+	if (!vm_object_get(w, id, &oi))
+		return y;
+	ui_look_size(oi.size, sz, sizeof sz);
+	x = 1 + ui_grid_printf(t, 1, y, -1, UI_S_HEADER, 0, "#%u", id);
+	x += ui_grid_printf(t, x, y, -1, UI_S_NORMAL, 0, "  %s %s  ",
+	                    oi.internal ? "anonymous" : "file", sz);
+	x += ref_text(u, t, x, y, &oi);
+	x += ui_grid_printf(t, x, y, -1, UI_S_NORMAL, 0, "  resident %u", oi.resident);
+	if (!replay_linux_terms(u->r))
+		x += ui_grid_printf(t, x, y, -1, UI_S_NORMAL, 0, "  copy %s",
+		                    vm_copy_strategy_name(oi.copy_strategy));
+	if (oi.true_share)
+		x += ui_grid_put(t, x, y, -1, UI_S_DIM, 0, "  true_share");
+	if (oi.copy != 0)
+		x += ui_grid_printf(t, x, y, -1, UI_S_DIM, 0, "  copy object #%u", oi.copy);
+	if (oi.file != NULL) {
+		text_sanitize(file, sizeof file, oi.file, u->o.ascii);
+		ui_grid_printf(t, x, y, -1, UI_S_DIM, 0, "  %s", file);
+	}
+	y++;
+	nh = vm_object_holders(w, id, h, HOLD_MAX);
+	x = 5 + ui_grid_put(t, 5, y, -1, UI_S_DIM, 0, "held by: ");
+	for (size_t i = 0; i < nh && i < HOLD_MAX; i++) {
+		int cw;
+
+		holder_text(u, &h[i], oi.copy, hb, sizeof hb);
+		cw = ui_text_width(hb) + (i + 1 < nh ? 2 : 0);
+		if (x + cw > t->cols - 1 && x > 14)
+			x = 14, y++;
+		x += ui_grid_printf(t, x, y, -1, UI_S_NORMAL, 0, "%s%s", hb, i + 1 < nh ? ", " : "");
+	}
+	if (nh > HOLD_MAX)
+		ui_grid_printf(t, x, y, -1, UI_S_DIM, 0, "and %zu more", nh - HOLD_MAX);
+	if (nh != oi.ref_count)
+		ui_grid_printf(t, 5, ++y, -1, UI_S_FAIL, 0, "%zu holders for ref %u", nh, oi.ref_count);
+	return y + 1;
+}
+
+/* The chain of each shown region, from row Y of T; returns the next row. */
+static int
+chain_lines(const struct ui *u, struct ui_grid *t, int y)
+{
+	const char *arrow = t->ascii ? " -> " : " \u2192 ";
+
+	for (int p = 0; p < 2; p++) {
+		const struct ui_snap *s = ui_state_pane(u, p);
+		char task[48];
+
+		if (s == NULL || (p == 1 && u->pane_task[1] == u->pane_task[0]))
+			continue;
+		ui_look_task_name(u, u->pane_task[p], task, sizeof task);
+		for (size_t i = 0; i < s->n && y < t->rows - 1; i++) {
+			const struct ui_row *r = &s->rows[i];
+			int x = 3 + ui_grid_printf(t, 3, y, -1, UI_S_NORMAL, 0, "%s %s 0x%llx", task,
+			                           r->name[0] ? r->name : "(unnamed)",
+			                           (unsigned long long)r->ri.start);
+
+			if (r->nchain == 0)
+				ui_grid_put(t, x, y, -1, UI_S_DIM, 0, "  no object yet");
+			for (int d = 0; d < r->nchain; d++) {
+				x += ui_grid_put(t, x, y, -1, UI_S_BORDER, 0, arrow);
+				x += ui_grid_printf(t, x, y, -1, UI_S_HEADER, 0, "#%u", r->chain[d]);
+				if (d == 0 && r->ri.needs_copy && !replay_linux_terms(u->r))
+					x += ui_grid_put(t, x, y, -1, UI_S_DIM, 0, " (needs_copy)");
+			}
+			y++;
+		}
+	}
+	return y;
+}
+
+/* The objects freed at this step, on row Y of T; returns the next row. */
+static int
+freed_line(const struct ui *u, struct ui_grid *t, int y)
+{
+	const struct vm_world *w = replay_world(u->r);
+	int x = 3, n = 0;
+
+	for (uint32_t id = 1; id < u->noref_prev; id++) {
+		struct vm_object_info oi;
+
+		if (u->oref_prev[id] == 0 || vm_object_get(w, id, &oi))
+			continue;
+		if (n++ == 0)
+			x += ui_grid_put(t, x, y, -1, UI_S_HOT, 0, "freed this step:");
+		if (x > t->cols - 8) {
+			ui_grid_put(t, x, y, -1, UI_S_DIM, 0, " ...");
+			break;
+		}
+		x += ui_grid_printf(t, x, y, -1, UI_S_HOT, 0, " #%u", id);
+	}
+	return n > 0 ? y + 1 : y;
+}
+
+/* Fill T with the view; returns the rows used. */
+static int
+objects_lines(struct ui *u, struct ui_grid *t)
+{
+	struct olist l;
+	int x, y = 0;
+
+	olist_fill(u, &l);
+	x = 1 + ui_grid_printf(t, 1, y, -1, UI_S_HEADER, 0, "%zu object%s behind the shown regions%s",
+	                       l.n, l.n == 1 ? "" : "s", l.more ? " (first shown)" : "");
+	ui_grid_put(t, x + 3, y++, -1, UI_S_DIM, 0, "O or Esc closes, Up/Down scroll, steps play on");
+	y++;
+	ui_grid_put(t, 1, y++, -1, UI_S_HEADER, 0, "Chains: region, then its object and shadows");
+	y = chain_lines(u, t, y);
+	y = freed_line(u, t, y);
+	y++;
+	ui_grid_put(t, 1, y++, -1, UI_S_HEADER, 0, "Objects: ref_count = one reference per holder");
+	if (replay_linux_terms(u->r))
+		ui_grid_put(t, 1, y++, -1, UI_S_DIM, 0, "(Linux has no VM objects; these are the model's: "
+		            "a mapping's pages, shared per page)");
+	for (size_t i = 0; i < l.n && y < t->rows - 3; i++)
+		y = object_lines(u, t, y, l.id[i]);
+	return y;
+}
+
+/* Draw the objects view inside (X, Y, W, H). */
+void
+ui_objects_draw(struct ui *u, struct ui_grid *g, int x, int y, int w, int h)
+{
+	struct ui_grid tmp;
+	int used, inner = h - 2;
+
+	ui_grid_box(g, x, y, w, h, UI_S_BORDER);
+	ui_grid_put(g, x + 2, y, -1, UI_S_HEADER, 0, " Objects ");
+	if (ui_grid_init(&tmp, w - 2, 1000, g->ascii) != 0)
+		return;
+	used = objects_lines(u, &tmp);
+	if (u->detail_scroll + (size_t)inner > (size_t)used)
+		u->detail_scroll = used > inner ? (size_t)(used - inner) : 0;
+	ui_grid_blit(g, x + 1, y + 1, &tmp, (int)u->detail_scroll, w - 2, inner);
+	ui_grid_free(&tmp);
+}
