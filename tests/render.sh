@@ -67,6 +67,9 @@ mach-shared-memory|--size 100x40 --step 12 --key O|shm-12-objects-100x40.txt
 ali-vs-shm|--size 80x24 --step 8 --key O<PgDn>|ali-8-objects-80x24-pgdn.txt
 ali-vs-shm|--size 80x24 --step 8 --key OO|ali-8-objects-closed-80x24.txt
 redis-bgsave|--size 100x30 --step 8 --key O|redis-8-objects-100x30.txt
+tests/render/rare-page.jsonl|--size 80x24 --step 4|rare-page-80x24.txt
+fork-lifecycle|--size 100x30 --step 4 --key c|fork-4-nocols-100x30.txt
+fork-lifecycle|--size 80x24 --step 4 --key c|fork-4-cols-80x24.txt
 '
 
 tmpdir_make

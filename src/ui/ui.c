@@ -303,6 +303,16 @@ act_objects(struct ui *u, int arg)
 	return UI_OUT_REDRAW;
 }
 
+/* c: show or hide the OBJ, DEPTH and NC columns (shown by default from
+ * 100 columns). */
+static int
+act_objcols(struct ui *u, int arg)
+{
+	(void)arg;
+	u->objcols = u->objcols_shown ? 0 : 1;
+	return UI_OUT_REDRAW;
+}
+
 /* The scroll position of the open scrolling overlay, or NULL. */
 static size_t *
 overlay_scroll(struct ui *u)
@@ -506,6 +516,7 @@ static int (*const handlers[UI_ACT_COUNT])(struct ui *, int) = {
 	[UI_ACT_PAGE_DOWN] = act_page_down,
 	[UI_ACT_DETAIL] = act_detail,
 	[UI_ACT_OBJECTS] = act_objects,
+	[UI_ACT_OBJCOLS] = act_objcols,
 	[UI_ACT_SEARCH] = act_search,
 	[UI_ACT_SEARCH_NEXT] = act_search_next,
 	[UI_ACT_SEARCH_PREV] = act_search_prev,

@@ -39,7 +39,9 @@
 #define UI_MAX_ROWS 1000   /* ui_render's limit */
 
 /* The fields of a region row, left to right. */
-enum col { C_NAME, C_RANGE, C_SIZE, C_PROT, C_SM, C_REF, C_RES, C_DTY, C_PAGES, C_COUNT };
+enum col { C_NAME, C_RANGE, C_SIZE, C_PROT, C_SM, C_REF, C_RES, C_DTY, C_OBJ, C_DEP, C_NC, C_PAGES,
+           C_COUNT };
+#define OBJCOLS_W (4 + 1 + 1 + 1 + 2 + 1)   /* " OBJ D NC" and their gaps */
 
 /* Where everything goes at this size. */
 struct layout {
@@ -51,6 +53,7 @@ struct layout {
 	int mrh;                 /* screen rows of a model report: 1 wide, 2 narrow */
 	int rh;                  /* screen rows per pane row: mrh, +1 in the both view */
 	bool wide;
+	bool objcols;            /* the OBJ, DEPTH and NC columns */
 	int aw;                  /* hex digits of addresses */
 	int name_w, strip_w;
 	int legend_y, ruler_y, timeline_y, step_y, note_y, note_h, narr_y, narr_h, status_y;
@@ -139,7 +142,7 @@ layout_rows(const struct ui_grid *g, struct layout *l)
 static void
 cols_compute(const struct layout *l, int p, struct cols *c)
 {
-	static const int fw[] = { 7, 3, 3, 4, 4 };   /* PROT/MAX SM REF RES DTY */
+	static const int fw[] = { 7, 3, 3, 4, 4, 4, 1, 2 };   /* PROT/MAX SM REF RES DTY OBJ D NC */
 	int x0 = l->pane_x[p], x = x0 + 1, dy = 0;
 
 	c->x[C_NAME] = x;
@@ -157,11 +160,13 @@ cols_compute(const struct layout *l, int p, struct cols *c)
 		dy = 1;
 		x = x0 + 1;
 	}
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < 8; i++) {
+		bool shown = C_PROT + i < C_OBJ || l->objcols;
+
 		c->x[C_PROT + i] = x;
-		c->w[C_PROT + i] = fw[i];
+		c->w[C_PROT + i] = shown ? fw[i] : 0;
 		c->dy[C_PROT + i] = dy;
-		x += fw[i] + 1;
+		x += shown ? fw[i] + 1 : 0;
 	}
 	c->x[C_PAGES] = x;
 	c->w[C_PAGES] = l->strip_w;
@@ -204,9 +209,18 @@ layout_compute(const struct ui *u, const struct ui_grid *g, struct layout *l)
 	l->narr_h = g->rows >= 40 ? 3 : 2;
 	l->note_h = g->rows >= 40 ? 2 : 1;
 	layout_rows(g, l);
-	/* Wide: NAME RANGE SIZE PROT/MAX SM REF RES DTY PAGES on one line. */
+	/* Wide: NAME RANGE SIZE PROT/MAX SM REF RES DTY [OBJ D NC] PAGES on one line. */
 	fixed = 1 + 1 + (2 * l->aw + 1) + 1 + 5 + 1 + 7 + 1 + 3 + 1 + 3 + 1 + 4 + 1 + 4 + 1;
 	l->wide = l->pane_w - fixed >= 6 + 12;
+	/* The object columns, by default from 100 columns unless they would
+	 * push a one-line layout to two lines per region. */
+	l->objcols = u->objcols < 0 ? g->cols >= 100 && (!l->wide ||
+	                                                 l->pane_w - fixed - OBJCOLS_W >= 6 + 12)
+	                            : u->objcols > 0;
+	if (l->objcols) {
+		fixed += OBJCOLS_W;
+		l->wide = l->pane_w - fixed >= 6 + 12;
+	}
 	if (l->wide) {
 		l->mrh = 1;
 		l->name_w = l->pane_w - fixed - 12;
@@ -219,9 +233,12 @@ layout_compute(const struct ui *u, const struct ui_grid *g, struct layout *l)
 		l->name_w = l->pane_w - (1 + 1 + (2 * l->aw + 1) + 1 + 5);
 		if (l->name_w < 0)
 			l->name_w = 0;
-		l->strip_w = l->pane_w - (1 + 7 + 1 + 3 + 1 + 3 + 1 + 4 + 1 + 4 + 1);
+		l->strip_w = l->pane_w - (1 + 7 + 1 + 3 + 1 + 3 + 1 + 4 + 1 + 4 + 1) -
+		             (l->objcols ? OBJCOLS_W : 0);
 		l->top = 4;
 	}
+	if (l->strip_w < 0)
+		l->strip_w = 0;
 	l->rh = l->mrh + (u->view == UI_VIEW_BOTH);
 	for (int p = 0; p < 2; p++)
 		cols_compute(l, p, &l->col[p]);
@@ -437,17 +454,23 @@ strip_scale(const struct ui_grid *g, int w, size_t npages, size_t *ppc, char *su
 
 /* Draw a row's page strip in W columns: one glyph per page, or one per
  * group of pages followed by "xN" when the region has more pages than
- * columns.  A group shows its most common resident kind, dirty if any
- * page is. */
+ * columns.  A group shows, of the resident kinds it holds, the one rarest
+ * in the whole region, dirty if any page is: so one private page among
+ * many copy-on-write ones is never averaged away. */
 static void
 draw_strip(struct ui_grid *g, int x, int y, int w, const struct ui_row *r, int hl)
 {
 	size_t ppc, ncell;
 	char suffix[24];
 
+	size_t total[4] = { 0, 0, 0, 0 };
+
 	if (w <= 0 || r->npages == 0)
 		return;
 	ncell = strip_scale(g, w, r->npages, &ppc, suffix, sizeof suffix);
+	for (size_t p = 0; ppc > 1 && p < r->npages; p++)
+		if (r->pages[p].kind < 4)
+			total[r->pages[p].kind]++;
 	for (size_t c = 0; c < ncell; c++) {
 		size_t a = c * ppc, b = a + ppc < r->npages ? a + ppc : r->npages;
 		size_t count[4] = { 0, 0, 0, 0 };
@@ -465,7 +488,7 @@ draw_strip(struct ui_grid *g, int x, int y, int w, const struct ui_row *r, int h
 				changed = true;
 		}
 		for (int k = VMPG_PRIVATE; k <= VMPG_SHARED; k++)
-			if (count[k] > 0 && (kind == VMPG_ABSENT || count[k] > count[kind]))
+			if (count[k] > 0 && (kind == VMPG_ABSENT || total[k] < total[kind]))
 				kind = k;
 		style = page_style(kind);
 		if (changed && hl >= 0)
@@ -526,6 +549,34 @@ draw_obs_strip(const struct ui *u, struct ui_grid *g, int x, int y, int w,
 		ui_grid_put(g, x + (int)ncell + 1, y, -1, UI_S_DIM, 0, suffix);
 }
 
+/* The OBJ, DEPTH and NC fields of row R at line Y: the top object's id as
+ * in dump --json and the objects view, the shadow depth, needs_copy (not
+ * shown under a Linux profile, which has no such flag). */
+static void
+draw_objcols(const struct ui *u, struct ui_grid *g, const struct cols *c, int y,
+             const struct ui_row *r, int style)
+{
+	const struct vm_region_info *ri = &r->ri;
+	char buf[16];
+
+	if (ri->object == 0)
+		snprintf(buf, sizeof buf, "-");
+	else if (ri->object < 1000)
+		snprintf(buf, sizeof buf, "#%u", ri->object);
+	else if (ri->object < 10000)
+		snprintf(buf, sizeof buf, "%u", ri->object);
+	else
+		snprintf(buf, sizeof buf, "%uk", ri->object / 1000 > 999 ? 999 : ri->object / 1000);
+	ui_grid_printf(g, c->x[C_OBJ], y, 4, style, 0, "%4s", buf);
+	if (ri->shadow_depth > 9)
+		snprintf(buf, sizeof buf, "+");
+	else
+		snprintf(buf, sizeof buf, "%u", ri->shadow_depth);
+	ui_grid_put(g, c->x[C_DEP], y, 1, UI_S_NORMAL, 0, buf);
+	if (ri->needs_copy && !replay_linux_terms(u->r))
+		ui_grid_put(g, c->x[C_NC], y, 2, UI_S_DIM, 0, "NC");
+}
+
 /* Draw one region row at Y in pane P. */
 static void
 draw_row(struct ui *u, struct ui_grid *g, const struct layout *l, int p, int y,
@@ -565,6 +616,8 @@ draw_row(struct ui *u, struct ui_grid *g, const struct layout *l, int p, int y,
 	ui_grid_printf(g, c->x[C_RES], yf, 4, FIELD_STYLE(UI_CH_RES, base), 0, "%4s", buf);
 	fmt_count(ri->pages_dirtied, buf, sizeof buf);
 	ui_grid_printf(g, c->x[C_DTY], yf, 4, FIELD_STYLE(UI_CH_DIRTY, base), 0, "%4s", buf);
+	if (l->objcols)
+		draw_objcols(u, g, c, yf, r, hl >= 0 && r->before.object != ri->object ? hl : base);
 	draw_strip(g, c->x[C_PAGES], yf, l->strip_w, r, hl);
 #undef FIELD_STYLE
 }
@@ -749,7 +802,9 @@ draw_headers(struct ui_grid *g, const struct layout *l, int p)
 		y++;
 		x = x0 + 1;
 	}
-	ui_grid_put(g, x, y, l->pane_w - (x - x0), UI_S_DIM, 0, "PROT/MAX SM  REF  RES  DTY PAGES");
+	ui_grid_put(g, x, y, l->pane_w - (x - x0), UI_S_DIM, 0,
+	            l->objcols ? "PROT/MAX SM  REF  RES  DTY OBJ D NC PAGES"
+	                       : "PROT/MAX SM  REF  RES  DTY PAGES");
 }
 
 /* The pane title's summary after the task name: the region count, and in
@@ -1275,6 +1330,7 @@ ui_draw(struct ui *u, struct ui_grid *g)
 		return;
 	}
 	layout_compute(u, g, &l);
+	u->objcols_shown = l.objcols;
 	u->page_rows = (l.bottom - l.top) / l.rh;
 	draw_title(u, g);
 	nl = draw_pane(u, g, &l, 0, lp, 128);

@@ -130,6 +130,8 @@ struct ui {
 	uint32_t *oref_prev;     /* object ref_count by id at the step before, 0: none */
 	uint32_t noref_prev;     /* ids in oref_prev (0: at step 0, no step before) */
 	int view;                /* enum ui_view, never UI_VIEW_AUTO */
+	int objcols;             /* OBJ/DEPTH/NC columns: -1 auto (from 100 columns), 0, 1 */
+	bool objcols_shown;      /* whether the last layout showed them */
 	bool have_obs;           /* the trace has observe events */
 	bool view_refused;       /* --view asked for observations there are none of */
 	struct ui_obs *obs;      /* per task id */
