@@ -177,6 +177,31 @@ object_lines(const struct ui *u, struct ui_grid *t, int y, uint32_t id)
 	return y + 1;
 }
 
+/* How vm_region's ref_count of a shadowed region R adds up, at (X, Y):
+ * the top object's count plus, for each shadow down to the depth the page
+ * walk reached, its count less the one reference the object above holds
+ * (vm_map_region_walk; the model's vm_region.c). */
+static void
+ref_sum(const struct ui *u, struct ui_grid *t, int x, int y, const struct ui_row *r)
+{
+	const struct vm_world *w = replay_world(u->r);
+	char buf[160];
+	size_t o = 0;
+
+	o += (size_t)snprintf(buf, sizeof buf, "ref_count %u =", r->ri.ref_count);
+	for (uint32_t d = 0; d <= r->ri.shadow_depth && d < r->nchain && o < sizeof buf; d++) {
+		struct vm_object_info oi;
+
+		if (!vm_object_get(w, r->chain[d], &oi))
+			return;
+		if (d == 0)
+			o += (size_t)snprintf(buf + o, sizeof buf - o, " %u", oi.ref_count);
+		else
+			o += (size_t)snprintf(buf + o, sizeof buf - o, " + (%u-1)", oi.ref_count);
+	}
+	ui_grid_put(t, x, y, -1, UI_S_DIM, 0, buf);
+}
+
 /* The chain of each shown region, from row Y of T; returns the next row. */
 static int
 chain_lines(const struct ui *u, struct ui_grid *t, int y)
@@ -204,6 +229,8 @@ chain_lines(const struct ui *u, struct ui_grid *t, int y)
 				if (d == 0 && r->ri.needs_copy && !replay_linux_terms(u->r))
 					x += ui_grid_put(t, x, y, -1, UI_S_DIM, 0, " (needs_copy)");
 			}
+			if (r->ri.shadow_depth > 0 && !replay_linux_terms(u->r))
+				ref_sum(u, t, x + 2, y, r);
 			y++;
 		}
 	}
