@@ -33,6 +33,7 @@ fork-lifecycle|--size 160x48 --step 4|fork-4-160x48.txt
 fork-lifecycle|--size 80x24 --step 6 --ascii|fork-6-80x24-ascii.txt
 fork-lifecycle|--size 100x30 --step 4 --key <Tab><Enter>|fork-4-detail-100x30.txt
 fork-lifecycle|--size 80x24 --step 2 --key ?|fork-help-80x24.txt
+fork-lifecycle|--size 80x24 --step 2 --key ?<PgDn><PgDn><PgDn><PgDn>|fork-help-glossary-80x24.txt
 fork-lifecycle|--size 80x24 --step 0 --key ...,|fork-keys-2-80x24.txt
 fork-lifecycle|--size 80x24 --step 0 --key /child<Enter>|fork-search-80x24.txt
 fork-lifecycle|--size 79x24 --step 4|fork-too-small.txt
