@@ -69,6 +69,11 @@ ali-vs-shm|--size 80x24 --step 8 --key O<PgDn>|ali-8-objects-80x24-pgdn.txt
 ali-vs-shm|--size 80x24 --step 8 --key OO|ali-8-objects-closed-80x24.txt
 redis-bgsave|--size 100x30 --step 8 --key O|redis-8-objects-100x30.txt
 tests/render/rare-page.jsonl|--size 80x24 --step 4|rare-page-80x24.txt
+tests/render/three-tasks.jsonl|--size 80x24 --step 4|three-4-80x24.txt
+tests/render/three-tasks.jsonl|--size 80x24 --step 6|three-6-80x24.txt
+tests/render/three-tasks.jsonl|--size 80x24 --step 3 --key T.|three-T-nofollow-80x24.txt
+tests/render/three-tasks.jsonl|--size 80x24 --step 4 --key Tf|three-T-follow-again-80x24.txt
+fork-lifecycle|--size 80x24 --step 3 --key t|fork-3-swap-80x24.txt
 fork-lifecycle|--size 100x30 --step 4 --key c|fork-4-nocols-100x30.txt
 fork-lifecycle|--size 80x24 --step 4 --key c|fork-4-cols-80x24.txt
 '

@@ -155,6 +155,8 @@ void trace_free(struct trace *t);
 
 const char *trace_str(const struct trace *t, uint32_t id);       /* "" for 0 */
 const char *trace_task_name(const struct trace *t, uint16_t id);
+/* Does E name a second task in task2 (a fork's child, an OOL receiver)? */
+bool trace_event_has_task2(const struct trace_event *e);
 const char *trace_op_name(int op);                              /* "allocate" */
 const char *trace_event_note(const struct trace *t, const struct trace_event *e);
 const char *trace_event_mark(const struct trace *t, const struct trace_event *e);

@@ -1744,3 +1744,9 @@ trace_append(struct trace *t, const struct trace_event *e, const char *note, con
 	t->ev[t->nev++] = ev;
 	return 0;
 }
+
+bool
+trace_event_has_task2(const struct trace_event *e)
+{
+	return e->op == TOP_FORK || e->op == TOP_OOL_SEND;
+}

@@ -346,7 +346,8 @@ step_matches(const struct ui *u, size_t k, const char *q)
 		return false;
 	if (ui_text_contains(trace_op_name(ev->op), q) ||
 	    ui_text_contains(trace_task_name(u->t, ev->task), q) ||
-	    (ev->task2 != ev->task && ui_text_contains(trace_task_name(u->t, ev->task2), q)))
+	    (trace_event_has_task2(ev) && ev->task2 != ev->task &&
+	     ui_text_contains(trace_task_name(u->t, ev->task2), q)))
 		return true;
 	note = trace_event_note(u->t, ev);
 	if (note != NULL && ui_text_contains(note, q))
@@ -426,18 +427,50 @@ pick_task(struct ui *u, int p)
 	return UI_OUT_REDRAW;
 }
 
+/* t: swap the two panes, their cursors and scrolling. */
 static int
-act_left_task(struct ui *u, int arg)
+act_swap(struct ui *u, int arg)
 {
+	int t = u->pane_task[0];
+	size_t c = u->cursor[0], sc = u->scroll[0];
+
 	(void)arg;
-	return pick_task(u, 0);
+	if (u->pane_task[1] < 0) {
+		say(u, false, "one pane: the trace has only one task");
+		return UI_OUT_REDRAW;
+	}
+	u->pane_task[0] = u->pane_task[1], u->pane_task[1] = t;
+	u->cursor[0] = u->cursor[1], u->cursor[1] = c;
+	u->scroll[0] = u->scroll[1], u->scroll[1] = sc;
+	u->focus = !u->focus;
+	return UI_OUT_REDRAW;
 }
 
+/* T: the next task in the focused pane; the panes stop following. */
 static int
-act_right_task(struct ui *u, int arg)
+act_next_task(struct ui *u, int arg)
+{
+	bool was = u->follow;
+
+	(void)arg;
+	u->follow = false;
+	pick_task(u, u->focus);
+	if (was && strlen(u->msg) + 40 < sizeof u->msg)
+		strcat(u->msg, " (f: follow the acting tasks again)");
+	return UI_OUT_REDRAW;
+}
+
+/* f: the panes follow the acting tasks of each step, or stay put. */
+static int
+act_follow(struct ui *u, int arg)
 {
 	(void)arg;
-	return pick_task(u, 1);
+	u->follow = !u->follow;
+	if (u->follow)
+		ui_state_follow(u, replay_pos(u->r));
+	say(u, false, u->follow ? "the panes follow the acting tasks"
+	                        : "the panes stay on their tasks");
+	return UI_OUT_REDRAW;
 }
 
 /* Cycle model -> observed -> both; without observations, say so in the
@@ -520,8 +553,9 @@ static int (*const handlers[UI_ACT_COUNT])(struct ui *, int) = {
 	[UI_ACT_SEARCH] = act_search,
 	[UI_ACT_SEARCH_NEXT] = act_search_next,
 	[UI_ACT_SEARCH_PREV] = act_search_prev,
-	[UI_ACT_LEFT_TASK] = act_left_task,
-	[UI_ACT_RIGHT_TASK] = act_right_task,
+	[UI_ACT_SWAP] = act_swap,
+	[UI_ACT_NEXT_TASK] = act_next_task,
+	[UI_ACT_FOLLOW] = act_follow,
 	[UI_ACT_VIEW] = act_view,
 	[UI_ACT_HELP] = act_help,
 	[UI_ACT_CLOSE] = act_close,

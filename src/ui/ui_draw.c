@@ -56,6 +56,7 @@ struct layout {
 	bool objcols;            /* the OBJ, DEPTH and NC columns */
 	int aw;                  /* hex digits of addresses */
 	int name_w, strip_w;
+	int tasks_y;             /* the task strip (more than two tasks), else -1 */
 	int legend_y, ruler_y, timeline_y, step_y, note_y, note_h, narr_y, narr_h, status_y;
 	struct cols {            /* where each field of a region row goes, per pane */
 		int x[C_COUNT];      /* column, by enum col */
@@ -173,6 +174,17 @@ cols_compute(const struct layout *l, int p, struct cols *c)
 	c->dy[C_PAGES] = dy;
 }
 
+/* The last region row: above the legend, and above the task strip when
+ * the trace has more than two tasks. */
+static void
+layout_bottom(const struct ui *u, struct layout *l)
+{
+	l->bottom = l->legend_y;
+	l->tasks_y = -1;
+	if (u->ntasks > 2)
+		l->tasks_y = --l->bottom;
+}
+
 /* Compute the layout for the grid's size. */
 static void
 layout_compute(const struct ui *u, const struct ui_grid *g, struct layout *l)
@@ -242,7 +254,7 @@ layout_compute(const struct ui *u, const struct ui_grid *g, struct layout *l)
 	l->rh = l->mrh + (u->view == UI_VIEW_BOTH);
 	for (int p = 0; p < 2; p++)
 		cols_compute(l, p, &l->col[p]);
-	l->bottom = l->legend_y;
+	layout_bottom(u, l);
 	/* Rows the panes do not need go to the note and the narration. */
 	{
 		size_t need = 0;
@@ -265,7 +277,7 @@ layout_compute(const struct ui *u, const struct ui_grid *g, struct layout *l)
 				l->note_h++;
 		}
 		layout_rows(g, l);
-		l->bottom = l->legend_y;
+		layout_bottom(u, l);
 	}
 }
 
@@ -1252,16 +1264,47 @@ draw_story(struct ui *u, struct ui_grid *g, const struct layout *l)
 		put_clip(g, end, l->step_y, g->cols - 1 - end, UI_S_MARK, UI_A_REVERSE, live);
 }
 
+/* The task strip: every task, L: and R: on the ones the panes show, a
+ * dot on the acting ones of this step, dim once gone; "+N" for those that
+ * do not fit. */
+static void
+draw_tasks(const struct ui *u, struct ui_grid *g, const struct layout *l)
+{
+	int a, b, x = 1, y = l->tasks_y;
+
+	if (y < 0)
+		return;
+	ui_state_acting(u, replay_pos(u->r), &a, &b);
+	x += ui_grid_put(g, x, y, -1, UI_S_DIM, 0, u->follow ? "tasks (f: following) " : "tasks ");
+	for (size_t id = 0; id < u->ntasks; id++) {
+		char name[48], cell[64];
+		bool acting = (int)id == a || (int)id == b;
+		const char *pane = (int)id == u->pane_task[0] ? "L:" : (int)id == u->pane_task[1] ? "R:" : "";
+		int style = acting ? UI_S_HOT : u->cur[id].task < 0 ? UI_S_DIM : pane[0] ? UI_S_HEADER
+		          : UI_S_NORMAL;
+		int cw;
+
+		ui_look_task_name(u, (int)id, name, sizeof name);
+		snprintf(cell, sizeof cell, "%s%s%s", acting ? ui_grid_glyph(g, UI_G_ARROW_R) : "", pane, name);
+		cw = ui_text_width(cell);
+		if (x + cw + 1 > g->cols - 7) {
+			ui_grid_printf(g, x, y, -1, UI_S_DIM, 0, "+%zu", u->ntasks - id);
+			return;
+		}
+		x += ui_grid_put(g, x, y, -1, style, acting ? UI_A_BOLD : 0, cell) + 2;
+	}
+}
+
 /* The bottom line: prompt, message or key hints. */
 static void
 draw_status(struct ui *u, struct ui_grid *g, const struct layout *l)
 {
 	static const int hints[] = {
 		UI_ACT_PLAY, UI_ACT_STEP_FWD, UI_ACT_STEP_BACK, UI_ACT_VIEW, UI_ACT_HELP, UI_ACT_QUIT,
-		UI_ACT_FOCUS, UI_ACT_DETAIL, UI_ACT_SEARCH, UI_ACT_LEFT_TASK,
+		UI_ACT_FOCUS, UI_ACT_DETAIL, UI_ACT_SEARCH, UI_ACT_SWAP,
 	};
 	static const char *const hint_words[] = {
-		"play", "step", "back", "view", "help", "quit", "pane", "detail", "search", "task",
+		"play", "step", "back", "view", "help", "quit", "pane", "detail", "search", "swap",
 	};
 	int x = 1, y = l->status_y;
 
@@ -1340,6 +1383,7 @@ ui_draw(struct ui *u, struct ui_grid *g)
 			ui_grid_put(g, l.gut_x + 2, y, 1, UI_S_BORDER, 0, ui_grid_glyph(g, UI_G_VLINE));
 		draw_gutter(u, g, &l, lp, nl, rp, nr);
 	}
+	draw_tasks(u, g, &l);
 	draw_legend(u, g, &l);
 	draw_ruler(u, g, &l);
 	draw_timeline(u, g, &l);

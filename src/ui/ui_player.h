@@ -117,6 +117,7 @@ struct ui {
 	struct ui_opts o;
 	int pane_task[2];        /* trace task id per pane, -1 none */
 	int focus;               /* 0 left, 1 right */
+	bool follow;             /* the panes follow each step's acting tasks */
 	size_t cursor[2];        /* selected row per pane */
 	size_t scroll[2];        /* first row shown */
 	int page_rows;           /* rows per page, from the last layout */
@@ -176,6 +177,10 @@ void ui_state_free(struct ui *u);
 /* Seek to step K, take the snapshots, mark changes, narrate.  ANIMATE
  * starts the highlight fade. */
 int ui_state_goto(struct ui *u, size_t k, bool animate);
+/* Show step K's acting tasks in the panes (when not shown already). */
+void ui_state_follow(struct ui *u, size_t k);
+/* The acting trace tasks of step K into A, B (-1: none); returns how many. */
+int ui_state_acting(const struct ui *u, size_t k, int *a, int *b);
 /* The snapshot of pane P (NULL when the pane shows no task). */
 const struct ui_snap *ui_state_pane(const struct ui *u, int p);
 /* The observation shown for pane P's task (NULL: none at or before now). */

@@ -377,6 +377,9 @@ ui_state_init(struct ui *u, struct replay *r, const struct ui_opts *o)
 				u->pane_task[1] = (int)id;
 				break;
 			}
+	/* With more than two tasks the panes follow the acting ones, unless
+	 * the user chose the panes' tasks. */
+	u->follow = u->ntasks > 2 && o->left < 0 && o->right < 0;
 	return 0;
 }
 
@@ -426,6 +429,52 @@ orefs_take(struct ui *u)
 	return 0;
 }
 
+int
+ui_state_acting(const struct ui *u, size_t k, int *a, int *b)
+{
+	const struct trace_event *ev = k >= 1 ? replay_event(u->r, k) : NULL;
+
+	*a = *b = -1;
+	if (ev == NULL || ev->task >= u->ntasks)
+		return 0;
+	*a = ev->task;
+	if (trace_event_has_task2(ev) && ev->task2 != ev->task && ev->task2 < u->ntasks)
+		*b = ev->task2;
+	return *b >= 0 ? 2 : 1;
+}
+
+/* Put task ID in pane P, from its first row. */
+static void
+pane_show(struct ui *u, int p, int id)
+{
+	if (u->pane_task[p] == id)
+		return;
+	u->pane_task[p] = id;
+	u->cursor[p] = u->scroll[p] = 0;
+}
+
+void
+ui_state_follow(struct ui *u, size_t k)
+{
+	int a, b;
+	bool sa, sb;
+
+	if (u->pane_task[1] < 0 || ui_state_acting(u, k, &a, &b) == 0)
+		return;
+	sa = u->pane_task[0] == a || u->pane_task[1] == a;
+	sb = b < 0 || u->pane_task[0] == b || u->pane_task[1] == b;
+	if (sa && sb)
+		return;
+	if (b >= 0) {
+		pane_show(u, 0, a);
+		pane_show(u, 1, b);
+	} else {
+		/* The right pane: the left keeps the first task (often the
+		 * parent all others are compared with). */
+		pane_show(u, 1, a);
+	}
+}
+
 /* Go to step K. */
 int
 ui_state_goto(struct ui *u, size_t k, bool animate)
@@ -456,6 +505,8 @@ ui_state_goto(struct ui *u, size_t k, bool animate)
 			snap_diff(&u->prev[id], &u->cur[id]);
 	for (size_t id = 0; id < u->ntasks && u->have_obs; id++)
 		rc |= obs_update(u, id, k);
+	if (u->follow)
+		ui_state_follow(u, k);
 	u->anim = animate && k >= 1 ? UI_ANIM_FRAMES : 0;
 	ui_narrate(u, u->narration, sizeof u->narration);
 	if (u->view_refused) {
