@@ -65,4 +65,35 @@ case $out in *"note:"*) tap_fail "dump under linux drops Mach notes" "$out" ;;
 out=$("$V" dump --all fork-lifecycle 2>&1)
 case $out in *"note:"*vm_object_shadow*) tap_ok "dump keeps its notes under its own profile" ;;
 *) tap_fail "dump keeps its notes under its own profile" "$out" ;; esac
+# At 80x24 the story (note and narration, below the step line) is never
+# cut with an ellipsis, on any step of any shipped scenario.
+cut=
+for s in fork-lifecycle ool-purgeable ool-plain mach-shared-memory ali-vs-shm \
+	gnumach-coalescing redis-bgsave; do
+	n=$("$V" dump --all "$s" | grep -c '^==== step')
+	k=1
+	while [ "$k" -lt "$n" ]; do
+		if "$V" render --size 80x24 --step "$k" "$s" |
+			awk '/^ Step [0-9]+\//{f=1;next} f' | sed '$d' | grep -q '…$'; then
+			cut="$cut $s:$k"
+		fi
+		k=$((k + 1))
+	done
+done
+if [ -z "$cut" ]; then tap_ok "no step's story is cut at 80x24"
+else tap_fail "no step's story is cut at 80x24" "cut at:$cut"; fi
+
+# The step line holds the step and its chapter; the event opens the
+# narration once, and rows whose changes read the same are told once.
+out=$("$V" render --size 80x24 --step 8 ali-vs-shm)
+case $out in *"Step 8/10  § protect split
+"*) tap_ok "chapter title on the step line, alone" ;;
+*) tap_fail "chapter title on the step line, alone" "$out" ;; esac
+n=$(printf '%s\n' "$out" | grep -c 'protect app heap')
+tap_is "the event is told once" "$n" 1
+case $out in *"app heap (×2): new"*) tap_ok "two identical new pieces told once (×2)" ;;
+*) tap_fail "two identical new pieces told once (×2)" "$out" ;; esac
+out=$("$V" render --size 80x24 --step 14 gnumach-coalescing)
+case $out in *"ext2fs 0xff4000…0xfff000 (×12): NUL→PRV"*) tap_ok "a run of twelve entries told as a range" ;;
+*) tap_fail "a run of twelve entries told as a range" "$out" ;; esac
 tap_done

@@ -185,6 +185,56 @@ layout_bottom(const struct ui *u, struct layout *l)
 		l->tasks_y = --l->bottom;
 }
 
+static int put_wrapped(struct ui_grid *g, int x, int y, int w, int h, int style, const char *s);
+
+/* The trace's note on the current step, sanitized, into BUF; *HIDDEN when
+ * it is the remark standing for a note of the other kernel family.
+ * Returns whether there is one. */
+static bool
+story_note(const struct ui *u, char *buf, size_t len, bool *hidden)
+{
+	size_t pos = replay_pos(u->r);
+	const struct trace_event *ev = pos > 0 ? replay_event(u->r, pos) : NULL;
+	const char *note = ev != NULL ? trace_event_note(u->t, ev) : NULL;
+
+	*hidden = false;
+	if (ev != NULL && (note == NULL || note[0] == '\0') && ev->op == TOP_NOTE)
+		note = trace_str(u->t, ev->region);
+	if (note == NULL || note[0] == '\0')
+		return false;
+	if (replay_note(u->r, pos) == NULL && ev->op != TOP_NOTE) {
+		*hidden = true;
+		note = replay_linux_terms(u->r)
+		       ? "(this step's note names Mach mechanisms; hidden under a Linux profile)"
+		       : "(this step's note names Linux mechanisms; hidden under a Mach profile)";
+	}
+	text_sanitize(buf, len, note, u->o.ascii);
+	return true;
+}
+
+/* Never cut the story: grow the note and the narration rows, up to 4 and
+ * 8, into the panes while they keep two regions in view. */
+static void
+story_fit(const struct ui *u, const struct ui_grid *g, struct layout *l)
+{
+	char nb[1024];
+	bool hidden;
+	int need_note = story_note(u, nb, sizeof nb, &hidden)
+	                ? put_wrapped(NULL, 0, 0, g->cols - 3, 4, 0, nb) : 0;
+	int need_narr = put_wrapped(NULL, 0, 0, g->cols - 2, 8, 0, u->narration);
+
+	while (l->bottom - l->top > 2 * l->rh) {
+		if (l->narr_h < need_narr)
+			l->narr_h++;
+		else if (l->note_h < need_note)
+			l->note_h++;
+		else
+			break;
+		layout_rows(g, l);
+		layout_bottom(u, l);
+	}
+}
+
 /* Compute the layout for the grid's size. */
 static void
 layout_compute(const struct ui *u, const struct ui_grid *g, struct layout *l)
@@ -279,16 +329,21 @@ layout_compute(const struct ui *u, const struct ui_grid *g, struct layout *l)
 		layout_rows(g, l);
 		layout_bottom(u, l);
 	}
+	story_fit(u, g, l);
 }
 
 /* Draw S wrapped at spaces over H rows of W columns; an ellipsis ends
- * text that does not fit. */
-static void
+ * text that does not fit.  G NULL: draw nothing, count the rows S needs
+ * (up to H).  Returns the rows used. */
+static int
 put_wrapped(struct ui_grid *g, int x, int y, int w, int h, int style, const char *s)
 {
 	size_t len = strlen(s);
+	int row;
 
-	for (int row = 0; row < h && len > 0; row++) {
+	if (w <= 0)
+		return 0;
+	for (row = 0; row < h && len > 0; row++) {
 		size_t take = 0, brk = 0;
 		int cols = 0;
 
@@ -309,7 +364,11 @@ put_wrapped(struct ui_grid *g, int x, int y, int w, int h, int style, const char
 		}
 		if (take < len && brk > 0 && row + 1 < h)
 			take = brk;
-		if (take < len && row + 1 == h) {
+		if (take == 0)
+			break;
+		if (g == NULL) {
+			/* Counting only. */
+		} else if (take < len && row + 1 == h) {
 			/* Last row and more to say: end with an ellipsis. */
 			char tmp[1024];
 			size_t keep = take;
@@ -326,9 +385,8 @@ put_wrapped(struct ui_grid *g, int x, int y, int w, int h, int style, const char
 			ui_grid_put(g, x, y + row, w, style, 0, tmp);
 			ui_grid_put(g, x + ui_text_width(tmp), y + row, 1, UI_S_DIM, 0,
 			            ui_grid_glyph(g, UI_G_ELLIPSIS));
-			return;
-		}
-		{
+			return row + 1;
+		} else {
 			char tmp[1024];
 
 			snprintf(tmp, sizeof tmp, "%.*s", (int)take, s);
@@ -339,6 +397,7 @@ put_wrapped(struct ui_grid *g, int x, int y, int w, int h, int style, const char
 		while (len > 0 && *s == ' ')
 			s++, len--;
 	}
+	return row;
 }
 
 /* Draw text truncated to W columns with an ellipsis when cut. */
@@ -1224,36 +1283,17 @@ draw_story(struct ui *u, struct ui_grid *g, const struct layout *l)
 		x += ui_grid_printf(g, x, l->step_y, -1, UI_S_MARK, 0, "  %s %s",
 		                    ui_grid_glyph(g, UI_G_MARK), clean);
 	}
-	if (pos > 0) {
-		kern_return_t kr = replay_status(u->r, pos);
-
-		replay_describe(u->r, pos, buf, sizeof buf);
-		text_sanitize(clean, sizeof clean, buf, u->o.ascii);
-		x += ui_grid_put(g, x, l->step_y, -1, UI_S_NORMAL, 0, "  ");
-		if (kr != KERN_SUCCESS) {
-			const char *why = replay_reason_text(replay_reason(u->r, pos));
-
-			x += ui_grid_printf(g, x, l->step_y, -1, UI_S_FAIL, 0, "%s FAILED %s%s%s  ",
-			                    ui_grid_glyph(g, UI_G_FAIL), vm_kr_name(kr),
-			                    why[0] ? ": " : "", why);
-		}
-		put_clip(g, x, l->step_y, end - x, UI_S_NORMAL, UI_A_BOLD, clean);
+	/* The event itself opens the narration below: not repeated here. */
+	if (pos > 0 && replay_status(u->r, pos) != KERN_SUCCESS) {
+		snprintf(buf, sizeof buf, "  %s FAILED %s", ui_grid_glyph(g, UI_G_FAIL),
+		         vm_kr_name(replay_status(u->r, pos)));
+		put_clip(g, x, l->step_y, end - x, UI_S_FAIL, 0, buf);
 	}
-	if (pos > 0) {
-		const struct trace_event *ev = replay_event(u->r, pos);
-		const char *note = trace_event_note(u->t, ev);
+	{
 		char nb[1024];
+		bool hidden;
 
-		if ((note == NULL || note[0] == '\0') && ev->op == TOP_NOTE)
-			note = trace_str(u->t, ev->region);
-		bool hidden = note != NULL && note[0] != '\0' && replay_note(u->r, pos) == NULL;
-
-		if (hidden)
-			note = replay_linux_terms(u->r)
-			       ? "(this step's note names Mach mechanisms; hidden under a Linux profile)"
-			       : "(this step's note names Linux mechanisms; hidden under a Mach profile)";
-		if (note != NULL && note[0] != '\0') {
-			text_sanitize(nb, sizeof nb, note, u->o.ascii);
+		if (story_note(u, nb, sizeof nb, &hidden)) {
 			if (!hidden)
 				ui_grid_put(g, 1, l->note_y, 2, UI_S_DIM, 0, g->ascii ? "\"" : "\u201c");
 			put_wrapped(g, 2, l->note_y, g->cols - 3, l->note_h, UI_S_NOTE, nb);

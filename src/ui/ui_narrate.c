@@ -76,7 +76,8 @@ row_label(const struct ui_row *r, char *buf, size_t len)
 		snprintf(buf, len, "0x%llx", (unsigned long long)r->ri.start);
 }
 
-/* Tell what changed in row R; returns whether anything was told. */
+/* Tell what changed in row R, after "TASK LABEL: " unless TASK is NULL;
+ * returns whether anything was told. */
 static bool
 tell_row(struct sb *b, const struct ui_row *r, const char *task, bool *first)
 {
@@ -86,9 +87,11 @@ tell_row(struct sb *b, const struct ui_row *r, const char *task, bool *first)
 
 	if (r->changes == 0 || r->changes == UI_CH_OBJECT)
 		return false;
-	row_label(r, label, sizeof label);
-	sb_add(b, "%s%s %s: ", *first ? "" : "; ", task, label);
-	*first = false;
+	if (task != NULL) {
+		row_label(r, label, sizeof label);
+		sb_add(b, "%s%s %s: ", *first ? "" : "; ", task, label);
+		*first = false;
+	}
 	if (r->changes & UI_CH_NEW) {
 		ui_look_size(c->end - c->start, s1, sizeof s1);
 		sb_add(b, "new region, %s %s", s1, vm_share_mode_abbrev(c->share_mode));
@@ -168,6 +171,68 @@ ui_narrate_row(const struct ui_row *r, bool ascii, char *buf, size_t len)
 		memmove(buf, buf + colon + 2, strlen(buf + colon + 2) + 1);
 }
 
+/* A run of rows of one task whose changes read the same. */
+struct run {
+	char what[256];      /* the changes, without the label */
+	char first[64], last[64];
+	int n;
+};
+
+/* Tell run R of TASK: "task heap (x2): ..." when the labels are the same,
+ * "task 0xff4000..0xffe000 (x12): ..." when not. */
+static void
+tell_run(struct sb *b, const struct ui *u, const struct run *r, const char *task, bool *first)
+{
+	const char *times = u->o.ascii ? "x" : "\u00d7";
+
+	sb_add(b, "%s%s %s", *first ? "" : "; ", task, r->first);
+	if (r->n > 1 && strcmp(r->first, r->last) != 0)
+		sb_add(b, "%s%s", u->o.ascii ? ".." : "\u2026", r->last);
+	if (r->n > 1)
+		sb_add(b, " (%s%d)", times, r->n);
+	sb_add(b, ": %s", r->what);
+	*first = false;
+}
+
+/* Tell the changed rows of snapshot C of TASK after TOLD others; runs of
+ * rows whose changes read the same (the pieces of one clipped entry, pages
+ * touched in a row of entries) are told once.  Returns the rows told so
+ * far, or -1 once the sentence is long enough (an ellipsis ends it). */
+static int
+tell_rows(struct sb *b, const struct ui *u, const struct ui_snap *c, const char *task,
+          bool *first, int told)
+{
+	struct run run = { .n = 0 };
+
+	for (size_t i = 0; i <= c->n + c->nghost; i++) {
+		bool end = i == c->n + c->nghost, dummy = true;
+		char what[256] = "";
+		struct sb one = { what, sizeof what, 0, b->arrow };
+
+		if (!end && !tell_row(&one, &c->rows[i], NULL, &dummy))
+			continue;
+		if (!end && run.n > 0 && strcmp(what, run.what) == 0) {
+			row_label(&c->rows[i], run.last, sizeof run.last);
+			run.n++;
+			continue;
+		}
+		if (run.n > 0) {
+			tell_run(b, u, &run, task, first);
+			if (++told >= 6 && !end) {
+				sb_add(b, "; %s", u->o.ascii ? "..." : "\u2026");
+				return -1;
+			}
+		}
+		if (!end) {
+			memcpy(run.what, what, sizeof run.what);
+			row_label(&c->rows[i], run.first, sizeof run.first);
+			memcpy(run.last, run.first, sizeof run.last);
+			run.n = 1;
+		}
+	}
+	return told;
+}
+
 /* Tell the changes of every task; returns how many rows were told. */
 static int
 tell_changes(struct sb *b, const struct ui *u)
@@ -194,13 +259,9 @@ tell_changes(struct sb *b, const struct ui *u)
 			told++;
 			continue;
 		}
-		for (size_t i = 0; i < c->n + c->nghost; i++) {
-			if (told >= 6) {
-				sb_add(b, "; %s", u->o.ascii ? "..." : "\u2026");
-				return told;
-			}
-			told += tell_row(b, &c->rows[i], task, &first);
-		}
+		told = tell_rows(b, u, c, task, &first, told);
+		if (told < 0)
+			return 6;
 	}
 	return told;
 }
