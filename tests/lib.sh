@@ -23,6 +23,12 @@
 tap_n=0
 tap_failed=0
 
+# No test reads the user's configuration file (theme, profile...): point
+# the XDG config directory at one that does not exist, unless a test sets
+# its own.
+XDG_CONFIG_HOME=${VMSCOPE_TEST_XDG:-/nonexistent/vmscope-test-config}
+export XDG_CONFIG_HOME
+
 tap_diag() {
 	# One argument per line, each line prefixed with "# " (a TAP comment).
 	for tap__line in "$@"; do

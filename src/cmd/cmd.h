@@ -87,7 +87,7 @@ int cmd_check_step(const struct replay *r, size_t step);
 enum {
 	OPT_PROFILE = 0x100, OPT_STEP, OPT_LEFT, OPT_RIGHT, OPT_VIEW, OPT_NO_ANIMATE,
 	OPT_ASCII, OPT_NO_COLOR, OPT_KEY, OPT_SIZE, OPT_FORMAT, OPT_JSON, OPT_ALL,
-	OPT_INTERVAL, OPT_COUNT, OPT_BATCH, OPT_TASK, OPT_VERBOSE,
+	OPT_INTERVAL, OPT_COUNT, OPT_BATCH, OPT_TASK, OPT_VERBOSE, OPT_THEME, OPT_NO_MOUSE,
 };
 
 struct cmd_view_args {
@@ -96,8 +96,13 @@ struct cmd_view_args {
 	const char *left, *right;    /* task names */
 	size_t step;
 	bool have_step;
+	char config_profile[64];     /* "profile" of the config file */
 };
-void cmd_view_args_init(struct cmd_view_args *a);
+/* Defaults, then the config file (config_file.c); returns 0 or an exit status
+ * (a bad config file, already reported as FILE:LINE: message). */
+int cmd_view_args_init(struct cmd_view_args *a);
+/* Apply the config file to A (config_file.c); returns 0 or EXIT_BAD_INPUT. */
+int cmd_config_apply(struct cmd_view_args *a);
 /* Take option OPT (one of OPT_* above) with value ARG into A.  Returns 0,
  * 1 when OPT is not one of them, or an exit status (a bad value). */
 int cmd_view_option(const struct cmd *c, int opt, const char *arg, struct cmd_view_args *a);

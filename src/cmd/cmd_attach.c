@@ -26,7 +26,7 @@ static const char help[] =
 "  --count N           take N samples, one line each, then stop\n"
 "  -o, --output TRACE  also write the samples to TRACE\n"
 "  --batch             lines, not the player, even on a terminal\n"
-"  --view V, --no-animate, --ascii, --no-color\n"
+"  --view V, --no-animate, --ascii, --no-color, --theme T, --no-mouse\n"
 "                      as for the player (vmscope play --help)\n"
 "  -h, --help          this help\n";
 
@@ -39,6 +39,8 @@ static const struct option longopts[] = {
 	{ "no-animate", no_argument, NULL, OPT_NO_ANIMATE },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -161,7 +163,8 @@ run(int argc, char **argv)
 	bool batch = false;
 	int ch, rc;
 
-	cmd_view_args_init(&v);
+	if ((rc = cmd_view_args_init(&v)) != 0)
+		return rc;
 	while ((ch = cmd_getopt(&cmd_attach, argc, argv, "ho:", longopts)) != -1) {
 		if (ch == 'h' || ch == '?')
 			return ch == 'h' ? 0 : EXIT_BAD_INPUT;

@@ -117,7 +117,8 @@ run(int argc, char **argv)
 	struct replay *r;
 	int ch, rc;
 
-	cmd_view_args_init(&a.view);
+	if ((rc = cmd_view_args_init(&a.view)) != 0)
+		return rc;
 	while ((ch = cmd_getopt(&cmd_dump, argc, argv, "h", longopts)) != -1) {
 		if (ch == 'h' || ch == '?')
 			return ch == 'h' ? 0 : EXIT_BAD_INPUT;

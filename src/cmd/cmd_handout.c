@@ -155,7 +155,8 @@ run(int argc, char **argv)
 	int ch, rc, cols = 120, rows = 36;
 	char x;
 
-	cmd_view_args_init(&v);
+	if ((rc = cmd_view_args_init(&v)) != 0)
+		return rc;
 	v.ui.animate = false;
 	while ((ch = cmd_getopt(&cmd_handout, argc, argv, "ho:", longopts)) != -1) {
 		if (ch == 'h' || ch == '?')

@@ -70,7 +70,8 @@ run(int argc, char **argv)
 	struct replay *r;
 	int ch, rc;
 
-	cmd_view_args_init(&a);
+	if ((rc = cmd_view_args_init(&a)) != 0)
+		return rc;
 	while ((ch = cmd_getopt(&cmd_notes, argc, argv, "h", longopts)) != -1) {
 		if (ch == 'h' || ch == '?')
 			return ch == 'h' ? 0 : EXIT_BAD_INPUT;

@@ -21,12 +21,15 @@ static const char help[] =
 "                   both when the trace has observations, else model; key o\n"
 "  --no-animate     no highlight fades or arrows\n"
 "  --ascii          ASCII only (no UTF-8 line drawing or glyphs)\n"
-"  --no-color       monochrome (also when NO_COLOR is set)\n"
+"  --no-color       monochrome (also when NO_COLOR is set, whatever the theme)\n"
+"  --theme T        colours: dark (default), light, or contrast (projectors)\n"
+"  --no-mouse       ignore clicks and the wheel\n"
 "  -h, --help       this help\n"
 "\n"
 "TRACE is a trace file, - (standard input) or a built-in scenario name\n"
 "(`vmscope list`); without it, the fork-lifecycle demo.  Keys: ? in the\n"
-"player, or docs/keys.md.\n";
+"player, or docs/keys.md.  Defaults for --theme, --no-mouse, --no-animate and\n"
+"--profile come from $XDG_CONFIG_HOME/vmscope/config (vmscope(1), FILES).\n";
 
 /* The long options of the player (render takes these and more). */
 static const struct option longopts[] = {
@@ -38,6 +41,8 @@ static const struct option longopts[] = {
 	{ "no-animate", no_argument, NULL, OPT_NO_ANIMATE },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -50,7 +55,8 @@ run(int argc, char **argv)
 	struct replay *r = NULL;
 	int ch, rc;
 
-	cmd_view_args_init(&a);
+	if ((rc = cmd_view_args_init(&a)) != 0)
+		return rc;
 	while ((ch = cmd_getopt(&cmd_play, argc, argv, "h", longopts)) != -1) {
 		if (ch == 'h')
 			return 0;

@@ -23,7 +23,8 @@ static const char help[] =
 "                   recording (asciinema) of the first screen and one frame\n"
 "                   per key of --key, a second apart\n"
 "  --profile P      replay under kernel profile P instead of the trace's\n"
-"  --left TASK, --right TASK, --view V, --no-animate, --ascii, --no-color\n"
+"  --left TASK, --right TASK, --view V, --no-animate, --ascii, --no-color,\n"
+"  --theme T, --no-mouse\n"
 "                   as for the player (vmscope play --help)\n"
 "  -h, --help       this help\n";
 
@@ -40,6 +41,8 @@ static const struct option longopts[] = {
 	{ "no-animate", no_argument, NULL, OPT_NO_ANIMATE },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -113,7 +116,8 @@ run(int argc, char **argv)
 	struct replay *r;
 	int ch, rc;
 
-	cmd_view_args_init(&a.view);
+	if ((rc = cmd_view_args_init(&a.view)) != 0)
+		return rc;
 	while ((ch = cmd_getopt(&cmd_render, argc, argv, "h", longopts)) != -1) {
 		if (ch == 'h' || ch == '?')
 			return ch == 'h' ? 0 : EXIT_BAD_INPUT;

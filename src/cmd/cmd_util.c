@@ -15,6 +15,7 @@
 
 #include "cmd.h"
 #include "progress.h"
+#include "ui/ui_grid.h"
 #include "replay/replay.h"
 #include "replay/scenarios.h"
 #include "trace/trace.h"
@@ -259,7 +260,7 @@ cmd_check_step(const struct replay *r, size_t step)
 
 /* ---- the player's options -------------------------------------------------------- */
 
-void
+int
 cmd_view_args_init(struct cmd_view_args *a)
 {
 	const char *nc = getenv("NO_COLOR");
@@ -268,6 +269,7 @@ cmd_view_args_init(struct cmd_view_args *a)
 	ui_opts_default(&a->ui);
 	if (nc != NULL && nc[0] != '\0')
 		a->ui.no_color = true;
+	return cmd_config_apply(a);
 }
 
 int
@@ -300,6 +302,13 @@ cmd_view_option(const struct cmd *c, int opt, const char *arg, struct cmd_view_a
 		return 0;
 	case OPT_NO_COLOR:
 		a->ui.no_color = true;
+		return 0;
+	case OPT_THEME:
+		if ((a->ui.theme = ui_theme_parse(arg)) < 0)
+			return cmd_usage_error(c, "--theme is dark, light or contrast, not '%s'", arg);
+		return 0;
+	case OPT_NO_MOUSE:
+		a->ui.mouse = false;
 		return 0;
 	}
 	return 1;

@@ -38,6 +38,8 @@ ui_opts_default(struct ui_opts *o)
 
 	memset(o, 0, sizeof *o);
 	o->animate = true;
+	o->mouse = true;
+	o->theme = UI_THEME_DARK;
 	o->no_color = nc != NULL && nc[0] != '\0';
 	o->left = o->right = -1;
 	o->start_step = 0;
@@ -665,7 +667,7 @@ ui_handle(struct ui *u, const struct ui_input *in)
 		return prompt_key(u, in->key);
 	u->msg[0] = '\0';
 	if (in->key == UI_KEY_CLICK || in->key == UI_KEY_WHEEL_UP || in->key == UI_KEY_WHEEL_DOWN)
-		return mouse_key(u, in) | UI_OUT_REDRAW;
+		return u->o.mouse ? mouse_key(u, in) | UI_OUT_REDRAW : 0;
 	action = ui_keys_action(in->key, &arg);
 	if (overlay_scroll(u) != NULL) {
 		size_t *s = overlay_scroll(u);
@@ -855,6 +857,7 @@ ui_run(struct replay *r, const struct ui_opts *opts)
 	locale_setup(&l.o);
 	if (nc != NULL && nc[0] != '\0')
 		l.o.no_color = true;
+	ui_grid_set_theme(l.o.theme);
 	if (ui_state_init(&l.u, r, &l.o) != 0 || ui_state_goto(&l.u, l.o.start_step, false) != 0) {
 		ui_state_free(&l.u);
 		fprintf(stderr, "vmscope: out of memory\n");
@@ -989,6 +992,7 @@ ui_render(struct replay *r, const struct ui_opts *o, int cols, int rows, size_t 
 	for (size_t i = 0; i < sizeof utf8 / sizeof utf8[0]; i++)
 		if (setlocale(LC_CTYPE, utf8[i]) != NULL)
 			break;
+	ui_grid_set_theme(o->theme);
 	rc = render_screen(r, o, cols, rows, step, keys, format, out, err, errlen);
 	if (saved != NULL)
 		setlocale(LC_CTYPE, saved);

@@ -53,6 +53,8 @@ struct ui_opts {
 	bool animate;          /* false with --no-animate */
 	bool ascii;            /* --ascii: no UTF-8 line drawing or glyphs */
 	bool no_color;         /* NO_COLOR set or --no-color */
+	int theme;             /* enum ui_theme (ui_grid.h), --theme */
+	bool mouse;            /* clicks and the wheel (false: --no-mouse) */
 	int left, right;       /* trace task ids shown left and right, -1: auto */
 	size_t start_step;     /* step to open at */
 	int view;              /* enum ui_view, from --view */

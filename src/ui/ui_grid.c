@@ -48,6 +48,103 @@ static const struct ui_style_look styles[UI_S_COUNT] = {
 	                   "#ffffff", "#af0000" },
 };
 
+/* The light theme: dark text for a light background (terminal or SVG). */
+static const struct ui_style_look styles_light[UI_S_COUNT] = {
+	[UI_S_NORMAL]  = { "normal", -1, -1, -1, -1, 0, 0, NULL, NULL },
+	[UI_S_TITLE]   = { "title", 7, 4, 231, 25, UI_A_BOLD, UI_A_REVERSE | UI_A_BOLD,
+	                   "#ffffff", "#005faf" },
+	[UI_S_HEADER]  = { "header", 4, -1, 25, -1, UI_A_BOLD, UI_A_BOLD, "#005faf", NULL },
+	[UI_S_DIM]     = { "dim", -1, -1, 243, -1, 0, UI_A_DIM, "#767676", NULL },
+	[UI_S_COW]     = { "cow", 1, -1, 130, -1, UI_A_BOLD, UI_A_BOLD, "#af5f00", NULL },
+	[UI_S_PRV]     = { "prv", 2, -1, 28, -1, 0, 0, "#008700", NULL },
+	[UI_S_NUL]     = { "nul", -1, -1, 243, -1, 0, UI_A_DIM, "#767676", NULL },
+	[UI_S_SHM]     = { "shm", 4, -1, 31, -1, UI_A_BOLD, UI_A_UNDERLINE, "#0087af", NULL },
+	[UI_S_ALI]     = { "ali", 5, -1, 91, -1, 0, UI_A_UNDERLINE | UI_A_BOLD, "#8700af", NULL },
+	[UI_S_SA]      = { "sa", 5, -1, 127, -1, UI_A_BOLD, UI_A_UNDERLINE | UI_A_BOLD,
+	                   "#af00af", NULL },
+	[UI_S_LPG]     = { "lpg", 4, -1, 26, -1, UI_A_BOLD, UI_A_BOLD, "#005fd7", NULL },
+	[UI_S_FAIL]    = { "fail", 1, -1, 160, -1, UI_A_BOLD, UI_A_BOLD | UI_A_UNDERLINE,
+	                   "#d70000", NULL },
+	[UI_S_CURRENT] = { "current", 0, 3, 16, 220, UI_A_BOLD, UI_A_REVERSE | UI_A_BOLD,
+	                   "#000000", "#ffd700" },
+	[UI_S_MARK]    = { "mark", 5, -1, 127, -1, UI_A_BOLD, UI_A_BOLD, "#af00af", NULL },
+	[UI_S_GUTTER]  = { "gutter", 1, -1, 130, -1, UI_A_BOLD, UI_A_BOLD, "#af5f00", NULL },
+	[UI_S_NOTE]    = { "note", -1, -1, 94, -1, 0, 0, "#875f00", NULL },
+	[UI_S_HOT]     = { "hot", 0, 3, 16, 226, UI_A_BOLD, UI_A_REVERSE | UI_A_BOLD,
+	                   "#000000", "#ffff00" },
+	[UI_S_WARM]    = { "warm", 1, -1, 130, -1, UI_A_BOLD | UI_A_UNDERLINE,
+	                   UI_A_BOLD | UI_A_UNDERLINE, "#af5f00", NULL },
+	[UI_S_COOL]    = { "cool", -1, -1, 101, -1, UI_A_UNDERLINE, UI_A_UNDERLINE, "#87875f", NULL },
+	[UI_S_KEY]     = { "key", 2, -1, 28, -1, UI_A_BOLD, UI_A_BOLD, "#008700", NULL },
+	[UI_S_BORDER]  = { "border", 4, -1, 67, -1, 0, 0, "#5f87af", NULL },
+	[UI_S_DIFF]    = { "diff", 7, 1, 231, 124, UI_A_BOLD, UI_A_REVERSE | UI_A_BOLD,
+	                   "#ffffff", "#af0000" },
+};
+
+/* The high-contrast theme, for projectors: pure colours on black, bold,
+ * nothing dim. */
+#define K 16    /* black background on every style */
+static const struct ui_style_look styles_contrast[UI_S_COUNT] = {
+	[UI_S_NORMAL]  = { "normal", 7, 0, 231, K, 0, 0, "#ffffff", NULL },
+	[UI_S_TITLE]   = { "title", 0, 7, 16, 231, UI_A_BOLD, UI_A_REVERSE | UI_A_BOLD,
+	                   "#000000", "#ffffff" },
+	[UI_S_HEADER]  = { "header", 6, 0, 51, K, UI_A_BOLD, UI_A_BOLD, "#00ffff", NULL },
+	[UI_S_DIM]     = { "dim", 7, 0, 252, K, 0, 0, "#d0d0d0", NULL },
+	[UI_S_COW]     = { "cow", 3, 0, 226, K, UI_A_BOLD, UI_A_BOLD, "#ffff00", NULL },
+	[UI_S_PRV]     = { "prv", 2, 0, 46, K, UI_A_BOLD, 0, "#00ff00", NULL },
+	[UI_S_NUL]     = { "nul", 7, 0, 252, K, 0, UI_A_DIM, "#d0d0d0", NULL },
+	[UI_S_SHM]     = { "shm", 6, 0, 51, K, UI_A_BOLD | UI_A_UNDERLINE, UI_A_UNDERLINE,
+	                   "#00ffff", NULL },
+	[UI_S_ALI]     = { "ali", 5, 0, 201, K, UI_A_BOLD, UI_A_UNDERLINE | UI_A_BOLD, "#ff00ff", NULL },
+	[UI_S_SA]      = { "sa", 5, 0, 201, K, UI_A_BOLD | UI_A_UNDERLINE,
+	                   UI_A_UNDERLINE | UI_A_BOLD, "#ff00ff", NULL },
+	[UI_S_LPG]     = { "lpg", 4, 0, 39, K, UI_A_BOLD, UI_A_BOLD, "#00afff", NULL },
+	[UI_S_FAIL]    = { "fail", 1, 0, 196, K, UI_A_BOLD, UI_A_BOLD | UI_A_UNDERLINE,
+	                   "#ff0000", NULL },
+	[UI_S_CURRENT] = { "current", 0, 3, 16, 226, UI_A_BOLD, UI_A_REVERSE | UI_A_BOLD,
+	                   "#000000", "#ffff00" },
+	[UI_S_MARK]    = { "mark", 5, 0, 213, K, UI_A_BOLD, UI_A_BOLD, "#ff87ff", NULL },
+	[UI_S_GUTTER]  = { "gutter", 3, 0, 226, K, UI_A_BOLD, UI_A_BOLD, "#ffff00", NULL },
+	[UI_S_NOTE]    = { "note", 7, 0, 231, K, UI_A_BOLD, 0, "#ffffff", NULL },
+	[UI_S_HOT]     = { "hot", 0, 3, 16, 226, UI_A_BOLD, UI_A_REVERSE | UI_A_BOLD,
+	                   "#000000", "#ffff00" },
+	[UI_S_WARM]    = { "warm", 3, 0, 226, K, UI_A_BOLD | UI_A_UNDERLINE,
+	                   UI_A_BOLD | UI_A_UNDERLINE, "#ffff00", NULL },
+	[UI_S_COOL]    = { "cool", 3, 0, 229, K, UI_A_UNDERLINE, UI_A_UNDERLINE, "#ffffaf", NULL },
+	[UI_S_KEY]     = { "key", 2, 0, 46, K, UI_A_BOLD, UI_A_BOLD, "#00ff00", NULL },
+	[UI_S_BORDER]  = { "border", 7, 0, 231, K, UI_A_BOLD, 0, "#ffffff", NULL },
+	[UI_S_DIFF]    = { "diff", 7, 1, 231, 160, UI_A_BOLD, UI_A_REVERSE | UI_A_BOLD,
+	                   "#ffffff", "#d70000" },
+};
+#undef K
+
+/* The themes: their style tables and the SVG page's colours. */
+static const struct {
+	const char *name;
+	const struct ui_style_look *styles;
+	const char *svg_bg, *svg_fg;
+} themes[] = {
+	[UI_THEME_DARK] = { "dark", styles, "#1c1c1c", "#d0d0d0" },
+	[UI_THEME_LIGHT] = { "light", styles_light, "#ffffff", "#1c1c1c" },
+	[UI_THEME_CONTRAST] = { "contrast", styles_contrast, "#000000", "#ffffff" },
+};
+static int theme = UI_THEME_DARK;
+
+int
+ui_theme_parse(const char *name)
+{
+	for (int i = 0; i < (int)(sizeof themes / sizeof themes[0]); i++)
+		if (strcmp(themes[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+void
+ui_grid_set_theme(int t)
+{
+	theme = t >= 0 && t < (int)(sizeof themes / sizeof themes[0]) ? t : UI_THEME_DARK;
+}
+
 /* UTF-8 and ASCII forms of the glyphs. */
 static const char *const glyphs[UI_G_COUNT][2] = {
 	[UI_G_HLINE] = { "\u2500", "-" },
@@ -85,7 +182,7 @@ ui_grid_style(int style)
 {
 	if (style < 0 || style >= UI_S_COUNT)
 		style = UI_S_NORMAL;
-	return &styles[style];
+	return &themes[theme].styles[style];
 }
 
 /* Look up a glyph in G's mode. */
@@ -388,13 +485,13 @@ static void
 svg_colors(const struct ui_cell *c, bool no_color, const char **fg, const char **bg)
 {
 	const struct ui_style_look *l = ui_grid_style(c->style);
-	const char *f = no_color || l->rgb_fg == NULL ? "#d0d0d0" : l->rgb_fg;
+	const char *f = no_color || l->rgb_fg == NULL ? themes[theme].svg_fg : l->rgb_fg;
 	const char *b = no_color || l->rgb_bg == NULL ? NULL : l->rgb_bg;
 
 	if (cell_attr(c, no_color) & UI_A_REVERSE) {
 		const char *t = f;
 
-		f = b != NULL ? b : "#1c1c1c";
+		f = b != NULL ? b : themes[theme].svg_bg;
 		b = t;
 	}
 	*fg = f;
@@ -412,8 +509,8 @@ write_svg(const struct ui_grid *g, bool no_color, FILE *out)
 	        "viewBox=\"0 0 %.1f %.1f\" font-family=\"DejaVu Sans Mono, Menlo, Consolas, "
 	        "monospace\" font-size=\"14\">\n",
 	        g->cols * cw + 16, g->rows * ch + 16, g->cols * cw + 16, g->rows * ch + 16);
-	fprintf(out, "<rect width=\"100%%\" height=\"100%%\" fill=\"#1c1c1c\"/>\n"
-	        "<g transform=\"translate(8,8)\" xml:space=\"preserve\">\n");
+	fprintf(out, "<rect width=\"100%%\" height=\"100%%\" fill=\"%s\"/>\n"
+	        "<g transform=\"translate(8,8)\" xml:space=\"preserve\">\n", themes[theme].svg_bg);
 	for (int y = 0; y < g->rows; y++) {
 		const struct ui_cell *row = &g->cells[(size_t)y * (size_t)g->cols];
 

@@ -123,4 +123,12 @@ struct ui_style_look {
 };
 const struct ui_style_look *ui_grid_style(int style);
 
+/* Colour themes.  The theme is process-wide, like the terminal's colours:
+ * set it once before drawing (the player and render do, from --theme or
+ * the config file). */
+enum ui_theme { UI_THEME_DARK, UI_THEME_LIGHT, UI_THEME_CONTRAST };
+/* The theme called NAME ("dark", "light", "contrast"), or -1. */
+int ui_theme_parse(const char *name);
+void ui_grid_set_theme(int theme);
+
 #endif

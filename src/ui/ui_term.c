@@ -200,8 +200,10 @@ ui_term_open(const struct ui_opts *o, FILE *out, FILE *in, const char *termtype,
 	curs_set(0);
 	set_escdelay(25);
 	leaveok(stdscr, TRUE);
-	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
-	mouseinterval(0);
+	if (o->mouse) {
+		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+		mouseinterval(0);
+	}
 	colors = false;
 	if (!o->no_color && has_colors() && start_color() == OK)
 		setup_colors();
