@@ -96,4 +96,16 @@ case $out in *"app heap (×2): new"*) tap_ok "two identical new pieces told once
 out=$("$V" render --size 80x24 --step 14 gnumach-coalescing)
 case $out in *"ext2fs 0xff4000…0xfff000 (×12): NUL→PRV"*) tap_ok "a run of twelve entries told as a range" ;;
 *) tap_fail "a run of twelve entries told as a range" "$out" ;; esac
+# The narration names the objects whose ref_count changed (hand-derived
+# from the fork experiment: fork shares object 1, ref 2; the child's
+# write makes shadow 2, which bypasses 1, back to ref 1).
+out=$("$V" render --size 120x36 --step 3 fork-lifecycle)
+case $out in *"objects: #1 ref 1→2"*) tap_ok "fork: objects: #1 ref 1→2" ;;
+*) tap_fail "fork: objects: #1 ref 1→2" "$out" ;; esac
+out=$("$V" render --size 120x36 --step 4 fork-lifecycle)
+case $out in *"objects: #1 ref 2→1, #2 new (ref 1)"*) tap_ok "child write: #1 ref 2→1, #2 new" ;;
+*) tap_fail "child write: #1 ref 2→1, #2 new" "$out" ;; esac
+out=$("$V" render --size 120x36 --step 4 --profile linux fork-lifecycle)
+case $out in *"objects:"*) tap_fail "no objects named under linux" "$out" ;;
+*) tap_ok "no objects named under linux" ;; esac
 tap_done

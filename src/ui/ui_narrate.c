@@ -266,6 +266,56 @@ tell_changes(struct sb *b, const struct ui *u)
 	return told;
 }
 
+/* One object change for the narration: ids FIRST..LAST went from WAS to NOW. */
+static void
+tell_object_run(struct sb *b, const struct ui *u, uint32_t first, uint32_t last, uint32_t was,
+                uint32_t now, int n)
+{
+	sb_add(b, "%s#%u", n == 0 ? "; objects: " : ", ", first);
+	if (last != first)
+		sb_add(b, "%s#%u", u->o.ascii ? ".." : "\u2026", last);
+	if (was == 0)
+		sb_add(b, " new (ref %u)", now);
+	else if (now == 0)
+		sb_add(b, " freed");
+	else
+		sb_add(b, " ref %u%s%u", was, b->arrow, now);
+}
+
+/* The VM objects whose ref_count changed at this step, new ones and freed
+ * ones, as "; objects: #1 ref 2->1, #2..#13 new (ref 1), #3 freed": runs
+ * of consecutive ids that changed alike are told once; after five, the
+ * number of the others. */
+static void
+tell_objects(struct sb *b, const struct ui *u)
+{
+	const struct vm_world *w = replay_world(u->r);
+	uint32_t lim = vm_world_object_limit(w), first = 0, last = 0, rw = 0, rn = 0, more = 0;
+	int n = 0;
+
+	if (u->noref_prev > lim)
+		lim = u->noref_prev;
+	for (uint32_t id = 1; id <= lim; id++) {
+		struct vm_object_info oi;
+		uint32_t was = id < u->noref_prev ? u->oref_prev[id] : 0;
+		uint32_t now = id < lim && vm_object_get(w, id, &oi) ? oi.ref_count : 0;
+
+		if (id < lim && was == now)
+			continue;
+		if (id < lim && first != 0 && id == last + 1 && was == rw && now == rn) {
+			last = id;
+			continue;
+		}
+		if (first != 0 && n < 5)
+			tell_object_run(b, u, first, last, rw, rn, n++);
+		else if (first != 0)
+			more += last - first + 1;
+		first = last = id, rw = was, rn = now;
+	}
+	if (more > 0)
+		sb_add(b, " and %u more", more);
+}
+
 /* Label of pair P of CS: the observed name, else the model's, else the
  * start address. */
 static void
@@ -399,4 +449,6 @@ ui_narrate(const struct ui *u, char *buf, size_t len)
 			b.o -= 2, buf[b.o] = '\0';
 		sb_add(&b, "%sno region report changed", b.o && buf[b.o - 1] == ' ' ? "" : "; ");
 	}
+	if (!replay_linux_terms(u->r))
+		tell_objects(&b, u);
 }

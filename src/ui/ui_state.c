@@ -408,8 +408,7 @@ ui_state_free(struct ui *u)
 }
 
 /* Remember every live object's ref_count at the current position, for the
- * objects view's "ref 2->1" and "new" (only while it is open: it costs a
- * pass over every object id). */
+ * narration's and the objects view's "#7 ref 2->1" and "new". */
 static int
 orefs_take(struct ui *u)
 {
@@ -489,10 +488,7 @@ ui_state_goto(struct ui *u, size_t k, bool animate)
 			return -1;
 		for (size_t id = 0; id < u->ntasks; id++)
 			rc |= snap_take(u, &u->prev[id], (uint16_t)id);
-		if (u->overlay == UI_OV_OBJECTS)
-			rc |= orefs_take(u);
-		else
-			u->noref_prev = 0;
+		rc |= orefs_take(u);
 	} else {
 		u->noref_prev = 0;
 	}
