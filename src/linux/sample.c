@@ -36,6 +36,22 @@
 _Static_assert(PM_MAX_RUN_PAGES == 1u << PM_KEY_IDX_BITS, "an entry index fills the key's low bits");
 
 
+
+/* The page size of this machine: /proc/PID/pagemap has one entry per page
+ * of it (4K on x86-64, 4K/16K/64K on arm64 -- never assumed). */
+static uint64_t
+pm_page_size(void)
+{
+	static uint64_t ps;
+
+	if (ps == 0) {
+		long v = sysconf(_SC_PAGESIZE);
+
+		ps = v > 0 ? (uint64_t)v : 4096;
+	}
+	return ps;
+}
+
 /* Milliseconds since an arbitrary point. */
 static double
 now_ms(void)
@@ -102,13 +118,14 @@ pm_sampler_new(void)
 	s->kflags = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
 	if (s->kcount >= 0 && s->kflags >= 0) {
 		/* PFNs are zeroed without CAP_SYS_ADMIN: look at one of ours. */
-		static volatile unsigned char probe[8192];
-		uintptr_t a = ((uintptr_t)probe + 4095) & ~(uintptr_t)4095;
+		static volatile unsigned char probe[64];
+		uintptr_t a = (uintptr_t)probe;
 		int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 		uint64_t e = 0;
 
 		*(volatile unsigned char *)a = 1;
-		if (fd >= 0 && pread(fd, &e, sizeof e, (off_t)(a / 4096 * 8)) == (ssize_t)sizeof e &&
+		if (fd >= 0 &&
+		    pread(fd, &e, sizeof e, (off_t)(a / pm_page_size() * 8)) == (ssize_t)sizeof e &&
 		    (e & PM_PRESENT) && (e & PM_PFN_MASK) != 0)
 			s->counts = true;
 		if (fd >= 0)
@@ -721,7 +738,7 @@ batch_flush(struct pm_sampler *s, struct pm_snap *snap, size_t first, size_t las
 		return false;
 	for (size_t k = first; k < last; k++) {
 		struct pm_vma *v = &snap->v[k];
-		size_t np = (size_t)((v->end - v->start) / 4096);
+		size_t np = (size_t)((v->end - v->start) / pm_page_size());
 
 		if (s->eoff[k] == SIZE_MAX)
 			continue;
@@ -738,8 +755,8 @@ static int
 read_large(struct pm_sampler *s, struct pm_snap *snap, int fd, size_t k, size_t *loff)
 {
 	struct pm_vma *v = &snap->v[k];
-	uint64_t a = v->start / 4096;
-	size_t np = (size_t)((v->end - v->start) / 4096);
+	uint64_t a = v->start / pm_page_size();
+	size_t np = (size_t)((v->end - v->start) / pm_page_size());
 	bool letters = letters_for(s, snap, k, np, loff) != NULL;
 
 	classify_begin(s, v);
@@ -811,11 +828,11 @@ pm_read_pages(struct pm_sampler *s, int pid, struct pm_snap *snap, const bool *s
 		ssize_t got;
 
 		if ((select != NULL && !select[i]) ||
-		    (snap->v[i].end - snap->v[i].start) / 4096 > PM_MAX_VMA_PAGES) {
+		    (snap->v[i].end - snap->v[i].start) / pm_page_size() > PM_MAX_VMA_PAGES) {
 			i++;
 			continue;
 		}
-		if ((snap->v[i].end - snap->v[i].start) / 4096 > PM_MAX_RUN_PAGES) {
+		if ((snap->v[i].end - snap->v[i].start) / pm_page_size() > PM_MAX_RUN_PAGES) {
 			/* Larger than the buffer: on its own, in pieces. */
 			if (!batch_flush(s, snap, bfirst, i, used, loff))
 				goto oom;
@@ -829,10 +846,10 @@ pm_read_pages(struct pm_sampler *s, int pid, struct pm_snap *snap, const bool *s
 			continue;
 		}
 		/* A run: following selected mappings with small gaps, within the buffer. */
-		from = snap->v[i].start / 4096;
-		to = snap->v[i].end / 4096;
+		from = snap->v[i].start / pm_page_size();
+		to = snap->v[i].end / pm_page_size();
 		for (j = i + 1; j < snap->n; j++) {
-			uint64_t a = snap->v[j].start / 4096, b = snap->v[j].end / 4096;
+			uint64_t a = snap->v[j].start / pm_page_size(), b = snap->v[j].end / pm_page_size();
 
 			if ((select != NULL && !select[j]) || a < to || a - to > 64 ||
 			    b - from > PM_MAX_RUN_PAGES)
@@ -861,7 +878,8 @@ pm_read_pages(struct pm_sampler *s, int pid, struct pm_snap *snap, const bool *s
 			memset(s->pm + used + have, 0, (size_t)(to - from - have) * 8);
 		}
 		for (size_t k = i; k < j; k++) {
-			uint64_t a = snap->v[k].start / 4096, np = (snap->v[k].end - snap->v[k].start) / 4096;
+			uint64_t a = snap->v[k].start / pm_page_size();
+			uint64_t np = (snap->v[k].end - snap->v[k].start) / pm_page_size();
 
 			if (got >= 0 && (uint64_t)got / 8 >= a - from + np)
 				s->eoff[k] = used + (size_t)(a - from);
