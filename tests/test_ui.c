@@ -29,6 +29,36 @@ san(const char *s, bool ascii)
 	return text_sanitize(buf, sizeof buf, s, ascii);
 }
 
+/* Clip S to W columns in the middle (UTF-8 unless ASCII). */
+static const char *
+mid(const char *s, int w, bool ascii)
+{
+	static char buf[64];
+
+	ui_text_clip_middle(buf, sizeof buf, s, w, ascii);
+	return buf;
+}
+
+/* Long region names: a path keeps its file name, other names their start. */
+static void
+test_clip_middle(void)
+{
+	const char *libc = "/usr/lib/x86_64-linux-gnu/libc.so.6";
+
+	is_str(mid("[heap]", 14, false), "[heap]", "clip: short name unchanged");
+	/* 20 columns: "/libc.so.6" (10) and the ellipsis leave 9 for the start. */
+	is_str(mid(libc, 20, false), "/usr/lib/\u2026/libc.so.6", "clip: path keeps file name");
+	is_str(mid(libc, 20, true), "/usr/li.../libc.so.6", "clip: ASCII ellipsis (3 columns)");
+	is_str(mid(libc, 11, false), "\u2026/libc.so.6", "clip: only the file name fits");
+	is_str(mid(libc, 8, false), "/usr/li\u2026", "clip: file name too long: start");
+	is_str(mid("anonymous-mapping-of-the-heap", 10, false), "anonymous\u2026",
+	       "clip: no slash: start and ellipsis");
+	is_str(mid("/a/\u00e9\u00e9\u00e9\u00e9\u00e9/f", 7, false), "/a/\u00e9\u2026/f",
+	       "clip: counts columns, not bytes");
+	is_int((long long)strlen(mid("/very/long/directory/name/that/goes/on/and/on/x.so", 60, false)),
+	       50, "clip: fits: whole");
+}
+
 static void
 test_sanitizer(void)
 {
@@ -250,6 +280,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	test_sanitizer();
+	test_clip_middle();
 	test_keys();
 	test_key_script();
 	test_grid();

@@ -413,6 +413,18 @@ put_clip(struct ui_grid *g, int x, int y, int w, int style, int attr, const char
 	return w;
 }
 
+/* A region name in W columns: a path cut in the middle keeps its file name. */
+static int
+put_name(struct ui_grid *g, int x, int y, int w, int style, const char *s)
+{
+	char buf[256];
+
+	if (w <= 0)
+		return 0;
+	ui_text_clip_middle(buf, sizeof buf, s, w, g->ascii);
+	return ui_grid_put(g, x, y, w, style, 0, buf);
+}
+
 /* The title bar of a live session: TITLE on the left, then "live", the
  * pids, the interval, the last sample's cost, the step and the state. */
 static void
@@ -665,7 +677,7 @@ draw_row(struct ui *u, struct ui_grid *g, const struct layout *l, int p, int y,
 	if (selected)
 		ui_grid_put(g, x0, y, 1, UI_S_HEADER, 0, ui_grid_glyph(g, UI_G_CURSOR));
 	if (l->name_w > 0)
-		put_clip(g, c->x[C_NAME], y, l->name_w, ghost ? base : UI_S_HEADER, 0,
+		put_name(g, c->x[C_NAME], y, l->name_w, ghost ? base : UI_S_HEADER,
 		         r->name[0] != '\0' ? r->name : "-");
 	snprintf(buf, sizeof buf, "%*llx-%*llx", l->aw, (unsigned long long)ri->start, l->aw,
 	         (unsigned long long)ri->end);
@@ -786,10 +798,10 @@ draw_obs(const struct ui *u, struct ui_grid *g, const struct layout *l, int p, i
 	}
 	if (!line || l->wide) {
 		if (!line && l->name_w > 0) {
-			char name[40];
+			char name[256];
 
 			text_sanitize(name, sizeof name, trace_str(u->t, o->name), u->o.ascii);
-			put_clip(g, c->x[C_NAME], y, l->name_w, UI_S_HEADER, 0, name[0] ? name : "-");
+			put_name(g, c->x[C_NAME], y, l->name_w, UI_S_HEADER, name[0] ? name : "-");
 		}
 		snprintf(buf, sizeof buf, "%*llx-%*llx", l->aw, (unsigned long long)o->start, l->aw,
 		         (unsigned long long)o->end);
@@ -836,13 +848,13 @@ draw_both(struct ui *u, struct ui_grid *g, const struct layout *l, int p, int y,
 		mark_fields(g, l, p, y, y + c->dy[C_PROT], v->diff);
 	} else {
 		int x = c->x[C_PROT], yf = y + c->dy[C_PROT];
-		char name[40], buf[64];
+		char name[256], buf[64];
 
 		if (selected)
 			ui_grid_put(g, l->pane_x[p], y, 1, UI_S_HEADER, 0, ui_grid_glyph(g, UI_G_CURSOR));
 		text_sanitize(name, sizeof name, trace_str(u->t, o->name), u->o.ascii);
 		if (l->name_w > 0)
-			put_clip(g, c->x[C_NAME], y, l->name_w, UI_S_HEADER, 0, name[0] ? name : "-");
+			put_name(g, c->x[C_NAME], y, l->name_w, UI_S_HEADER, name[0] ? name : "-");
 		snprintf(buf, sizeof buf, "%*llx-%*llx", l->aw, (unsigned long long)o->start, l->aw,
 		         (unsigned long long)o->end);
 		ui_grid_put(g, c->x[C_RANGE], y, -1, UI_S_DIM, 0, buf);

@@ -89,7 +89,14 @@ row_take(struct ui *u, struct ui_row *row, int task, size_t i)
 		return -1;
 	row->index = i;
 	name = replay_region_name(u->r, task, row->ri.start, row->ri.end);
-	text_sanitize(row->name, sizeof row->name, name, u->o.ascii);
+	{
+		char full[512];
+
+		/* A long path keeps its file name: "/usr/lib/x86_64…/libc.so.6". */
+		text_sanitize(full, sizeof full, name, u->o.ascii);
+		ui_text_clip_middle(row->name, sizeof row->name, full, (int)sizeof row->name - 1,
+		                    u->o.ascii);
+	}
 	row->npages = vm_region_pages(w, task, i, NULL, 0);
 	if (row->npages > 0) {
 		row->pages = malloc(row->npages * sizeof *row->pages);

@@ -73,3 +73,57 @@ ui_text_contains(const char *hay, const char *needle)
 	}
 	return false;
 }
+
+/* Copy the start of S, at most W columns and CAP - 1 bytes, to OUT;
+ * returns the bytes copied. */
+static size_t
+copy_cols(char *out, size_t cap, const char *s, int w)
+{
+	size_t len = strlen(s), o = 0;
+	int cols = 0;
+
+	while (o < len) {
+		uint32_t cp;
+		size_t n = text_decode(s + o, len - o, &cp);
+		int cw;
+
+		if (n == 0)
+			n = 1;
+		cw = ui_text_cpwidth(cp);
+		if (cols + cw > w || o + n >= cap)
+			break;
+		cols += cw;
+		o += n;
+	}
+	memcpy(out, s, o);
+	out[o] = '\0';
+	return o;
+}
+
+void
+ui_text_clip_middle(char *out, size_t cap, const char *s, int w, bool ascii)
+{
+	const char *ell = ascii ? "..." : "\u2026", *slash = strrchr(s, '/');
+	int ew = ascii ? 3 : 1, bw;
+	size_t o, el = strlen(ell);
+
+	if (cap == 0)
+		return;
+	if (ui_text_width(s) <= w && strlen(s) < cap) {
+		memcpy(out, s, strlen(s) + 1);
+		return;
+	}
+	if (w <= ew || cap <= el + 1) {
+		copy_cols(out, cap, s, w);
+		return;
+	}
+	bw = slash != NULL ? ui_text_width(slash) : 0;
+	if (slash == NULL || slash == s || bw + ew > w || strlen(slash) + el + 1 > cap) {
+		o = copy_cols(out, cap - el, s, w - ew);
+		memcpy(out + o, ell, el + 1);
+		return;
+	}
+	o = copy_cols(out, cap - el - strlen(slash), s, w - ew - bw);
+	memcpy(out + o, ell, el);
+	memcpy(out + o + el, slash, strlen(slash) + 1);
+}

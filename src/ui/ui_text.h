@@ -24,6 +24,11 @@ int ui_text_cpwidth(uint32_t cp);
 /* Columns S occupies once drawn. */
 int ui_text_width(const char *s);
 
+/* S clipped to W columns and CAP bytes into OUT: a path keeps its last
+ * component ("/usr/lib/x86_64…/libc.so.6"), anything else its start,
+ * with an ellipsis ("..." when ASCII) where text was left out. */
+void ui_text_clip_middle(char *out, size_t cap, const char *s, int w, bool ascii);
+
 /* Case-insensitive (ASCII) substring test, for search. */
 bool ui_text_contains(const char *hay, const char *needle);
 
