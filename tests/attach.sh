@@ -50,6 +50,36 @@ own_regions ub.jsonl | sed 's/"x_time_ms": [0-9.]*//' >ub.own
 [ -s b.own ] && cmp -s b.own ub.own
 tap_is "attach: batched and page-by-page samplers observe the same" $? 0
 
+# --only and --min-size keep some mappings out of the observations.
+names() { grep -o '"name": "[^"]*"' "$1" | sed 's/"name": //' | sort -u; }
+"$V" attach $spid --count 1 --only heap,stack -o only.jsonl >/dev/null 2>&1
+got=$(names only.jsonl | tr '\n' ' ')
+case $got in '"[stack]" '|'"[heap]" "[stack]" ') tap_ok "attach --only heap,stack" ;;
+*) tap_fail "attach --only heap,stack" "$got" ;; esac
+"$V" attach $spid --count 1 --only file -o file.jsonl >/dev/null 2>&1
+if [ -n "$(names file.jsonl)" ] && ! names file.jsonl | grep -qv '^"/'; then
+	tap_ok "attach --only file: every region is a file"
+else
+	tap_fail "attach --only file: every region is a file" "$(names file.jsonl)"
+fi
+"$V" attach $spid --count 1 --min-size 64K -o big.jsonl >/dev/null 2>&1
+small=$(sed -n 's/"start": "0x\([0-9a-f]*\)", "end": "0x\([0-9a-f]*\)"/\n\1 \2\n/gp' big.jsonl |
+	while read -r a b; do
+		case $a in *[!0-9a-f]*|'') continue ;; esac
+		[ $((0x$b - 0x$a)) -lt 65536 ] && echo "$a-$b"
+	done)
+if grep -q '"op": "observe"' big.jsonl && [ -z "$small" ]; then
+	tap_ok "attach --min-size 64K: no smaller region"
+else
+	tap_fail "attach --min-size 64K: no smaller region" "$small"
+fi
+"$V" attach $spid --count 1 --only hep >/dev/null 2>bad.err
+tap_is "attach --only hep: exit 2" $? 2
+grep -q "not 'hep'" bad.err
+tap_is "attach --only hep: names the bad kind" $? 0
+"$V" attach $spid --count 1 --min-size 1X >/dev/null 2>bad.err
+tap_is "attach --min-size 1X: exit 2" $? 2
+
 "$V" attach $spid $$ --interval 10 --count 2 -o two.jsonl >two.out 2>two.err
 tap_is "attach two processes: exit 0" $? 0
 tap_is "attach two processes: two observe events per sample" "$(grep -c '"op": "observe"' two.jsonl)" 4

@@ -19,6 +19,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "ui/ui.h"
@@ -79,6 +80,8 @@ bool cmd_data_file(const char *name, char *buf, size_t len);
 int cmd_open_replay(struct trace *t, const char *profile, struct replay **r);
 /* Load ARG and open its replay: both or neither are set on return. */
 int cmd_open(const char *arg, const char *profile, struct trace **t, struct replay **r);
+/* Parse a byte size with an optional K, M or G suffix (binary). */
+bool cmd_parse_bytes(const char *s, uint64_t *out);
 /* Check that STEP is a step of R; else print the range and return 2. */
 int cmd_check_step(const struct replay *r, size_t step);
 
@@ -88,6 +91,7 @@ enum {
 	OPT_PROFILE = 0x100, OPT_STEP, OPT_LEFT, OPT_RIGHT, OPT_VIEW, OPT_NO_ANIMATE,
 	OPT_ASCII, OPT_NO_COLOR, OPT_KEY, OPT_SIZE, OPT_FORMAT, OPT_JSON, OPT_ALL,
 	OPT_INTERVAL, OPT_COUNT, OPT_BATCH, OPT_TASK, OPT_VERBOSE, OPT_THEME, OPT_NO_MOUSE,
+	OPT_ONLY, OPT_MIN_SIZE,
 };
 
 struct cmd_view_args {

@@ -26,6 +26,9 @@ static const char help[] =
 "  --count N           take N samples, one line each, then stop\n"
 "  -o, --output TRACE  also write the samples to TRACE\n"
 "  --batch             lines, not the player, even on a terminal\n"
+"  --only KINDS        keep only these mappings: anon, file, heap, stack\n"
+"                      (comma-separated, e.g. heap,stack)\n"
+"  --min-size SIZE     leave out mappings smaller than SIZE (64K, 1M, 4096)\n"
 "  --view V, --no-animate, --ascii, --no-color, --theme T, --no-mouse\n"
 "                      as for the player (vmscope play --help)\n"
 "  -h, --help          this help\n";
@@ -35,6 +38,8 @@ static const struct option longopts[] = {
 	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "output", required_argument, NULL, 'o' },
 	{ "batch", no_argument, NULL, OPT_BATCH },
+	{ "only", required_argument, NULL, OPT_ONLY },
+	{ "min-size", required_argument, NULL, OPT_MIN_SIZE },
 	{ "view", required_argument, NULL, OPT_VIEW },
 	{ "no-animate", no_argument, NULL, OPT_NO_ANIMATE },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
@@ -151,6 +156,16 @@ attach_option(int opt, const char *arg, struct attach_opts *o, struct cmd_view_a
 	case OPT_BATCH:
 		*batch = true;
 		return 0;
+	case OPT_ONLY:
+		if (attach_only_parse(arg, &o->only, &n) != 0)
+			return cmd_usage_error(&cmd_attach, "--only takes anon, file, heap and stack, "
+			                       "comma-separated, not '%s'", arg + n);
+		return 0;
+	case OPT_MIN_SIZE:
+		if (!cmd_parse_bytes(arg, &o->min_size))
+			return cmd_usage_error(&cmd_attach, "--min-size needs a size (64K, 1M, 4096), "
+			                       "not '%s'", arg);
+		return 0;
 	}
 	return cmd_view_option(&cmd_attach, opt, arg, v);
 }
@@ -190,7 +205,8 @@ run(int argc, char **argv)
 
 const struct cmd cmd_attach = {
 	.name = "attach",
-	.synopsis = "PID [PID2] [--interval MS] [--count N] [-o TRACE] [--batch]",
+	.synopsis = "PID [PID2] [--interval MS] [--count N] [-o TRACE] [--batch] "
+	            "[--only KINDS] [--min-size SIZE]",
 	.summary = "sample live processes' /proc into the player or a trace",
 	.help = help,
 	.run = run,

@@ -249,6 +249,30 @@ cmd_open(const char *arg, const char *profile, struct trace **t, struct replay *
 	return rc;
 }
 
+bool
+cmd_parse_bytes(const char *s, uint64_t *out)
+{
+	size_t n;
+	char num[32];
+	size_t len = strlen(s);
+	unsigned shift = 0;
+
+	if (len == 0 || len >= sizeof num)
+		return false;
+	memcpy(num, s, len + 1);
+	switch (num[len - 1]) {
+	case 'K': case 'k': shift = 10; break;
+	case 'M': case 'm': shift = 20; break;
+	case 'G': case 'g': shift = 30; break;
+	}
+	if (shift != 0)
+		num[len - 1] = '\0';
+	if (!cmd_parse_count(num, &n) || (uint64_t)n > (UINT64_MAX >> shift))
+		return false;
+	*out = (uint64_t)n << shift;
+	return true;
+}
+
 int
 cmd_check_step(const struct replay *r, size_t step)
 {

@@ -238,6 +238,47 @@ at_reserve(struct attach *a, size_t n)
 		abort();
 }
 
+int
+attach_only_parse(const char *s, unsigned *out, size_t *bad)
+{
+	static const struct { const char *name; unsigned bit; } kinds[] = {
+		{ "anon", ATTACH_ONLY_ANON }, { "file", ATTACH_ONLY_FILE },
+		{ "heap", ATTACH_ONLY_HEAP }, { "stack", ATTACH_ONLY_STACK },
+	};
+	const char *p = s;
+
+	*out = 0;
+	while (*p != '\0') {
+		size_t n = strcspn(p, ","), i;
+
+		for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+			if (strlen(kinds[i].name) == n && strncmp(p, kinds[i].name, n) == 0)
+				break;
+		if (i == sizeof kinds / sizeof kinds[0]) {
+			*bad = (size_t)(p - s);
+			return -1;
+		}
+		*out |= kinds[i].bit;
+		p += n + (p[n] == ',');
+	}
+	return *out != 0 ? 0 : (*bad = 0, -1);
+}
+
+/* Does mapping V pass --only and --min-size? */
+static bool
+at_keep(const struct attach_opts *o, const struct pm_vma *v)
+{
+	const char *p = v->path;
+	unsigned kind = p[0] == '/' ? ATTACH_ONLY_FILE
+	              : p[0] == '\0' || strncmp(p, "[anon", 5) == 0 ? ATTACH_ONLY_ANON
+	              : strcmp(p, "[heap]") == 0 ? ATTACH_ONLY_HEAP
+	              : strncmp(p, "[stack", 6) == 0 ? ATTACH_ONLY_STACK : 0;
+
+	if (v->end - v->start < o->min_size)
+		return false;
+	return o->only == 0 || (kind & o->only) != 0;
+}
+
 /* Append the observation of process I (just read) to the trace and the
  * file, as sample number SAMPLE taken at T0.  Returns 0 or -1 (I/O). */
 static int
@@ -256,6 +297,8 @@ at_observe(struct attach *a, size_t i, size_t sample, double t0)
 		const struct tw_obs_region *o = &a->regs[nr];
 		struct trace_obs_region *r = &a->tregs[nr];
 
+		if (!at_keep(&a->o, v))
+			continue;
 		pm_obs_region(v, a->page_size, &a->regs[nr], a->rext[nr]);
 		a->regs[nr].name = v->path[0] != '\0' ? v->path : NULL;
 		/* The loader's form of the same region (TOBS_* = TOBS_*). */

@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct trace;
@@ -33,7 +34,20 @@ struct attach_opts {
 	FILE *msgs;                  /* cost lines and messages (attach_run) */
 	bool keep_going;             /* a process that exits stops only its own
 	                                sampling (the player); else it ends all */
+	unsigned only;               /* ATTACH_ONLY_* kinds of mapping kept, 0: all */
+	uint64_t min_size;           /* mappings smaller than this are left out */
 };
+
+/* Kinds of mapping for --only. */
+enum {
+	ATTACH_ONLY_ANON = 1,        /* no path, or a named anonymous one ([anon:...]) */
+	ATTACH_ONLY_FILE = 2,        /* a file (its path starts with /) */
+	ATTACH_ONLY_HEAP = 4,        /* [heap] */
+	ATTACH_ONLY_STACK = 8,       /* [stack], [stack:TID] */
+};
+/* Parse a comma-separated list of kinds ("heap,stack") into *OUT; returns
+ * 0, or -1 with the bad word's offset in *BAD. */
+int attach_only_parse(const char *s, unsigned *out, size_t *bad);
 
 /* attach_sample() outcomes. */
 enum {
