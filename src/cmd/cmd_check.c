@@ -32,6 +32,24 @@ plural(size_t n)
 	return n == 1 ? "" : "s";
 }
 
+/* What the trace says of the machine it was recorded on: the behaviour
+ * the comparison depends on (docs/recording.md, "The machine"). */
+static void
+tell_machine(const struct trace_machine *m, FILE *out)
+{
+	static const char *const oc[] = { "heuristic", "always", "never" };
+
+	if (!m->present)
+		return;
+	fprintf(out, "recorded on: Linux %s, %u-byte pages, THP %s, KSM %s, overcommit %s, "
+	        "read of untouched memory %s\n",
+	        m->kernel[0] ? m->kernel : "?", m->page_size, m->thp[0] ? m->thp : "?",
+	        m->ksm < 0 ? "?" : m->ksm ? "on" : "off",
+	        m->overcommit < 0 ? "?" : oc[m->overcommit],
+	        m->zero_page_on_read < 0 ? "?" : m->zero_page_on_read ? "maps the zero page"
+	                                                               : "maps nothing");
+}
+
 static int
 run(int argc, char **argv)
 {
@@ -52,6 +70,7 @@ run(int argc, char **argv)
 	rc = cmd_open(argv[optind], profile, &t, &r);
 	if (rc != 0)
 		return rc;
+	tell_machine(&t->machine, stdout);
 	check_replay(r, stdout, &st);
 	printf("%s: %zu observe step%s, %zu region%s paired, %zu difference%s in %zu step%s "
 	       "(profile %s)\n", t->path, st.steps, plural(st.steps), st.regions,

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "trace/trace.h"
+#include "probe.h"
 #include "sample.h"
 #include "trace/trace_write.h"
 #include "vm/vm.h"
@@ -196,6 +197,7 @@ at_open_writer(struct attach *a, const struct at_proc *q, char *err, size_t errl
 	const char *tasks[2] = { a->p[0].name, a->p[1].name };
 	const char *notes[3];
 	struct tw_header h;
+	struct trace_machine machine;
 	size_t nn = 0;
 
 	a->w = trace_writer_open(a->o.out, err, errlen);
@@ -215,6 +217,8 @@ at_open_writer(struct attach *a, const struct at_proc *q, char *err, size_t errl
 	h.tasks = tasks;
 	h.ntasks = a->o.npids;
 	h.page_size = a->page_size;
+	lx_probe(&machine);
+	h.machine = &machine;
 	h.notes = notes;
 	h.nnotes = nn;
 	if (trace_writer_header(a->w, &h) != 0) {

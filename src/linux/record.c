@@ -21,6 +21,7 @@
 #include <config.h>
 
 #include "record.h"
+#include "probe.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1725,6 +1726,7 @@ write_header(struct rec *rc)
 	const char *notes[12];
 	size_t nn = 0;
 	struct tw_header h;
+	struct trace_machine machine;
 	struct tw_ext ext[3];
 	struct utsname u;
 	char title[512], kernel[200], src[300];
@@ -1794,6 +1796,8 @@ write_header(struct rec *rc)
 	h.tasks = tasks;
 	h.ntasks = t->nheader_tasks;
 	h.page_size = rc->ps;
+	lx_probe(&machine);
+	h.machine = &machine;
 	h.notes = notes;
 	h.nnotes = nn;
 	ext[0] = (struct tw_ext){ .key = "x_recorder", .type = TW_EXT_STR, .s = "vmscope " PACKAGE_VERSION };

@@ -167,6 +167,10 @@ state_init(const struct replay *r, struct rstate *s)
 
 	memset(s, 0, sizeof *s);
 	s->w = vm_world_new(r->prof, r->page_size);
+	/* A recording that found no zero page on read faults (its "machine")
+	 * is replayed the way that kernel behaved. */
+	if (s->w != NULL && r->t->machine.present && r->t->machine.zero_page_on_read == 0)
+		vm_world_set_zero_page(s->w, false);
 	if (s->w == NULL)
 		return -1;
 	s->task_map = xmalloc(nt * sizeof *s->task_map);

@@ -116,8 +116,22 @@ struct trace_strtab {
 	uint32_t hcap;
 };
 
+/* What the recorder probed on the machine a trace was recorded on (the
+ * header's "machine"): the behaviour the model must not assume. */
+struct trace_machine {
+	bool present;
+	char kernel[128];            /* uname -r and -v, "" unknown */
+	uint32_t page_size;          /* sysconf(_SC_PAGESIZE), 0 unknown */
+	char thp[16];                /* transparent_hugepage/enabled: always, madvise, never, "" */
+	int ksm;                     /* /sys/kernel/mm/ksm/run: 1 on, 0 off, -1 unknown */
+	int overcommit;              /* /proc/sys/vm/overcommit_memory 0..2, -1 unknown */
+	int zero_page_on_read;       /* a read of untouched anonymous memory maps a page:
+	                                1 yes (the shared zero page), 0 no, -1 unknown */
+};
+
 struct trace {
 	char *path;                  /* as given, for messages */
+	struct trace_machine machine;
 	char *title;
 	char *profile;               /* as written in the header, may be NULL */
 	uint32_t page_size;          /* 0: the profile's */

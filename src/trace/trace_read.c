@@ -638,9 +638,9 @@ get_share_mode(struct loader *ld, const cJSON *v, const char *key, uint8_t *out)
 
 /* ---- the header --------------------------------------------------------------- */
 
-enum hkey { H_VMSCOPE, H_TITLE, H_PROFILE, H_TASKS, H_PAGE_SIZE, H_NKEYS };
+enum hkey { H_VMSCOPE, H_TITLE, H_PROFILE, H_TASKS, H_PAGE_SIZE, H_MACHINE, H_NKEYS };
 static const char *const hkey_names[H_NKEYS] = {
-	"vmscope", "title", "profile", "tasks", "page_size",
+	"vmscope", "title", "profile", "tasks", "page_size", "machine",
 };
 
 /* Return the index of NAME in NAMES[N], or -1. */
@@ -709,6 +709,68 @@ header_tasks(struct loader *ld, const cJSON *v)
 	return 0;
 }
 
+/* An integer member NAME of object M into *OUT (-1 when absent), within
+ * [LO, HI]; returns 0 or -1 (reported). */
+static int
+machine_int(struct loader *ld, const cJSON *m, const char *name, long lo, long hi, int *out)
+{
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(m, name);
+
+	*out = -1;
+	if (c == NULL)
+		return 0;
+	if (cJSON_IsBool(c) && hi == 1) {
+		*out = cJSON_IsTrue(c);
+		return 0;
+	}
+	if (!cJSON_IsNumber(c) || c->valuedouble < lo || c->valuedouble > hi ||
+	    c->valuedouble != (double)(long)c->valuedouble)
+		return fail(ld, key_col(ld, name), "'machine' key '%s' must be %s", name,
+		            hi == 1 ? "true or false" : "a small integer");
+	*out = (int)c->valuedouble;
+	return 0;
+}
+
+/* The header's "machine" object C (docs/trace-format.md). */
+static int
+header_machine(struct loader *ld, const cJSON *c)
+{
+	static const char *const known[] = {
+		"kernel", "page_size", "thp", "ksm", "overcommit", "zero_page_on_read",
+	};
+	struct trace_machine *m = &ld->t->machine;
+	const cJSON *k, *ps;
+	int v;
+
+	if (!cJSON_IsObject(c))
+		return fail_type(ld, "machine", "an object");
+	for (const cJSON *e = c->child; e != NULL; e = e->next) {
+		size_t i;
+
+		for (i = 0; i < sizeof known / sizeof known[0]; i++)
+			if (strcmp(e->string, known[i]) == 0)
+				break;
+		if (i == sizeof known / sizeof known[0] && strncmp(e->string, "x_", 2) != 0)
+			return fail(ld, key_col(ld, e->string), "unknown key '%s' in 'machine'",
+			            clip(ld, e->string, 40));
+	}
+	m->present = true;
+	if ((k = cJSON_GetObjectItemCaseSensitive(c, "kernel")) != NULL && cJSON_IsString(k))
+		snprintf(m->kernel, sizeof m->kernel, "%s", k->valuestring);
+	if ((k = cJSON_GetObjectItemCaseSensitive(c, "thp")) != NULL && cJSON_IsString(k))
+		snprintf(m->thp, sizeof m->thp, "%s", k->valuestring);
+	ps = cJSON_GetObjectItemCaseSensitive(c, "page_size");
+	if (ps != NULL && (!cJSON_IsNumber(ps) || ps->valuedouble < 1 || ps->valuedouble > 1 << 30))
+		return fail(ld, key_col(ld, "page_size"), "'machine' key 'page_size' must be bytes");
+	m->page_size = ps != NULL ? (uint32_t)ps->valuedouble : 0;
+	if (machine_int(ld, c, "ksm", 0, 1, &m->ksm) != 0 ||
+	    machine_int(ld, c, "overcommit", 0, 2, &m->overcommit) != 0 ||
+	    machine_int(ld, c, "zero_page_on_read", 0, 1, &v) != 0)
+		return -1;
+	m->zero_page_on_read = v;
+	return 0;
+}
+
 /* Load the header object H. */
 static int
 load_header(struct loader *ld, const cJSON *h)
@@ -771,6 +833,10 @@ load_header(struct loader *ld, const cJSON *h)
 				            "bad page_size %llu: must be a power of two from 4096 to 1048576",
 				            (unsigned long long)ps);
 			ld->t->page_size = (uint32_t)ps;
+			break;
+		case H_MACHINE:
+			if (header_machine(ld, c) != 0)
+				return -1;
 			break;
 		default:
 			break;

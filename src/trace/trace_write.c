@@ -247,6 +247,13 @@ sb_kuint(struct sbuf *b, const char *key, uint64_t v)
 	sb_uint(b, v, false);
 }
 
+static void
+sb_kbool(struct sbuf *b, const char *key, bool v)
+{
+	sb_key(b, key);
+	sb_add(b, v ? "true" : "false", v ? 4 : 5);
+}
+
 /* "KEY": "0x..." (bytes) or "Np" (pages). */
 static void
 sb_kqty(struct sbuf *b, const char *key, uint64_t v, bool pages)
@@ -360,6 +367,28 @@ trace_writer_lines(const struct trace_writer *w)
 }
 
 /* Write the header line. */
+/* The header's "machine" object: only what was probed. */
+static void
+sb_machine(struct sbuf *b, const struct trace_machine *m)
+{
+	sb_key(b, "machine");
+	sb_add(b, "{", 1);
+	sb_str(b, "kernel");        /* the first member: no separator */
+	sb_add(b, ": ", 2);
+	sb_str(b, m->kernel);
+	if (m->page_size != 0)
+		sb_kuint(b, "page_size", m->page_size);
+	if (m->thp[0] != '\0')
+		sb_kstr(b, "thp", m->thp);
+	if (m->ksm >= 0)
+		sb_kbool(b, "ksm", m->ksm != 0);
+	if (m->overcommit >= 0)
+		sb_kuint(b, "overcommit", (uint64_t)m->overcommit);
+	if (m->zero_page_on_read >= 0)
+		sb_kbool(b, "zero_page_on_read", m->zero_page_on_read != 0);
+	sb_add(b, "}", 1);
+}
+
 int
 trace_writer_header(struct trace_writer *w, const struct tw_header *h)
 {
@@ -385,6 +414,8 @@ trace_writer_header(struct trace_writer *w, const struct tw_header *h)
 	sb_add(b, "]", 1);
 	if (h->page_size != 0)
 		sb_kuint(b, "page_size", h->page_size);
+	if (h->machine != NULL && h->machine->present)
+		sb_machine(b, h->machine);
 	if (h->nnotes > 0) {
 		sb_key(b, "x_notes");
 		sb_add(b, "[", 1);

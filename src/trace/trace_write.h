@@ -49,6 +49,7 @@ struct tw_header {
 	const char *const *tasks;    /* at least one */
 	size_t ntasks;
 	uint32_t page_size;          /* 0: the profile's */
+	const struct trace_machine *machine;   /* "machine", or NULL */
 	const char *const *notes;    /* written as "x_notes": [...] */
 	size_t nnotes;
 	const struct tw_ext *ext;

@@ -121,6 +121,10 @@ struct vm_effects {
  * profile's).  Returns NULL when the page size is not a power of two >= 4096. */
 struct vm_world *vm_world_new(const struct vm_profile *p, uint32_t page_size);
 void vm_world_free(struct vm_world *w);
+/* Linux profiles: whether a read fault on untouched anonymous memory maps
+ * the shared zero page (true, the default: mm/memory.c do_anonymous_page)
+ * or allocates a zeroed page, as on a machine whose recording said so. */
+void vm_world_set_zero_page(struct vm_world *w, bool on);
 /* Deep copy, for replay checkpoints. */
 struct vm_world *vm_world_clone(const struct vm_world *w);
 const struct vm_profile *vm_world_profile(const struct vm_world *w);

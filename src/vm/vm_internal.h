@@ -98,6 +98,7 @@ struct vm_file {
 
 struct vm_world {
 	const struct vm_profile *prof;
+	bool no_zero_page;         /* linux: read faults allocate (the machine said so) */
 	uint32_t page_size;
 	unsigned page_shift;
 	struct vm_task *tasks;

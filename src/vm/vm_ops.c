@@ -238,7 +238,7 @@ fault_page(struct vm_world *w, struct vm_map_entry *e, uint64_t va, bool write)
 	off = e->offset + (va - e->start);
 	pg = off >> w->page_shift;
 	found = vm_page_lookup_chain(w, o, off, &depth, &slot);
-	if (found == NULL && !write && w->prof->fork == FORK_LINUX &&
+	if (found == NULL && !write && w->prof->fork == FORK_LINUX && !w->no_zero_page &&
 	    chain_bottom(w, o)->internal) {
 		/*
 		 * do_anonymous_page(): a read of an untouched anonymous page maps

@@ -46,6 +46,12 @@ vm_world_new(const struct vm_profile *p, uint32_t page_size)
 	return w;
 }
 
+void
+vm_world_set_zero_page(struct vm_world *w, bool on)
+{
+	w->no_zero_page = !on;
+}
+
 /* Free the world and everything in it. */
 void
 vm_world_free(struct vm_world *w)
