@@ -573,11 +573,32 @@ test_event_errors(void)
 	    "t.jsonl:2:29: key 'note' must be a string", "note number");
 }
 
+/* Sizes with binary unit suffixes: 16K = 16384, 0x4K = 4096, 2M, 1G. */
+static void
+test_unit_suffixes(void)
+{
+	struct trace *t = load(HDR
+		"{\"op\": \"allocate\", \"task\": \"a\", \"size\": \"16K\"}\n"
+		"{\"op\": \"allocate\", \"task\": \"a\", \"size\": \"0x4K\"}\n"
+		"{\"op\": \"allocate\", \"task\": \"a\", \"size\": \"2M\", \"addr\": \"1G\"}\n"
+		"{\"op\": \"allocate\", \"task\": \"a\", \"size\": \"3m\"}\n");
+
+	if (!ok(t != NULL, "unit suffixes load"))
+		return;
+	is_int(t->ev[0].size, 16384, "16K is 16384 bytes");
+	is_int(t->ev[0].flags & TEF_SIZE_PAGES, 0, "16K is bytes, not pages");
+	is_int(t->ev[1].size, 4096, "0x4K is 4096");
+	is_int(t->ev[2].size, 2097152, "2M is 2097152");
+	is_int(t->ev[2].addr, 1073741824, "addr 1G is 1073741824");
+	is_int(t->ev[3].size, 3145728, "lower-case m works too");
+	trace_free(t);
+}
+
 /* Check quantities, protections, enumerations and range rules. */
 static void
 test_value_errors(void)
 {
-#define BADQ "(want 16384, \"0x4000\", \"16384\" or \"4p\")"
+#define BADQ "(want 16384, \"0x4000\", \"16K\" or \"4p\")"
 	static const struct { const char *val, *msg; } q[] = {
 		{ "\"12q\"", "bad quantity \"12q\" for key 'size' " BADQ },
 		{ "\"0xZZ\"", "bad quantity \"0xZZ\" for key 'size' " BADQ },
@@ -588,6 +609,11 @@ test_value_errors(void)
 		{ "\"-1\"", "bad quantity \"-1\" for key 'size' " BADQ },
 		{ "\"1.5\"", "bad quantity \"1.5\" for key 'size' " BADQ },
 		{ "\"4pp\"", "bad quantity \"4pp\" for key 'size' " BADQ },
+		{ "\"16KB\"", "bad quantity \"16KB\" for key 'size' " BADQ },
+		{ "\"K\"", "bad quantity \"K\" for key 'size' " BADQ },
+		{ "\"4Kp\"", "bad quantity \"4Kp\" for key 'size' " BADQ },
+		{ "\"0x1000000000000000G\"",
+		  "quantity \"0x1000000000000000G\" for key 'size' overflows 64 bits" },
 		{ "\"\"", "empty quantity for key 'size'" },
 		{ "-1", "negative quantity -1 for key 'size'" },
 		{ "1.5", "quantity 1.5 for key 'size' is not an integer" },
@@ -820,6 +846,7 @@ main(void)
 	test_header_errors();
 	test_syntax_errors();
 	test_event_errors();
+	test_unit_suffixes();
 	test_value_errors();
 	test_observe_errors();
 	test_observe_more();

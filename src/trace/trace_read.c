@@ -480,6 +480,16 @@ get_quantity(struct loader *ld, const cJSON *v, const char *key, bool allow_page
 	if (*p == 'p') {
 		*pages = true;
 		p++;
+	} else if (*p != '\0' && strchr("KMGTkmgt", *p) != NULL) {
+		/* Binary units: 16K = 16384 bytes. */
+		unsigned shift = *p == 'K' || *p == 'k' ? 10 : *p == 'M' || *p == 'm' ? 20
+		               : *p == 'G' || *p == 'g' ? 30 : 40;
+
+		if (u > (UINT64_MAX >> shift))
+			overflow = true;
+		else
+			u <<= shift;
+		p++;
 	}
 	if (*p != '\0')
 		goto bad;
@@ -493,7 +503,7 @@ get_quantity(struct loader *ld, const cJSON *v, const char *key, bool allow_page
 	return 0;
 bad:
 	return fail(ld, key_col(ld, key),
-	            "bad quantity \"%s\" for key '%s' (want 16384, \"0x4000\", \"16384\" or \"4p\")",
+	            "bad quantity \"%s\" for key '%s' (want 16384, \"0x4000\", \"16K\" or \"4p\")",
 	            clip(ld, s, 40), key);
 }
 
