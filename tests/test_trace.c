@@ -20,6 +20,9 @@
 #include "trace/trace_strtab.h"
 #include "vm/vm.h"
 
+/* The lists the loader gives after an unknown op or key. */
+#define OPS "(ops: allocate, deallocate, write, read, fork, inherit, protect, ool_send, make_memory_entry, map_entry, release_entry, map_file, exit, note, observe)"
+#define EXIT_KEYS "(exit takes: note, mark, task, ask, notes)"
 #define HDR "{\"vmscope\": 1, \"tasks\": [\"a\", \"b\"]}\n"
 
 /* Load TEXT (LEN bytes) as "t.jsonl"; print the error and return NULL on
@@ -430,7 +433,7 @@ test_header_errors(void)
 	err("{\"vmscope\": 1, \"tasks\": [\"a\"], \"title\": 5}\n",
 	    "t.jsonl:1:32: key 'title' must be a string", "title not a string");
 	err("{\"vmscope\": 1, \"tasks\": [\"a\"], \"titel\": \"x\"}\n",
-	    "t.jsonl:1:32: unknown key 'titel' in header", "unknown header key");
+	    "t.jsonl:1:32: unknown key 'titel' in header; did you mean 'title'?", "unknown header key");
 	err("{\"vmscope\": 1, \"tasks\": [\"a\"], \"tasks\": [\"b\"]}\n",
 	    "t.jsonl:1:16: duplicate key 'tasks'", "duplicate header key");
 }
@@ -522,9 +525,9 @@ test_event_errors(void)
 {
 	err(HDR "{\"task\": \"a\"}\n", "t.jsonl:2:1: missing key 'op'", "no op");
 	err(HDR "{\"op\": 3}\n", "t.jsonl:2:2: key 'op' must be a string", "op not a string");
-	err(HDR "{\"op\": \"frok\", \"task\": \"a\"}\n", "t.jsonl:2:2: unknown op \"frok\"",
+	err(HDR "{\"op\": \"frok\", \"task\": \"a\"}\n", "t.jsonl:2:2: unknown op \"frok\"; did you mean \"fork\"? " OPS,
 	    "unknown op");
-	err(HDR "{\"op\": \"fr\\nok\"}\n", "t.jsonl:2:2: unknown op \"fr?ok\"",
+	err(HDR "{\"op\": \"fr\\nok\"}\n", "t.jsonl:2:2: unknown op \"fr?ok\" " OPS,
 	    "control characters in a quoted value");
 	{
 		char key[64] = "a", in[200], want[200];
@@ -534,13 +537,15 @@ test_event_errors(void)
 			strcat(key, "\xc3\xa9");
 		snprintf(in, sizeof in, HDR "{\"op\": \"exit\", \"task\": \"a\", \"%s\": 1}\n", key);
 		key[39] = '\0';
-		snprintf(want, sizeof want, "t.jsonl:2:29: unknown key '%s...' for op 'exit'", key);
+		snprintf(want, sizeof want, "t.jsonl:2:29: unknown key '%s...' for op 'exit' " EXIT_KEYS, key);
 		err(in, want, "long key cut on a UTF-8 boundary");
 	}
 	err(HDR "{\"op\": \"write\", \"task\": \"a\", \"regoin\": \"r\"}\n",
-	    "t.jsonl:2:30: unknown key 'regoin' for op 'write'", "unknown key");
+	    "t.jsonl:2:30: unknown key 'regoin' for op 'write'; did you mean 'region'? "
+	    "(write takes: note, mark, task, region, addr, offset, size, ask, notes)", "unknown key");
 	err(HDR "{\"op\": \"note\", \"task\": \"a\", \"text\": \"t\"}\n",
-	    "t.jsonl:2:16: unknown key 'task' for op 'note'", "key of another op");
+	    "t.jsonl:2:16: unknown key 'task' for op 'note' "
+	    "(note takes: note, mark, text, ask, notes)", "key of another op");
 	err(HDR "{\"op\": \"exit\", \"task\": \"a\", \"task\": \"b\"}\n",
 	    "t.jsonl:2:16: duplicate key 'task'", "duplicate key");
 	err(HDR "{\"op\": \"write\", \"region\": \"r\"}\n",
@@ -662,7 +667,7 @@ test_value_errors(void)
 	    "t.jsonl:2:1: missing key 'size' for op 'deallocate' (needed with 'addr')",
 	    "deallocate addr without size");
 	err(HDR "{\"op\": \"exit\", \"task\": \"a\", \"note\": \"task\", \"x\": 1}\n",
-	    "t.jsonl:2:45: unknown key 'x' for op 'exit'", "column of a key, not of a value");
+	    "t.jsonl:2:45: unknown key 'x' for op 'exit' " EXIT_KEYS, "column of a key, not of a value");
 }
 
 /* Check observe errors. */
@@ -693,7 +698,7 @@ test_observe_errors(void)
 	err(HDR "{\"op\": \"observe\", \"task\": \"a\"}\n",
 	    "t.jsonl:2:1: missing key 'regions' for op 'observe'", "observe without regions");
 	err(OBS "[]}\n{\"op\": \"exit\", \"task\": \"a\", \"regions\": []}\n",
-	    "t.jsonl:3:29: unknown key 'regions' for op 'exit'", "prefix does not leak");
+	    "t.jsonl:3:29: unknown key 'regions' for op 'exit' " EXIT_KEYS, "prefix does not leak");
 	err(OBS "[], \"more\": true}\n{\"op\": \"exit\", \"task\": \"a\"}\n",
 	    "t.jsonl:3:2: an observe continuation was expected (line 2 said \"more\": true)",
 	    "more, then another op");

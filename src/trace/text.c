@@ -191,3 +191,53 @@ text_sanitize(char *dst, size_t dstlen, const char *src, bool ascii)
 	return dst;
 }
 
+
+/* Edit distance of A and B counting a swap of two neighbours as one edit
+ * (optimal string alignment), capped at 9 (words over 32 bytes: 9). */
+static unsigned
+edit_distance(const char *a, const char *b)
+{
+	unsigned d[33][33], la = (unsigned)strlen(a), lb = (unsigned)strlen(b);
+
+	if (la > 32 || lb > 32)
+		return 9;
+	for (unsigned i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (unsigned j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (unsigned i = 1; i <= la; i++) {
+		for (unsigned j = 1; j <= lb; j++) {
+			unsigned best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[la][lb] < 9 ? d[la][lb] : 9;
+}
+
+const char *
+text_nearest(const char *word, const char *const *cands, size_t n)
+{
+	const char *best = NULL;
+	unsigned bd = 3;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned d;
+
+		if (cands[i] == NULL)
+			continue;
+		d = edit_distance(word, cands[i]);
+		if (d < bd && 2 * d < strlen(word)) {
+			bd = d;
+			best = cands[i];
+		}
+	}
+	return best;
+}

@@ -32,6 +32,11 @@ bool text_is_control(uint32_t cp);
 
 /* Decode one UTF-8 character at S (LEN bytes available) into *CP; returns
  * its length, or 0 with *CP = '?' for an invalid sequence (skip 1 byte). */
+/* The candidate closest to WORD by edit distance, when close enough to be
+ * a typo (at most 2 edits, and fewer than half of WORD's letters); else
+ * NULL.  CANDS has N entries; NULL entries are skipped. */
+const char *text_nearest(const char *word, const char *const *cands, size_t n);
+
 size_t text_decode(const char *s, size_t len, uint32_t *cp);
 
 /* Encode CP as UTF-8 into OUT (at least 5 bytes); returns the length. */

@@ -808,8 +808,16 @@ load_header(struct loader *ld, const cJSON *h)
 		if (k < 0) {
 			if (strncmp(c->string, "x_", 2) == 0)
 				continue;
+		{
+			const char *near = text_nearest(c->string, hkey_names, H_NKEYS);
+
+			if (near != NULL)
+				return fail(ld, key_col(ld, c->string),
+				            "unknown key '%s' in header; did you mean '%s'?",
+				            clip(ld, c->string, 40), near);
 			return fail(ld, key_col(ld, c->string), "unknown key '%s' in header",
 			            clip(ld, c->string, 40));
+		}
 		}
 		if (v[k] != NULL)
 			return fail(ld, key_col(ld, c->string), "duplicate key '%s'", c->string);
@@ -935,6 +943,50 @@ op_lookup(const char *s)
 		if (strcmp(op_specs[op].name, s) == 0)
 			return op;
 	return TOP_NONE;
+}
+
+/* "unknown op", with the nearest op and the list of ops. */
+static int
+unknown_op(struct loader *ld, const char *name)
+{
+	const char *names[TOP_COUNT] = { NULL }, *near;
+	char list[400];
+	size_t o = 0;
+
+	for (int op = TOP_NONE + 1; op < TOP_COUNT; op++) {
+		names[op] = op_specs[op].name;
+		o += (size_t)snprintf(list + o, o < sizeof list ? sizeof list - o : 0, "%s%s",
+		                      op > TOP_NONE + 1 ? ", " : "", names[op]);
+	}
+	near = text_nearest(name, names, TOP_COUNT);
+	if (near != NULL)
+		return fail(ld, key_col(ld, "op"), "unknown op \"%s\"; did you mean \"%s\"? (ops: %s)",
+		            clip(ld, name, 40), near, list);
+	return fail(ld, key_col(ld, "op"), "unknown op \"%s\" (ops: %s)", clip(ld, name, 40), list);
+}
+
+/* "unknown key" for an op, with the nearest key it takes and their list. */
+static int
+unknown_key(struct loader *ld, const char *key, const struct op_spec *spec, uint32_t allowed)
+{
+	const char *names[K_NKEYS] = { NULL }, *near;
+	char list[400];
+	size_t o = 0;
+
+	for (int k = 0; k < K_NKEYS; k++) {
+		if ((allowed & KB(k)) == 0 || k == K_OP)
+			continue;
+		names[k] = key_names[k];
+		o += (size_t)snprintf(list + o, o < sizeof list ? sizeof list - o : 0, "%s%s",
+		                      o > 0 ? ", " : "", key_names[k]);
+	}
+	/* A key of some other op is no typo: no suggestion. */
+	near = name_index(key_names, K_NKEYS, key) < 0 ? text_nearest(key, names, K_NKEYS) : NULL;
+	if (near != NULL)
+		return fail(ld, key_col(ld, key), "unknown key '%s' for op '%s'; did you mean '%s'? "
+		            "(%s takes: %s)", clip(ld, key, 40), spec->name, near, spec->name, list);
+	return fail(ld, key_col(ld, key), "unknown key '%s' for op '%s' (%s takes: %s)",
+	            clip(ld, key, 40), spec->name, spec->name, list);
 }
 
 /* Check the region/addr/offset/size combination of an event (present keys
@@ -1291,7 +1343,7 @@ load_event(struct loader *ld, const cJSON *o)
 		return fail_type(ld, "op", "a string");
 	op = op_lookup(opv->valuestring);
 	if (op == TOP_NONE)
-		return fail(ld, key_col(ld, "op"), "unknown op \"%s\"", clip(ld, opv->valuestring, 40));
+		return unknown_op(ld, opv->valuestring);
 	spec = &op_specs[op];
 	allowed = spec->keys | KB(K_OP) | KB(K_NOTE) | KB(K_MARK) | KB(K_ASK) | KB(K_NOTES);
 	for (const cJSON *c = o->child; c != NULL; c = c->next) {
@@ -1300,8 +1352,7 @@ load_event(struct loader *ld, const cJSON *o)
 		if (k < 0 || (allowed & KB(k)) == 0) {
 			if (strncmp(c->string, "x_", 2) == 0)
 				continue;
-			return fail(ld, key_col(ld, c->string), "unknown key '%s' for op '%s'",
-			            clip(ld, c->string, 40), spec->name);
+			return unknown_key(ld, c->string, spec, allowed);
 		}
 		if (v[k] != NULL)
 			return fail(ld, key_col(ld, c->string), "duplicate key '%s'", c->string);
