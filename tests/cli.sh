@@ -234,4 +234,10 @@ tap_is "VMSCOPE_DATADIR: a name that is not there is a missing file" "$rc" 1
 for sub in dump render validate list; do
 	if grep -q "$sub" "$SRCDIR/man/vmscope.1"; then tap_ok "man page documents $sub"; else tap_fail "man page documents $sub"; fi
 done
+# The authoring guide's skeleton is a valid scenario whose last step is
+# what the guide says: the child's write leaves it a private page.
+tap_check "docs/skeleton.jsonl validates" "$V" validate "$SRCDIR/docs/skeleton.jsonl"
+out=$("$V" dump "$SRCDIR/docs/skeleton.jsonl" | tail -1)
+case $out in *"SM=PRV    1"*) tap_ok "skeleton: the child's write makes its page private" ;;
+*) tap_fail "skeleton: the child's write makes its page private" "$out" ;; esac
 tap_done
