@@ -125,7 +125,7 @@ printf '%s\n' '{"vmscope":1,"tasks":["a"]}' '{"op":"bogus","task":"a"}' >"$tmpdi
 "$V" validate - <"$tmpdir/bogus.jsonl" >"$tmpdir/out" 2>"$tmpdir/err"
 rc=$?
 tap_is "validate - reads standard input (exit 2 on a bad op)" "$rc" 2
-tap_is "an error in standard input is named <stdin>" "$(cat "$tmpdir/err")" '<stdin>:2:2: unknown op "bogus" (ops: allocate, deallocate, write, read, fork, inherit, protect, ool_send, make_memory_entry, map_entry, release_entry, map_file, exit, note, observe)'
+tap_is "an error in standard input is named <stdin>" "$(cat "$tmpdir/err")" '<stdin>:2:2: unknown op "bogus" (ops: allocate, deallocate, write, read, fork, inherit, protect, ool_send, make_memory_entry, map_entry, release_entry, map_file, exit, note, observe, exec)'
 run sh -c "\"\$0\" dump --step 3 - < \"\$1\"" "$V" "$D/fork-lifecycle.jsonl"
 case $out in *"step 3/6: fork parent -> child"*) tap_ok "dump - reads a trace from standard input" ;;
 *) tap_fail "dump - reads a trace from standard input" "$out" "$err" ;; esac

@@ -21,7 +21,7 @@
 #include "vm/vm.h"
 
 /* The lists the loader gives after an unknown op or key. */
-#define OPS "(ops: allocate, deallocate, write, read, fork, inherit, protect, ool_send, make_memory_entry, map_entry, release_entry, map_file, exit, note, observe)"
+#define OPS "(ops: allocate, deallocate, write, read, fork, inherit, protect, ool_send, make_memory_entry, map_entry, release_entry, map_file, exit, note, observe, exec)"
 #define EXIT_KEYS "(exit takes: note, mark, task, ask, notes)"
 #define HDR "{\"vmscope\": 1, \"tasks\": [\"a\", \"b\"]}\n"
 
@@ -342,14 +342,14 @@ test_op_names(void)
 	static const char *const names[] = {
 		"allocate", "deallocate", "write", "read", "fork", "inherit", "protect",
 		"ool_send", "make_memory_entry", "map_entry", "release_entry", "map_file",
-		"exit", "note", "observe",
+		"exit", "note", "observe", "exec",
 	};
-	int good = 1;
+	int good = sizeof names / sizeof names[0] == TOP_COUNT - 1;
 
-	for (int op = TOP_ALLOCATE; op < TOP_COUNT; op++)
+	for (int op = TOP_ALLOCATE; good && op < TOP_COUNT; op++)
 		if (strcmp(trace_op_name(op), names[op - 1]) != 0)
 			good = 0;
-	ok(good, "trace_op_name names all 15 ops");
+	ok(good, "trace_op_name names all 16 ops");
 	is_str(trace_op_name(TOP_NONE), "?", "TOP_NONE has no name");
 	is_str(trace_op_name(TOP_COUNT), "?", "past the end");
 }

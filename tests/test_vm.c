@@ -375,6 +375,33 @@ test_holders(void)
 	check_world("holders");
 }
 
+/* exec: the task stays, its map is replaced by an empty one and every
+ * reference the old map held is dropped (kern_exec.c exec_mach_imgact:
+ * a new map; fs/exec.c exec_mmap: a new mm). */
+static void
+test_exec(void)
+{
+	struct vm_region_info ri;
+	uint64_t a = 0, b = 0;
+	int p, c;
+
+	world("xnu-arm64");
+	p = vm_task_create(W, "sh");
+	vm_op_allocate(W, p, &a, 32 * KB, VM_FLAGS_ANYWHERE, 0);
+	vm_op_write(W, p, a, 1);
+	vm_op_fork(W, p, "ls", &c);
+	EXPECT(p, a, SM_COW, 2, 1, "exec: parent before the child's exec");
+	is_int(vm_op_exec(W, c), KERN_SUCCESS, "exec: succeeds");
+	ok(vm_task_alive(W, c), "exec: the task lives on");
+	ok(!vm_region_get(W, c, 0, &ri), "exec: the new map is empty");
+	vm_region_at(W, p, a, &ri);
+	is_int(ri.ref_count, 1, "exec: the old map's reference is gone (ref 2 -> 1)");
+	is_int(vm_op_allocate(W, c, &b, 16 * KB, VM_FLAGS_ANYWHERE, 0), KERN_SUCCESS,
+	       "exec: the new program maps again");
+	check_world("exec");
+	is_int(vm_op_exec(W, 99), KERN_INVALID_TASK, "exec: no such task");
+}
+
 /* Files: PRV mapped once, SHM in two tasks, S/A twice in one task. */
 static void
 test_files(void)
@@ -729,6 +756,7 @@ main(void)
 	test_memory_entry();
 	test_files();
 	test_holders();
+	test_exec();
 	test_ool_purgeable();
 	test_ool_plain();
 	test_linux();

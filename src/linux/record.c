@@ -1514,6 +1514,17 @@ run_exit(struct ev_ctx *x)
 		snprintf(oc->error, sizeof oc->error, "the process did not exit cleanly");
 }
 
+/* exec would replace the helper process that runs the scenario: not
+ * recorded, and said so in the step's outcome. */
+static void
+run_exec(struct ev_ctx *x)
+{
+	snprintf(x->oc->call, sizeof x->oc->call, "execve");
+	x->oc->ran = false;
+	snprintf(x->oc->error, sizeof x->oc->error,
+	         "exec is not recorded: it would replace the process that runs the scenario");
+}
+
 /* The handler of each trace operation (NULL: nothing to run). */
 static void (*const run_ops[TOP_COUNT])(struct ev_ctx *) = {
 	[TOP_NOTE] = run_note,
@@ -1530,6 +1541,7 @@ static void (*const run_ops[TOP_COUNT])(struct ev_ctx *) = {
 	[TOP_RELEASE_ENTRY] = run_release_entry,
 	[TOP_MAP_FILE] = run_map_file,
 	[TOP_EXIT] = run_exit,
+	[TOP_EXEC] = run_exec,
 };
 
 /* Run event EV (step K) for real; fill OC. */

@@ -473,6 +473,16 @@ apply_exit(struct apply_ctx *x)
 	return kr;
 }
 
+static kern_return_t
+apply_exec(struct apply_ctx *x)
+{
+	kern_return_t kr = vm_op_exec(x->s->w, x->task);
+
+	if (kr == KERN_SUCCESS)
+		rnames_drop_task(&x->s->names, x->task);   /* its regions are gone */
+	return kr;
+}
+
 /* The handler of each operation; NEEDS_TASK: the event's task must exist. */
 static const struct {
 	kern_return_t (*fn)(struct apply_ctx *);
@@ -494,6 +504,7 @@ static const struct {
 	[TOP_RELEASE_ENTRY] = { apply_release_entry, false },
 	[TOP_MAP_FILE] = { apply_map_file, true },
 	[TOP_EXIT] = { apply_exit, true },
+	[TOP_EXEC] = { apply_exec, true },
 };
 
 /* Apply event EV to state S; returns its status and *REASON. */

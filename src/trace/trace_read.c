@@ -921,6 +921,7 @@ static const struct op_spec op_specs[TOP_COUNT] = {
 		KB(K_TASK) | KB(K_FILE) | KB(K_SIZE) | KB(K_OFFSET) | KB(K_PRIVATE) | KB(K_AS),
 		KB(K_TASK) | KB(K_FILE) | KB(K_SIZE), RANGE_NONE },
 	[TOP_EXIT] = { "exit", KB(K_TASK), KB(K_TASK), RANGE_NONE },
+	[TOP_EXEC] = { "exec", KB(K_TASK), KB(K_TASK), RANGE_NONE },
 	[TOP_NOTE] = { "note", KB(K_TEXT), KB(K_TEXT), RANGE_NONE },
 	[TOP_OBSERVE] = { "observe", KB(K_TASK) | KB(K_REGIONS) | KB(K_MORE),
 		KB(K_TASK) | KB(K_REGIONS), RANGE_NONE },

@@ -175,6 +175,8 @@ kern_return_t vm_op_release_entry(struct vm_world *w, int entry);
 kern_return_t vm_op_map_file(struct vm_world *w, int task, const char *file,
                              uint64_t offset, uint64_t size, bool priv, uint64_t *addr_out);
 kern_return_t vm_op_exit(struct vm_world *w, int task);
+/* exec: the task stays, its address space is replaced by an empty one. */
+kern_return_t vm_op_exec(struct vm_world *w, int task);
 
 /* ---- reports ---------------------------------------------------------- */
 

@@ -1001,6 +1001,26 @@ vm_op_map_file(struct vm_world *w, int task, const char *file, uint64_t offset,
 	return KERN_SUCCESS;
 }
 
+/*
+ * exec: the task gets a new, empty address space and the old one is
+ * destroyed with every reference it held (xnu-11417.101.15
+ * bsd/kern/kern_exec.c: exec_mach_imgact makes a new map with
+ * vm_map_create and swaps it in; Linux mm/ and fs/exec.c: exec_mmap
+ * replaces mm and mmput drops the old one).  The program's own new
+ * mappings are the trace's next events.
+ */
+kern_return_t
+vm_op_exec(struct vm_world *w, int task)
+{
+	struct vm_map *m = task_map(w, task);
+
+	fx_begin(w);
+	if (m == NULL)
+		return KERN_INVALID_TASK;
+	vm_map_destroy(w, m);
+	return KERN_SUCCESS;
+}
+
 /* Task exit: vm_map_remove() of the whole map. */
 kern_return_t
 vm_op_exit(struct vm_world *w, int task)
