@@ -107,6 +107,8 @@ struct cmd_view_args {
 int cmd_view_args_init(struct cmd_view_args *a);
 /* Apply the config file to A (config_file.c); returns 0 or EXIT_BAD_INPUT. */
 int cmd_config_apply(struct cmd_view_args *a);
+/* Read config lines from F (named PATH in messages, written to ERR). */
+int cmd_config_read(FILE *f, const char *path, struct cmd_view_args *a, FILE *err);
 /* Take option OPT (one of OPT_* above) with value ARG into A.  Returns 0,
  * 1 when OPT is not one of them, or an exit status (a bad value). */
 int cmd_view_option(const struct cmd *c, int opt, const char *arg, struct cmd_view_args *a);

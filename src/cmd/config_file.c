@@ -92,14 +92,11 @@ config_set(struct cmd_view_args *a, const char *key, const char *val, char *why,
 }
 
 int
-cmd_config_apply(struct cmd_view_args *a)
+cmd_config_read(FILE *f, const char *path, struct cmd_view_args *a, FILE *err)
 {
-	char path[4096], line[512], why[256];
-	FILE *f;
+	char line[512], why[256];
 	int lineno = 0;
 
-	if (!config_path(path, sizeof path) || (f = fopen(path, "r")) == NULL)
-		return 0;   /* no config file: the defaults */
 	while (fgets(line, sizeof line, f) != NULL) {
 		char *s = line, *eq, *hash;
 		const char *bad;
@@ -111,18 +108,29 @@ cmd_config_apply(struct cmd_view_args *a)
 		if (*s == '\0')
 			continue;
 		if ((eq = strchr(s, '=')) == NULL) {
-			fprintf(stderr, "%s:%d: expected 'key = value'\n", path, lineno);
-			fclose(f);
+			fprintf(err, "%s:%d: expected 'key = value'\n", path, lineno);
 			return EXIT_BAD_INPUT;
 		}
 		*eq = '\0';
 		bad = config_set(a, trim(s), trim(eq + 1), why, sizeof why);
 		if (bad != NULL) {
-			fprintf(stderr, "%s:%d: %s\n", path, lineno, bad);
-			fclose(f);
+			fprintf(err, "%s:%d: %s\n", path, lineno, bad);
 			return EXIT_BAD_INPUT;
 		}
 	}
-	fclose(f);
 	return 0;
+}
+
+int
+cmd_config_apply(struct cmd_view_args *a)
+{
+	char path[4096];
+	FILE *f;
+	int rc;
+
+	if (!config_path(path, sizeof path) || (f = fopen(path, "r")) == NULL)
+		return 0;   /* no config file: the defaults */
+	rc = cmd_config_read(f, path, a, stderr);
+	fclose(f);
+	return rc;
 }
