@@ -9,6 +9,7 @@
  * while the view is open.  Ids are the "object" field of dump --json.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ui_player.h"
@@ -39,15 +40,56 @@ olist_add(struct olist *l, uint32_t id)
 	l->id[l->n++] = id;
 }
 
-/* Every object of every shown row's chain, then the copy objects and
- * shadowing objects that hold them. */
+/* The holders of the listed objects, found in one pass over the world. */
+struct holds {
+	uint32_t *slot;                  /* object id -> list index + 1; 0: not listed */
+	uint32_t lim;
+	struct vm_holder (*h)[HOLD_MAX]; /* per list index, the first HOLD_MAX */
+	size_t *n;                       /* per list index, how many there are */
+};
+
 static void
-olist_fill(const struct ui *u, struct olist *l)
+hold_one(void *ctx, uint32_t obj, const struct vm_holder *h)
 {
-	const struct vm_world *w = replay_world(u->r);
+	struct holds *hs = ctx;
+	uint32_t i;
+
+	if (obj >= hs->lim || hs->slot[obj] == 0)
+		return;
+	i = hs->slot[obj] - 1;
+	if (hs->n[i] < HOLD_MAX)
+		hs->h[i][hs->n[i]] = *h;
+	hs->n[i]++;
+}
+
+/* Index the list L and collect its objects' holders into HS. */
+static void
+holds_collect(const struct ui *u, const struct olist *l, struct holds *hs)
+{
+	memset(hs->slot, 0, hs->lim * sizeof *hs->slot);
+	memset(hs->n, 0, OBJ_MAX * sizeof *hs->n);
+	for (size_t i = 0; i < l->n; i++)
+		if (l->id[i] < hs->lim)
+			hs->slot[l->id[i]] = (uint32_t)i + 1;
+	vm_world_holders(replay_world(u->r), hold_one, hs);
+}
+
+/* Every object of every shown row's chain, then the objects that shadow
+ * them (copy objects included), with the holders of all.  Returns -1 when
+ * out of memory. */
+static int
+olist_fill(const struct ui *u, struct olist *l, struct holds *hs)
+{
+	size_t first;
 
 	l->n = 0;
 	l->more = false;
+	hs->lim = vm_world_object_limit(replay_world(u->r));
+	hs->slot = calloc(hs->lim ? hs->lim : 1, sizeof *hs->slot);
+	hs->h = calloc(OBJ_MAX, sizeof *hs->h);
+	hs->n = calloc(OBJ_MAX, sizeof *hs->n);
+	if (hs->slot == NULL || hs->h == NULL || hs->n == NULL)
+		return -1;
 	for (int p = 0; p < 2; p++) {
 		const struct ui_snap *s = ui_state_pane(u, p);
 
@@ -55,14 +97,23 @@ olist_fill(const struct ui *u, struct olist *l)
 			for (int d = 0; d < s->rows[i].nchain; d++)
 				olist_add(l, s->rows[i].chain[d]);
 	}
-	for (size_t i = 0; i < l->n; i++) {
-		struct vm_holder h[HOLD_MAX];
-		size_t nh = vm_object_holders(w, l->id[i], h, HOLD_MAX);
+	holds_collect(u, l, hs);
+	first = l->n;
+	for (size_t i = 0; i < first; i++)
+		for (size_t j = 0; j < hs->n[i] && j < HOLD_MAX; j++)
+			if (hs->h[i][j].kind == VMH_SHADOW)
+				olist_add(l, hs->h[i][j].id);
+	if (l->n > first)
+		holds_collect(u, l, hs);
+	return 0;
+}
 
-		for (size_t j = 0; j < nh && j < HOLD_MAX; j++)
-			if (h[j].kind == VMH_SHADOW)
-				olist_add(l, h[j].id);
-	}
+static void
+holds_free(struct holds *hs)
+{
+	free(hs->slot);
+	free(hs->h);
+	free(hs->n);
 }
 
 /* The name of the region START of world task TASK in the shown
@@ -128,15 +179,17 @@ ref_text(const struct ui *u, struct ui_grid *t, int x, int y, const struct vm_ob
 	return n;
 }
 
-/* The lines of object ID from row Y of T; returns the next free row. */
+/* The lines of the I-th listed object ID (holders in HS) from row Y of T;
+ * returns the next free row. */
 static int
-object_lines(const struct ui *u, struct ui_grid *t, int y, uint32_t id)
+object_lines(const struct ui *u, struct ui_grid *t, int y, uint32_t id, const struct holds *hs,
+             size_t i0)
 {
 	const struct vm_world *w = replay_world(u->r);
 	struct vm_object_info oi;
-	struct vm_holder h[HOLD_MAX];
+	const struct vm_holder *h = hs->h[i0];
 	char sz[16], file[64], hb[96];
-	size_t nh;
+	size_t nh = hs->n[i0];
 	int x;
 
 	if (!vm_object_get(w, id, &oi))
@@ -159,7 +212,6 @@ object_lines(const struct ui *u, struct ui_grid *t, int y, uint32_t id)
 		ui_grid_printf(t, x, y, -1, UI_S_DIM, 0, "  %s", file);
 	}
 	y++;
-	nh = vm_object_holders(w, id, h, HOLD_MAX);
 	x = 5 + ui_grid_put(t, 5, y, -1, UI_S_DIM, 0, "held by: ");
 	for (size_t i = 0; i < nh && i < HOLD_MAX; i++) {
 		int cw;
@@ -265,9 +317,14 @@ static int
 objects_lines(struct ui *u, struct ui_grid *t)
 {
 	struct olist l;
+	struct holds hs = { 0 };
 	int x, y = 0;
 
-	olist_fill(u, &l);
+	if (olist_fill(u, &l, &hs) != 0) {
+		holds_free(&hs);
+		ui_grid_put(t, 1, y, -1, UI_S_FAIL, 0, "out of memory");
+		return 1;
+	}
 	x = 1 + ui_grid_printf(t, 1, y, -1, UI_S_HEADER, 0, "%zu object%s behind the shown regions%s",
 	                       l.n, l.n == 1 ? "" : "s", l.more ? " (first shown)" : "");
 	ui_grid_put(t, x + 3, y++, -1, UI_S_DIM, 0, "O or Esc closes, Up/Down scroll, steps play on");
@@ -281,7 +338,8 @@ objects_lines(struct ui *u, struct ui_grid *t)
 		ui_grid_put(t, 1, y++, -1, UI_S_DIM, 0, "(Linux has no VM objects; these are the model's: "
 		            "a mapping's pages, shared per page)");
 	for (size_t i = 0; i < l.n && y < t->rows - 3; i++)
-		y = object_lines(u, t, y, l.id[i]);
+		y = object_lines(u, t, y, l.id[i], &hs, i);
+	holds_free(&hs);
 	return y;
 }
 

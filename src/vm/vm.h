@@ -253,6 +253,10 @@ struct vm_holder {
  * then memory entries, shadowing objects, the file cache); returns how many
  * there are, which equals its ref_count (vm_world_check). */
 size_t vm_object_holders(const struct vm_world *w, uint32_t id, struct vm_holder *out, size_t max);
+/* Every holder of every object in one pass (the same order per object as
+ * vm_object_holders): FN(CTX, OBJECT, HOLDER).  For views of many objects. */
+void vm_world_holders(const struct vm_world *w, void (*fn)(void *ctx, uint32_t object,
+                                                            const struct vm_holder *h), void *ctx);
 
 /* Check the model's invariants (ref counts equal to the references that
  * exist, entries sorted and non-overlapping, frames accounted).  Returns

@@ -57,6 +57,34 @@ vm_object_holders(const struct vm_world *w, uint32_t id, struct vm_holder *out, 
 	return n;
 }
 
+void
+vm_world_holders(const struct vm_world *w, void (*fn)(void *ctx, uint32_t object,
+                                                       const struct vm_holder *h), void *ctx)
+{
+	for (int t = 0; t < w->ntasks; t++) {
+		if (!w->tasks[t].alive)
+			continue;
+		for (const struct vm_map_entry *e = w->tasks[t].map.first; e != NULL; e = e->next)
+			if (e->object != 0)
+				fn(ctx, e->object, &(struct vm_holder){ .kind = VMH_ENTRY, .task = t,
+				                                         .start = e->start, .end = e->end });
+	}
+	for (int i = 0; i < w->nentries; i++)
+		if (w->entries[i].live && w->entries[i].object != 0)
+			fn(ctx, w->entries[i].object, &(struct vm_holder){ .kind = VMH_MEMORY_ENTRY,
+			                                                    .task = -1, .id = (uint32_t)i });
+	for (uint32_t i = 1; i < w->nobj_ids; i++) {
+		const struct vm_object *o = w->objs[i];
+
+		if (o == NULL)
+			continue;
+		if (o->shadow != 0)
+			fn(ctx, o->shadow, &(struct vm_holder){ .kind = VMH_SHADOW, .task = -1, .id = i });
+		if (o->named)
+			fn(ctx, i, &(struct vm_holder){ .kind = VMH_FILE_CACHE, .task = -1 });
+	}
+}
+
 uint32_t
 vm_world_object_limit(const struct vm_world *w)
 {
