@@ -240,4 +240,19 @@ tap_check "docs/skeleton.jsonl validates" "$V" validate "$SRCDIR/docs/skeleton.j
 out=$("$V" dump "$SRCDIR/docs/skeleton.jsonl" | tail -1)
 case $out in *"SM=PRV    1"*) tap_ok "skeleton: the child's write makes its page private" ;;
 *) tap_fail "skeleton: the child's write makes its page private" "$out" ;; esac
+# protect sets the maximum and the current protection separately, as
+# vm_protect(set_maximum) does (vm_map_protect): max first, then prot; a
+# prot the maximum does not allow fails.
+printf '%s\n' '{"vmscope": 1, "profile": "xnu-arm64", "tasks": ["p"]}' \
+	'{"op": "allocate", "task": "p", "size": "16K", "as": "buf"}' \
+	'{"op": "protect", "task": "p", "region": "buf", "prot": "r--", "max": "r-x"}' \
+	'{"op": "protect", "task": "p", "region": "buf", "prot": "rw-"}' \
+	'{"op": "protect", "task": "p", "region": "buf", "prot": "r-x"}' >"$tmpdir/prot.jsonl"
+out=$("$V" dump --all "$tmpdir/prot.jsonl")
+case $out in *"step 2/4: protect p buf r-- max r-x [KERN_SUCCESS]"*"r--/r-x"*) tap_ok "protect with max: r--/r-x" ;;
+*) tap_fail "protect with max: r--/r-x" "$out" ;; esac
+case $out in *"step 3/4: protect p buf rw- [KERN_PROTECTION_FAILURE]"*) tap_ok "protect beyond the maximum fails" ;;
+*) tap_fail "protect beyond the maximum fails" "$out" ;; esac
+case $out in *"step 4/4: protect p buf r-x [KERN_SUCCESS]"*"r-x/r-x"*) tap_ok "protect within the maximum: r-x/r-x" ;;
+*) tap_fail "protect within the maximum: r-x/r-x" "$out" ;; esac
 tap_done

@@ -888,10 +888,16 @@ replay_describe(const struct replay *r, size_t k, char *buf, size_t len)
 		put_qty(buf, len, "size", ev->size, ev->flags & TEF_SIZE_PAGES);
 	n = strlen(buf);
 	if (ev->op == TOP_PROTECT && n < len) {
-		char p[4];
+		char p[4], m[4];
 
-		vm_prot_str((ev->flags & TEF_SET_MAX) ? ev->max_prot : ev->prot, p);
-		snprintf(buf + n, len - n, (ev->flags & TEF_SET_MAX) ? " max %s" : " %s", p);
+		/* Both halves of vm_protect: the current protection, and with
+		 * "max" the maximum set first (set_maximum). */
+		vm_prot_str(ev->prot, p);
+		vm_prot_str(ev->max_prot, m);
+		if (ev->flags & TEF_SET_MAX)
+			snprintf(buf + n, len - n, " %s max %s", p, m);
+		else
+			snprintf(buf + n, len - n, " %s", p);
 	} else if (ev->op == TOP_INHERIT && n < len) {
 		snprintf(buf + n, len - n, " %s", vm_inherit_name(ev->inheritance));
 	}
