@@ -57,7 +57,7 @@ world(const char *profile)
 	}
 }
 
-/* DOMAIN.md 4: the article's fork experiment, field by field. */
+/* The fork experiment of "XNU IPC - OOL data and virtual memory", field by field. */
 static void
 test_fork_lifecycle(void)
 {
@@ -88,7 +88,7 @@ test_fork_lifecycle(void)
 	check_world("fork lifecycle");
 }
 
-/* Shadow depth is the deepest level a page lookup reached (DOMAIN.md 2). */
+/* Shadow depth is the deepest level a page lookup reached (vm_map_region_walk). */
 static void
 test_shadow_depth(void)
 {
@@ -299,7 +299,7 @@ test_memory_entry(void)
 	uint64_t a = 0, m = 0;
 	int p, q, k, e;
 
-	/* DOMAIN.md 3: entry + two mappings = ref 3; 2 once the port is gone. */
+	/* A memory entry and two mappings hold ref 3; 2 once the port is gone. */
 	world("xnu-arm64");
 	p = vm_task_create(W, "p");
 	q = vm_task_create(W, "q");
@@ -432,7 +432,7 @@ test_files(void)
 	check_world("files");
 }
 
-/* The article's OOL table, purgeable buffers (DOMAIN.md 4). */
+/* The OOL table of "XNU IPC - OOL data and virtual memory", purgeable buffers. */
 static void
 test_ool_purgeable(void)
 {
