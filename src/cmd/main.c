@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "trace/text.h"
 #include "replay/dump.h"
 #include "replay/scenarios.h"
 
@@ -54,50 +55,21 @@ print_global_help(FILE *out)
 	fputs(global_help, out);
 }
 
-/* Levenshtein distance of A and B (short words only), capped at 9. */
-static size_t
-edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[32], prev, tmp;
-
-	if (la > 30 || lb > 30)
-		return 9;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t best = prev + (a[i - 1] != b[j - 1]);
-
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			tmp = row[j];
-			row[j] = best;
-			prev = tmp;
-		}
-	}
-	return row[lb] < 9 ? row[lb] : 9;
-}
-
-/* The command whose name is nearest WORD (at most 2 edits), or NULL. */
+/* The command whose name is nearest WORD (text_nearest), or NULL. */
 static const struct cmd *
 nearest_command(const char *word)
 {
-	const struct cmd *best = NULL;
-	size_t bestd = 3;
+	const char *names[64];
+	const char *near;
+	size_t n = 0;
 
-	for (size_t i = 0; cmd_table[i] != NULL; i++) {
-		size_t d = edit_distance(word, cmd_table[i]->name);
-
-		if (d < bestd) {
-			bestd = d;
-			best = cmd_table[i];
-		}
-	}
-	return best;
+	for (size_t i = 0; cmd_table[i] != NULL && n < sizeof names / sizeof names[0]; i++)
+		names[n++] = cmd_table[i]->name;
+	near = text_nearest(word, names, n);
+	for (size_t i = 0; near != NULL && cmd_table[i] != NULL; i++)
+		if (cmd_table[i]->name == near)
+			return cmd_table[i];
+	return NULL;
 }
 
 /* Is ARG something the player can open (stdin, a file, a scenario)? */

@@ -9,54 +9,6 @@
  */
 #include "vm_internal.h"
 
-/* Append one holder to OUT (up to MAX); returns the new count N + 1. */
-static size_t
-put(struct vm_holder *out, size_t max, size_t n, struct vm_holder h)
-{
-	if (n < max)
-		out[n] = h;
-	return n + 1;
-}
-
-/* The map entries of every task that map object ID. */
-static size_t
-entry_holders(const struct vm_world *w, uint32_t id, struct vm_holder *out, size_t max, size_t n)
-{
-	for (int t = 0; t < w->ntasks; t++) {
-		if (!w->tasks[t].alive)
-			continue;
-		for (const struct vm_map_entry *e = w->tasks[t].map.first; e != NULL; e = e->next)
-			if (e->object == id)
-				n = put(out, max, n, (struct vm_holder){
-					.kind = VMH_ENTRY, .task = t, .start = e->start, .end = e->end });
-	}
-	return n;
-}
-
-size_t
-vm_object_holders(const struct vm_world *w, uint32_t id, struct vm_holder *out, size_t max)
-{
-	const struct vm_object *o = vm_obj(w, id);
-	size_t n = 0;
-
-	if (o == NULL)
-		return 0;
-	n = entry_holders(w, id, out, max, n);
-	for (int i = 0; i < w->nentries; i++)
-		if (w->entries[i].live && w->entries[i].object == id)
-			n = put(out, max, n, (struct vm_holder){ .kind = VMH_MEMORY_ENTRY, .task = -1,
-			                                         .id = (uint32_t)i });
-	for (uint32_t i = 1; i < w->nobj_ids; i++) {
-		const struct vm_object *s = w->objs[i];
-
-		if (s != NULL && s->shadow == id)
-			n = put(out, max, n, (struct vm_holder){ .kind = VMH_SHADOW, .task = -1, .id = i });
-	}
-	if (o->named)
-		n = put(out, max, n, (struct vm_holder){ .kind = VMH_FILE_CACHE, .task = -1 });
-	return n;
-}
-
 void
 vm_world_holders(const struct vm_world *w, void (*fn)(void *ctx, uint32_t object,
                                                        const struct vm_holder *h), void *ctx)
@@ -83,6 +35,36 @@ vm_world_holders(const struct vm_world *w, void (*fn)(void *ctx, uint32_t object
 		if (o->named)
 			fn(ctx, i, &(struct vm_holder){ .kind = VMH_FILE_CACHE, .task = -1 });
 	}
+}
+
+/* Collecting the holders of one object. */
+struct one {
+	uint32_t id;
+	struct vm_holder *out;
+	size_t max, n;
+};
+
+static void
+one_holder(void *ctx, uint32_t object, const struct vm_holder *h)
+{
+	struct one *o = ctx;
+
+	if (object != o->id)
+		return;
+	if (o->n < o->max)
+		o->out[o->n] = *h;
+	o->n++;
+}
+
+size_t
+vm_object_holders(const struct vm_world *w, uint32_t id, struct vm_holder *out, size_t max)
+{
+	struct one o = { id, out, max, 0 };
+
+	if (vm_obj(w, id) == NULL)
+		return 0;
+	vm_world_holders(w, one_holder, &o);
+	return o.n;
 }
 
 uint32_t
