@@ -85,6 +85,21 @@ tap_is "a missing answers file: exit 1" "$rc" 1
 run sh -c '"$0" grade ex.jsonl - < right.jsonl' "$V"
 tap_is "answers from standard input" "$(printf '%s\n' "$out" | tail -n 1)" "score: 9/9"
 
+# The player's quiz saves what `grade` reads: answering step 1 of the
+# fork lesson right (6 = NUL, ref_count 0) through a key script.
+lesson=$SRCDIR/data/lessons/fork-cow.jsonl
+run "$V" render --size 100x30 --step 0 --answers quiz.jsonl --key '.6<Down>0<Enter>' "$lesson"
+tap_is "render --answers: exit 0" "$rc" 0
+tap_is "the saved answer line" "$(cat quiz.jsonl)" \
+	'{"step": 1, "task": "parent", "region": "buf", "share_mode": "NUL", "ref_count": 0}'
+run "$V" grade "$lesson" quiz.jsonl
+tap_is "the saved answers grade right" "$(printf '%s\n' "$out" | grep -c '^step 1 .*: right')" 2
+run "$V" render --size 100x30 --step 0 --answers - --key . "$lesson"
+tap_is "--answers - is refused (the screen is standard output)" "$rc" 2
+run "$V" render --size 100x30 --step 0 --answers nodir/quiz.jsonl --key '.6<Enter>' "$lesson"
+case $out in *"cannot save the answers"*) tap_ok "an unwritable answers file is said on the screen" ;;
+*) tap_fail "an unwritable answers file is said on the screen" "$out" ;; esac
+
 # The lessons pass with their own answers.
 for lesson in "$SRCDIR"/data/lessons/*.jsonl; do
 	case $lesson in *.answers.jsonl) continue ;; esac

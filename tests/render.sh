@@ -8,7 +8,8 @@
 # and compare with tests/golden/render/FILE.  The screens come from the
 # same drawing code as the terminal (ui_draw.c into the cell grid), so
 # these cover layouts at 80x24, 100x30 and 160x48, a failed step, the
-# detail view, the objects view, the help, ASCII mode, key scripts and "terminal too small",
+# detail view, the objects view, the quiz (asking, with `?` in the
+# panes, and revealed), the help, ASCII mode, key scripts and "terminal too small",
 # and the model / observed / both views of tests/render/observed.jsonl: a
 # fork whose observations agree at steps 5 and 6 and differ at steps 8
 # (ref_count, a region observed but not in the model, one in the model
@@ -76,6 +77,10 @@ tests/render/three-tasks.jsonl|--size 80x24 --step 4 --key Tf|three-T-follow-aga
 fork-lifecycle|--size 80x24 --step 3 --key t|fork-3-swap-80x24.txt
 fork-lifecycle|--size 100x30 --step 4 --key c|fork-4-nocols-100x30.txt
 fork-lifecycle|--size 80x24 --step 4 --key c|fork-4-cols-80x24.txt
+data/lessons/fork-cow.jsonl|--size 100x30 --step 2 --quiz --key .|quiz-fork-ask-100x30.txt
+data/lessons/fork-cow.jsonl|--size 100x30 --step 2 --quiz --key .2<Down>2<Down>1<Down>2<Down>1<Down>2<Enter>|quiz-fork-reveal-100x30.txt
+data/lessons/fork-cow.jsonl|--size 80x24 --step 3 --quiz --key .<Down>7<Enter>|quiz-cow-reveal-80x24.txt
+data/lessons/fork-cow.jsonl|--size 80x24 --step 0 --key a.|quiz-key-a-80x24.txt
 '
 
 tmpdir_make

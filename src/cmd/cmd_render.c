@@ -24,7 +24,7 @@ static const char help[] =
 "                   per key of --key, a second apart\n"
 "  --profile P      replay under kernel profile P instead of the trace's\n"
 "  --left TASK, --right TASK, --view V, --no-animate, --ascii, --no-color,\n"
-"  --theme T, --no-mouse\n"
+"  --theme T, --no-mouse, --quiz, --answers FILE\n"
 "                   as for the player (vmscope play --help)\n"
 "  -h, --help       this help\n";
 
@@ -43,6 +43,8 @@ static const struct option longopts[] = {
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
+	{ "quiz", no_argument, NULL, OPT_QUIZ },
+	{ "answers", required_argument, NULL, OPT_ANSWERS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };

@@ -334,6 +334,16 @@ cmd_view_option(const struct cmd *c, int opt, const char *arg, struct cmd_view_a
 	case OPT_NO_MOUSE:
 		a->ui.mouse = false;
 		return 0;
+	case OPT_QUIZ:
+		a->ui.quiz = true;
+		return 0;
+	case OPT_ANSWERS:
+		if (strcmp(arg, "-") == 0)
+			return cmd_usage_error(c, "--answers needs a file name (standard output is "
+			                       "the screen)");
+		a->ui.answers = arg;
+		a->ui.quiz = true;
+		return 0;
 	}
 	return 1;
 }

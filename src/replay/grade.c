@@ -17,6 +17,7 @@
 #include "grade.h"
 #include "replay.h"
 #include "trace/text.h"
+#include "trace/trace_write.h"
 
 #define ANSWER_LINE_LIMIT 65536
 
@@ -431,4 +432,55 @@ grade_answers(const char *path, struct grade_exercise *ex, struct grade_extra **
 	*extra = rd.extra;
 	*nextra = rd.nextra;
 	return rc;
+}
+
+/* ---- writing answers ------------------------------------------------------ */
+
+/* Write the answer A to field F: a number or true/false when it reads as
+ * one, else a JSON string. */
+static void
+write_value(FILE *out, int f, const char *a)
+{
+	bool digits = a[0] != '\0' && strspn(a, "0123456789") == strlen(a) && strlen(a) < 16;
+
+	if (f != TASK_SHARE_MODE && f != TASK_PROT && f != TASK_MAX_PROT &&
+	    f != TASK_INHERITANCE && (digits || strcmp(a, "true") == 0 || strcmp(a, "false") == 0))
+		fputs(a, out);
+	else
+		tw_json_fputs(out, a);
+}
+
+/* Do questions A and B ask about the same region at the same step? */
+static bool
+same_target(const struct grade_question *a, const struct grade_question *b)
+{
+	return a->step == b->step && strcmp(a->task, b->task) == 0 &&
+	       strcmp(a->region, b->region) == 0;
+}
+
+int
+grade_write_answers(const struct grade_exercise *ex, FILE *out)
+{
+	for (size_t i = 0; i < ex->n;) {
+		size_t j = i;
+		bool any = false;
+
+		for (; j < ex->n && same_target(&ex->q[i], &ex->q[j]); j++)
+			any |= ex->q[j].answered;
+		if (any) {
+			fprintf(out, "{\"step\": %zu, \"task\": ", ex->q[i].step);
+			tw_json_fputs(out, ex->q[i].task);
+			fputs(", \"region\": ", out);
+			tw_json_fputs(out, ex->q[i].region);
+			for (size_t k = i; k < j; k++) {
+				if (!ex->q[k].answered)
+					continue;
+				fprintf(out, ", \"%s\": ", trace_ask_name(ex->q[k].field));
+				write_value(out, ex->q[k].field, ex->q[k].answer);
+			}
+			fputs("}\n", out);
+		}
+		i = j;
+	}
+	return ferror(out) ? -1 : 0;
 }

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "trace/trace.h"
 
@@ -64,6 +65,11 @@ struct grade_extra {
  */
 int grade_answers(const char *path, struct grade_exercise *ex, struct grade_extra **extra,
                   size_t *nextra, struct trace_error *err);
+
+/* Write the answered questions of EX as answers (one line per region and
+ * step, the format above), as the player's --answers does.  Returns 0 or
+ * -1 on a write error. */
+int grade_write_answers(const struct grade_exercise *ex, FILE *out);
 
 /* Does the answer A match the expected value E of field F? */
 bool grade_match(int f, const char *a, const char *e);

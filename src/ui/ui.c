@@ -81,14 +81,22 @@ say(struct ui *u, bool error, const char *fmt, ...)
 	u->msg_error = error;
 }
 
-/* Go to step K (clamped). */
+/* Go to step K (clamped).  With the quiz on, moving forward stops before
+ * the first step whose questions are still to answer, and asks them. */
 static int
 go(struct ui *u, size_t k)
 {
-	size_t n = replay_nsteps(u->r);
+	size_t n = replay_nsteps(u->r), pos = replay_pos(u->r);
+	size_t ask;
 
 	if (k > n)
 		k = n;
+	if (k > pos && (ask = ui_quiz_stop(u, pos, k)) != 0) {
+		ui_quiz_open(u, ask);
+		k = ask - 1;
+		if (k == pos)
+			return UI_OUT_REDRAW;
+	}
 	if (ui_state_goto(u, k, u->o.animate) != 0)
 		say(u, true, "out of memory while taking the snapshot");
 	return UI_OUT_REDRAW | UI_OUT_STEP;
@@ -499,6 +507,33 @@ act_view(struct ui *u, int arg)
 }
 
 static int
+act_quiz(struct ui *u, int arg)
+{
+	size_t pos = replay_pos(u->r);
+
+	(void)arg;
+	if (u->o.live != NULL) {
+		say(u, true, "no quiz on live processes");
+		return UI_OUT_REDRAW;
+	}
+	if (!u->quiz.built) {
+		int rc = ui_quiz_build(u);
+
+		if (ui_state_goto(u, pos, false) != 0 || rc != 0) {
+			say(u, true, "out of memory while building the quiz");
+			return UI_OUT_REDRAW;
+		}
+	}
+	u->quiz.on = !u->quiz.on;
+	if (u->quiz.on && u->quiz.ex.n == 0)
+		say(u, false, "quiz on, but this trace asks nothing (\"ask\" on events)");
+	else
+		say(u, false, u->quiz.on ? "quiz on: steps that ask stop before the event"
+		                         : "quiz off");
+	return UI_OUT_REDRAW;
+}
+
+static int
 act_help(struct ui *u, int arg)
 {
 	(void)arg;
@@ -559,6 +594,7 @@ static int (*const handlers[UI_ACT_COUNT])(struct ui *, int) = {
 	[UI_ACT_NEXT_TASK] = act_next_task,
 	[UI_ACT_FOLLOW] = act_follow,
 	[UI_ACT_VIEW] = act_view,
+	[UI_ACT_QUIZ] = act_quiz,
 	[UI_ACT_HELP] = act_help,
 	[UI_ACT_CLOSE] = act_close,
 	[UI_ACT_REDRAW] = act_redraw,
@@ -666,6 +702,12 @@ ui_handle(struct ui *u, const struct ui_input *in)
 	if (u->overlay == UI_OV_PROMPT)
 		return prompt_key(u, in->key);
 	u->msg[0] = '\0';
+	if (u->overlay == UI_OV_QUIZ && in->key < UI_KEY_CLICK) {
+		int out = ui_quiz_key(u, in->key);
+
+		if (out >= 0)
+			return out;
+	}
 	if (in->key == UI_KEY_CLICK || in->key == UI_KEY_WHEEL_UP || in->key == UI_KEY_WHEEL_DOWN)
 		return u->o.mouse ? mouse_key(u, in) | UI_OUT_REDRAW : 0;
 	action = ui_keys_action(in->key, &arg);

@@ -59,6 +59,8 @@ struct ui_opts {
 	size_t start_step;     /* step to open at */
 	int view;              /* enum ui_view, from --view */
 	struct ui_live *live;  /* a live source, or NULL (a trace file) */
+	bool quiz;             /* --quiz: ask before steps with "ask" (key a) */
+	const char *answers;   /* --answers FILE: the quiz's answers, or NULL */
 };
 
 void ui_opts_default(struct ui_opts *o);

@@ -400,6 +400,12 @@ put_wrapped(struct ui_grid *g, int x, int y, int w, int h, int style, const char
 	return row;
 }
 
+int
+ui_draw_wrapped(struct ui_grid *g, int x, int y, int w, int h, int style, const char *s)
+{
+	return put_wrapped(g, x, y, w, h, style, s);
+}
+
 /* Draw text truncated to W columns with an ellipsis when cut. */
 static int
 put_clip(struct ui_grid *g, int x, int y, int w, int style, int attr, const char *s)
@@ -474,6 +480,8 @@ draw_title(struct ui *u, struct ui_grid *g)
 	if (u->have_obs)
 		snprintf(view, sizeof view, "%s%s | ", g->cols >= 120 ? "view: " : "",
 		         ui_view_name(u->view));
+	if (u->quiz.on)   /* the quiz stops before steps that ask */
+		snprintf(view + strlen(view), sizeof view - strlen(view), "quiz | ");
 	if (g->cols >= 120)
 		snprintf(right, sizeof right, " %s | %s pages | step %zu/%zu | %s%s %s %s ",
 		         prof != NULL ? prof->name : "?", ps, replay_pos(u->r), replay_nsteps(u->r), view,
@@ -660,6 +668,30 @@ draw_objcols(const struct ui *u, struct ui_grid *g, const struct cols *c, int y,
 		ui_grid_put(g, c->x[C_NC], y, 2, UI_S_DIM, 0, "NC");
 }
 
+/* Put `?` in the fields of a region row the quiz asks about (HIDE: bits
+ * 1 << TASK_*), at line Y of the row's fields. */
+static void
+hide_fields(struct ui_grid *g, const struct cols *c, int y, unsigned hide)
+{
+	static const struct {
+		int field, col, off, w;
+	} at[] = {
+		{ TASK_PROT, C_PROT, 0, 3 }, { TASK_MAX_PROT, C_PROT, 4, 3 },
+		{ TASK_SHARE_MODE, C_SM, 0, 3 }, { TASK_REF_COUNT, C_REF, 0, 3 },
+		{ TASK_RESIDENT, C_RES, 0, 4 }, { TASK_DIRTIED, C_DTY, 0, 4 },
+		{ TASK_OBJECT, C_OBJ, 0, 4 }, { TASK_SHADOW_DEPTH, C_DEP, 0, 1 },
+		{ TASK_NEEDS_COPY, C_NC, 0, 2 },
+	};
+
+	for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+		if (!(hide & (1u << at[i].field)) || c->w[at[i].col] == 0)
+			continue;
+		ui_grid_fill(g, c->x[at[i].col] + at[i].off, y, at[i].w, UI_S_NORMAL, 0, " ");
+		ui_grid_put(g, c->x[at[i].col] + at[i].off + at[i].w - 1, y, 1, UI_S_KEY, UI_A_BOLD,
+		            "?");
+	}
+}
+
 /* Draw one region row at Y in pane P. */
 static void
 draw_row(struct ui *u, struct ui_grid *g, const struct layout *l, int p, int y,
@@ -702,6 +734,7 @@ draw_row(struct ui *u, struct ui_grid *g, const struct layout *l, int p, int y,
 	if (l->objcols)
 		draw_objcols(u, g, c, yf, r, hl >= 0 && r->before.object != ri->object ? hl : base);
 	draw_strip(g, c->x[C_PAGES], yf, l->strip_w, r, hl);
+	hide_fields(g, c, yf, ui_quiz_hidden(u, u->pane_task[p], r->name));
 #undef FIELD_STYLE
 }
 
@@ -1445,6 +1478,16 @@ ui_draw(struct ui *u, struct ui_grid *g)
 		/* Above the timeline: the story stays in view as steps play. */
 		u->nhits = 0;
 		ui_objects_draw(u, g, 0, 1, g->cols, l.timeline_y - 1);
+	}
+	if (u->overlay == UI_OV_QUIZ) {
+		/* Over the lower panes: the rows with `?` stay in view above. */
+		int room = l.timeline_y - 1 - 3, h = (int)u->quiz.n + 5;
+
+		if (u->quiz.shown && h + 3 <= room - 3)
+			h += 3;   /* the reason, when the panes keep three rows */
+		h = h < room ? h : room;
+		u->nhits = 0;
+		ui_quiz_draw(u, g, 0, l.timeline_y - h, g->cols, h);
 	}
 	if (u->overlay == UI_OV_HELP || u->overlay == UI_OV_DETAIL) {
 		int x = 0, y = 1, w = g->cols, h = l.status_y - 1;

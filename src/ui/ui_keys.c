@@ -39,8 +39,9 @@ const struct ui_action_info ui_keys_actions[UI_ACT_COUNT] = {
 	[UI_ACT_NEXT_TASK]   = { "next-task", "Show the next task in the focused pane" },
 	[UI_ACT_FOLLOW]      = { "follow", "Panes follow the acting tasks (on/off)" },
 	[UI_ACT_VIEW]        = { "view", "Cycle the panes: model, observed, both" },
+	[UI_ACT_QUIZ]        = { "quiz", "Quiz: ask before steps with questions (on/off)" },
 	[UI_ACT_HELP]        = { "help", "This help" },
-	[UI_ACT_CLOSE]       = { "close", "Close help, detail, objects or prompt" },
+	[UI_ACT_CLOSE]       = { "close", "Close help, detail, objects, quiz or prompt" },
 	[UI_ACT_REDRAW]      = { "redraw", "Redraw the screen" },
 	[UI_ACT_QUIT]        = { "quit", "Quit" },
 };
@@ -87,6 +88,7 @@ const struct ui_binding ui_keys_bindings[] = {
 	{ 'T', UI_ACT_NEXT_TASK, 0 },
 	{ 'f', UI_ACT_FOLLOW, 0 },
 	{ 'o', UI_ACT_VIEW, 0 },
+	{ 'a', UI_ACT_QUIZ, 0 },
 	{ '?', UI_ACT_HELP, 0 },
 	{ UI_KEY_F1, UI_ACT_HELP, 0 },
 	{ UI_KEY_ESC, UI_ACT_CLOSE, 0 },

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "replay/check.h"
+#include "replay/grade.h"
 #include "replay/replay.h"
 #include "ui.h"
 #include "ui_grid.h"
@@ -95,7 +96,7 @@ struct ui_obs {
 	size_t nrows, cap;
 };
 
-enum ui_overlay { UI_OV_NONE, UI_OV_HELP, UI_OV_DETAIL, UI_OV_PROMPT, UI_OV_OBJECTS };
+enum ui_overlay { UI_OV_NONE, UI_OV_HELP, UI_OV_DETAIL, UI_OV_PROMPT, UI_OV_OBJECTS, UI_OV_QUIZ };
 enum ui_prompt_kind { UI_PROMPT_GOTO, UI_PROMPT_SEARCH };
 
 /* Outcome flags of an action (htop style). */
@@ -110,6 +111,18 @@ struct ui_hit {
 	size_t arg;              /* step or row */
 };
 #define UI_MAX_HITS 512
+
+/* The quiz (ui_quiz.c): the exercise's questions and the student's answers. */
+struct ui_quiz {
+	bool on;                 /* stop before steps that ask (--quiz, key a) */
+	bool built;              /* ex holds the questions */
+	struct grade_exercise ex;   /* answers typed go into ex.q[i].answer */
+	bool *revealed;          /* per question */
+	size_t step;             /* the step of the quiz box (UI_OV_QUIZ), 0: none */
+	size_t first, n;         /* its questions: ex.q[first .. first + n) */
+	size_t sel, scroll;      /* selected question (0..n-1), first one shown */
+	bool shown;              /* revealed */
+};
 
 struct ui {
 	struct replay *r;
@@ -148,6 +161,8 @@ struct ui {
 	size_t detail_scroll, help_scroll;
 	char msg[512];           /* one-shot message on the bottom line */
 	bool msg_error;
+
+	struct ui_quiz quiz;
 
 	struct ui_hit hits[UI_MAX_HITS];
 	int nhits;
@@ -233,6 +248,30 @@ const char *ui_look_task_name(const struct ui *u, int task_id, char *buf, size_t
 void ui_detail_draw(struct ui *u, struct ui_grid *g, int x, int y, int w, int h);
 void ui_objects_draw(struct ui *u, struct ui_grid *g, int x, int y, int w, int h);
 void ui_help_draw(struct ui *u, struct ui_grid *g, int x, int y, int w, int h);
+
+/* ---- ui_quiz.c ---- */
+/* Build the questions (moves the replay: go back to a step after). */
+int ui_quiz_build(struct ui *u);
+void ui_quiz_free(struct ui *u);
+/* The first step in (FROM, TO] with questions not yet revealed, 0: none
+ * (also when the quiz is off). */
+size_t ui_quiz_stop(const struct ui *u, size_t from, size_t to);
+/* Open the quiz box for STEP (the position should be STEP - 1). */
+void ui_quiz_open(struct ui *u, size_t step);
+/* Is the quiz box asking (not yet revealed)? */
+bool ui_quiz_asking(const struct ui *u);
+/* The fields (1 << TASK_*) asked now about region NAME of trace task
+ * TASK_ID, shown as `?` in the panes; 0 when not asking. */
+unsigned ui_quiz_hidden(const struct ui *u, int task_id, const char *name);
+/* A key while the quiz box is open: UI_OUT_* flags, or -1 when the key
+ * is not the quiz's (the box may have closed: handle it as usual). */
+int ui_quiz_key(struct ui *u, int key);
+void ui_quiz_draw(struct ui *u, struct ui_grid *g, int x, int y, int w, int h);
+
+/* ---- ui_draw.c helpers ---- */
+/* Word-wrap S into at most H rows of W columns at (X, Y), an ellipsis when
+ * cut; returns the rows used. */
+int ui_draw_wrapped(struct ui_grid *g, int x, int y, int w, int h, int style, const char *s);
 
 /* ---- ui.c ---- */
 /* Apply one input; returns UI_OUT_* flags. */

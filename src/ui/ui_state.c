@@ -370,6 +370,13 @@ ui_state_init(struct ui *u, struct replay *r, const struct ui_opts *o)
 		u->live_samples = 1;
 		u->live_cost_ms = o->live->first_cost_ms;
 	}
+	if (o->quiz && o->live == NULL) {
+		if (ui_quiz_build(u) != 0) {
+			ui_state_free(u);
+			return -1;
+		}
+		u->quiz.on = true;
+	}
 	u->view = o->view == UI_VIEW_AUTO ? (u->have_obs ? UI_VIEW_BOTH : UI_VIEW_MODEL) : o->view;
 	if (u->view != UI_VIEW_MODEL && !u->have_obs) {
 		u->view = UI_VIEW_MODEL;
@@ -403,6 +410,7 @@ ui_state_free(struct ui *u)
 		free(u->obs[i].rows);
 		check_step_free(&u->obs[i].cmp);
 	}
+	ui_quiz_free(u);
 	free(u->cur);
 	free(u->prev);
 	free(u->oref_prev);
