@@ -9,7 +9,8 @@
 # same drawing code as the terminal (ui_draw.c into the cell grid), so
 # these cover layouts at 80x24, 100x30 and 160x48, a failed step, the
 # detail view, the objects view, the quiz (asking, with `?` in the
-# panes, and revealed), the help, ASCII mode, key scripts and "terminal too small",
+# panes, and revealed), presenter mode (the big step counter), the blank
+# screen (b) and the key after it, the help, ASCII mode, key scripts and "terminal too small",
 # and the model / observed / both views of tests/render/observed.jsonl: a
 # fork whose observations agree at steps 5 and 6 and differ at steps 8
 # (ref_count, a region observed but not in the model, one in the model
@@ -81,6 +82,10 @@ data/lessons/fork-cow.jsonl|--size 100x30 --step 2 --quiz --key .|quiz-fork-ask-
 data/lessons/fork-cow.jsonl|--size 100x30 --step 2 --quiz --key .2<Down>2<Down>1<Down>2<Down>1<Down>2<Enter>|quiz-fork-reveal-100x30.txt
 data/lessons/fork-cow.jsonl|--size 80x24 --step 3 --quiz --key .<Down>7<Enter>|quiz-cow-reveal-80x24.txt
 data/lessons/fork-cow.jsonl|--size 80x24 --step 0 --key a.|quiz-key-a-80x24.txt
+data/lessons/fork-cow.jsonl|--size 80x24 --step 3 --present|present-3-80x24.txt
+data/lessons/fork-cow.jsonl|--size 120x36 --step 0 --present --key ]]|present-keys-120x36.txt
+data/lessons/fork-cow.jsonl|--size 80x24 --step 3 --key b|blank-80x24.txt
+data/lessons/fork-cow.jsonl|--size 80x24 --step 3 --key b.|blank-back-80x24.txt
 '
 
 tmpdir_make

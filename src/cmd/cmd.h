@@ -39,7 +39,8 @@ struct cmd {
 };
 
 extern const struct cmd cmd_play, cmd_dump, cmd_render, cmd_validate, cmd_list,
-	cmd_import, cmd_check, cmd_record, cmd_attach, cmd_grade, cmd_notes, cmd_handout;
+	cmd_import, cmd_check, cmd_record, cmd_attach, cmd_grade, cmd_notes, cmd_present,
+	cmd_handout;
 
 /* Every command, in the order --help lists them; NULL-terminated. */
 extern const struct cmd *const cmd_table[];
@@ -92,6 +93,7 @@ enum {
 	OPT_ASCII, OPT_NO_COLOR, OPT_KEY, OPT_SIZE, OPT_FORMAT, OPT_JSON, OPT_ALL,
 	OPT_INTERVAL, OPT_COUNT, OPT_BATCH, OPT_TASK, OPT_VERBOSE, OPT_THEME, OPT_NO_MOUSE,
 	OPT_ONLY, OPT_MIN_SIZE, OPT_QUIZ, OPT_ANSWERS,
+	OPT_FOLLOW, OPT_SOCKET, OPT_PRESENT,
 };
 
 struct cmd_view_args {

@@ -26,6 +26,7 @@ static const char help[] =
 "  --left TASK, --right TASK, --view V, --no-animate, --ascii, --no-color,\n"
 "  --theme T, --no-mouse, --quiz, --answers FILE\n"
 "                   as for the player (vmscope play --help)\n"
+"  --present        draw what `vmscope present` shows (the big step counter)\n"
 "  -h, --help       this help\n";
 
 static const struct option longopts[] = {
@@ -45,6 +46,7 @@ static const struct option longopts[] = {
 	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
 	{ "quiz", no_argument, NULL, OPT_QUIZ },
 	{ "answers", required_argument, NULL, OPT_ANSWERS },
+	{ "present", no_argument, NULL, OPT_PRESENT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -71,6 +73,9 @@ render_option(int opt, const char *arg, struct render_args *a)
 		return 0;
 	case OPT_KEY:
 		a->keys = arg;
+		return 0;
+	case OPT_PRESENT:
+		a->view.ui.present = true;
 		return 0;
 	case OPT_FORMAT:
 		if (strcmp(arg, "text") == 0)

@@ -20,7 +20,7 @@
 
 const struct cmd *const cmd_table[] = {
 	&cmd_play, &cmd_dump, &cmd_render, &cmd_validate, &cmd_list, &cmd_import,
-	&cmd_check, &cmd_grade, &cmd_notes, &cmd_handout, &cmd_record, &cmd_attach, NULL,
+	&cmd_check, &cmd_grade, &cmd_notes, &cmd_present, &cmd_handout, &cmd_record, &cmd_attach, NULL,
 };
 
 const struct cmd *

@@ -534,6 +534,15 @@ act_quiz(struct ui *u, int arg)
 }
 
 static int
+act_blank(struct ui *u, int arg)
+{
+	(void)arg;
+	u->blank = true;
+	u->playing = false;
+	return UI_OUT_REDRAW | UI_OUT_FULL;
+}
+
+static int
 act_help(struct ui *u, int arg)
 {
 	(void)arg;
@@ -595,6 +604,7 @@ static int (*const handlers[UI_ACT_COUNT])(struct ui *, int) = {
 	[UI_ACT_FOLLOW] = act_follow,
 	[UI_ACT_VIEW] = act_view,
 	[UI_ACT_QUIZ] = act_quiz,
+	[UI_ACT_BLANK] = act_blank,
 	[UI_ACT_HELP] = act_help,
 	[UI_ACT_CLOSE] = act_close,
 	[UI_ACT_REDRAW] = act_redraw,
@@ -699,6 +709,10 @@ ui_handle(struct ui *u, const struct ui_input *in)
 
 	if (in->key == UI_KEY_RESIZE)
 		return UI_OUT_REDRAW | UI_OUT_FULL;
+	if (u->blank) {   /* any key brings the screen back, and does nothing else */
+		u->blank = false;
+		return UI_OUT_REDRAW | UI_OUT_FULL;
+	}
 	if (u->overlay == UI_OV_PROMPT)
 		return prompt_key(u, in->key);
 	u->msg[0] = '\0';
@@ -795,6 +809,8 @@ loop_timeout(const struct loop *l)
 	wait = ui_state_live_wait(&l->u, now);
 	if (wait >= 0 && (timeout < 0 || wait < timeout))
 		timeout = wait;
+	if (l->o.presenter != NULL && (timeout < 0 || (int)l->o.presenter->poll_ms < timeout))
+		timeout = (int)l->o.presenter->poll_ms;
 	return timeout;
 }
 
@@ -866,6 +882,8 @@ loop_run(struct loop *l)
 			ui_term_present(&l->g, l->full);
 			l->redraw = l->full = false;
 		}
+		if (l->o.presenter != NULL)
+			l->o.presenter->show(l->o.presenter->ctx, replay_pos(l->u.r));
 		rc = ui_term_read(&in, loop_timeout(l));
 		if (rc < 0)
 			return 128 + ui_term_signal();

@@ -49,6 +49,19 @@ struct ui_live {
 	double first_cost_ms;  /* cost of the sample taken before the player */
 };
 
+/*
+ * A presenter link (`vmscope present`; main.c wires it to cmd_present.c):
+ * the player calls show(ctx, step) from its input loop whenever it may
+ * have something to say -- the step changed, or poll_ms passed, so that a
+ * notes terminal that connects late is served -- and show() sends the
+ * speaker notes of STEP to whoever listens.  Never from a signal handler.
+ */
+struct ui_presenter {
+	void *ctx;
+	void (*show)(void *ctx, size_t step);
+	unsigned poll_ms;
+};
+
 struct ui_opts {
 	bool animate;          /* false with --no-animate */
 	bool ascii;            /* --ascii: no UTF-8 line drawing or glyphs */
@@ -61,6 +74,8 @@ struct ui_opts {
 	struct ui_live *live;  /* a live source, or NULL (a trace file) */
 	bool quiz;             /* --quiz: ask before steps with "ask" (key a) */
 	const char *answers;   /* --answers FILE: the quiz's answers, or NULL */
+	bool present;          /* presenter mode: the big step counter */
+	struct ui_presenter *presenter;   /* speaker notes elsewhere, or NULL */
 };
 
 void ui_opts_default(struct ui_opts *o);

@@ -57,6 +57,7 @@ struct layout {
 	int aw;                  /* hex digits of addresses */
 	int name_w, strip_w;
 	int tasks_y;             /* the task strip (more than two tasks), else -1 */
+	int big_y;               /* presenter mode: the big step counter's 3 rows, else -1 */
 	int legend_y, ruler_y, timeline_y, step_y, note_y, note_h, narr_y, narr_h, status_y;
 	struct cols {            /* where each field of a region row goes, per pane */
 		int x[C_COUNT];      /* column, by enum col */
@@ -183,6 +184,9 @@ layout_bottom(const struct ui *u, struct layout *l)
 	l->tasks_y = -1;
 	if (u->ntasks > 2)
 		l->tasks_y = --l->bottom;
+	l->big_y = -1;
+	if (u->o.present)
+		l->big_y = l->bottom -= 3;
 }
 
 static int put_wrapped(struct ui_grid *g, int x, int y, int w, int h, int style, const char *s);
@@ -1425,6 +1429,45 @@ draw_status(struct ui *u, struct ui_grid *g, const struct layout *l)
 	}
 }
 
+/* Seven-segment digits and a slash, three rows of three columns each:
+ * the same in ASCII and UTF-8, legible from the back of a room. */
+static const char *const big_font[11][3] = {
+	{ " _ ", "| |", "|_|" }, { "   ", "  |", "  |" }, { " _ ", " _|", "|_ " },
+	{ " _ ", " _|", " _|" }, { "   ", "|_|", "  |" }, { " _ ", "|_ ", " _|" },
+	{ " _ ", "|_ ", "|_|" }, { " _ ", "  |", "  |" }, { " _ ", "|_|", "|_|" },
+	{ " _ ", "|_|", " _|" }, { "   ", "  /", " / " },
+};
+
+/* Presenter mode: the step counter in big digits at the right of its three
+ * rows, the chapter and the step's event at their left. */
+static void
+draw_big(struct ui *u, struct ui_grid *g, const struct layout *l)
+{
+	char num[48], what[256], chap[128];
+	size_t at = 0, pos = replay_pos(u->r);
+	const char *c = ui_state_chapter(u, pos, &at);
+	int w, x;
+
+	if (l->big_y < 0)
+		return;
+	snprintf(num, sizeof num, "%zu/%zu", pos, replay_nsteps(u->r));
+	w = 4 * (int)strlen(num);
+	x = g->cols - w - 1;
+	for (int row = 0; row < 3; row++)
+		for (size_t i = 0; num[i] != '\0'; i++)
+			ui_grid_put(g, x + 4 * (int)i, l->big_y + row, 3, UI_S_HEADER, UI_A_BOLD,
+			            big_font[num[i] == '/' ? 10 : num[i] - '0'][row]);
+	text_sanitize(chap, sizeof chap, c != NULL ? c : "", u->o.ascii);
+	if (pos > 0)
+		replay_describe(u->r, pos, what, sizeof what);
+	else
+		snprintf(what, sizeof what, "the start");
+	text_sanitize(what, sizeof what, what, u->o.ascii);
+	if (chap[0] != '\0')
+		put_clip(g, 1, l->big_y, x - 2, UI_S_MARK, UI_A_BOLD, chap);
+	put_clip(g, 1, l->big_y + 1, x - 2, UI_S_NORMAL, UI_A_BOLD, what);
+}
+
 /* The screen for a terminal below 80x24. */
 static void
 draw_too_small(struct ui_grid *g)
@@ -1453,6 +1496,8 @@ ui_draw(struct ui *u, struct ui_grid *g)
 
 	ui_grid_clear(g);
 	u->nhits = 0;
+	if (u->blank)
+		return;
 	if (g->cols < UI_MIN_COLS || g->rows < UI_MIN_ROWS) {
 		draw_too_small(g);
 		return;
@@ -1469,6 +1514,7 @@ ui_draw(struct ui *u, struct ui_grid *g)
 		draw_gutter(u, g, &l, lp, nl, rp, nr);
 	}
 	draw_tasks(u, g, &l);
+	draw_big(u, g, &l);
 	draw_legend(u, g, &l);
 	draw_ruler(u, g, &l);
 	draw_timeline(u, g, &l);

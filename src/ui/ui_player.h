@@ -163,6 +163,7 @@ struct ui {
 	bool msg_error;
 
 	struct ui_quiz quiz;
+	bool blank;              /* b: nothing on screen until the next key */
 
 	struct ui_hit hits[UI_MAX_HITS];
 	int nhits;
