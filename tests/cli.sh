@@ -69,6 +69,14 @@ tap_is "unknown profile exits 2" "$rc" 2
 case $err in *"unknown profile 'vax'"*"xnu-arm64"*"linux"*) tap_ok "unknown profile lists the known ones" ;;
 *) tap_fail "unknown profile lists the known ones" "$err" ;; esac
 
+run "$V" render --size 80x24 --compare vax "$D/fork-lifecycle.jsonl"
+tap_is "render --compare with an unknown profile exits 2" "$rc" 2
+case $err in *"--compare needs a profile"*"'vax'"*) tap_ok "and names it" ;;
+*) tap_fail "and names it" "$err" ;; esac
+run "$V" render --size 100x30 --step 3 --compare linux "$D/fork-lifecycle.jsonl"
+case $out in *"parent under xnu-arm64"*"parent under linux"*) tap_ok "render --compare: one task under two profiles" ;;
+*) tap_fail "render --compare: one task under two profiles" "$out" ;; esac
+
 run "$V" dump --profile xnu-x86_64 "$D/fork-lifecycle.jsonl"
 case $out in *"0000000100000000-0000000100001000"*) tap_ok "--profile xnu-x86_64 replays with 4K pages" ;;
 *) tap_fail "--profile xnu-x86_64 replays with 4K pages" "$out" ;; esac

@@ -9,7 +9,9 @@
 # same drawing code as the terminal (ui_draw.c into the cell grid), so
 # these cover layouts at 80x24, 100x30 and 160x48, a failed step, the
 # detail view, the objects view, the quiz (asking, with `?` in the
-# panes, and revealed), presenter mode (the big step counter), the blank
+# panes, and revealed), profile compare (--compare and the key p: the
+# left task under two profiles, differing fields marked; p cycles back to
+# off), presenter mode (the big step counter), the blank
 # screen (b) and the key after it, the help, ASCII mode, key scripts and "terminal too small",
 # and the model / observed / both views of tests/render/observed.jsonl: a
 # fork whose observations agree at steps 5 and 6 and differ at steps 8
@@ -82,6 +84,10 @@ data/lessons/fork-cow.jsonl|--size 100x30 --step 2 --quiz --key .|quiz-fork-ask-
 data/lessons/fork-cow.jsonl|--size 100x30 --step 2 --quiz --key .2<Down>2<Down>1<Down>2<Down>1<Down>2<Enter>|quiz-fork-reveal-100x30.txt
 data/lessons/fork-cow.jsonl|--size 80x24 --step 3 --quiz --key .<Down>7<Enter>|quiz-cow-reveal-80x24.txt
 data/lessons/fork-cow.jsonl|--size 80x24 --step 0 --key a.|quiz-key-a-80x24.txt
+gnumach-coalescing|--size 120x36 --step 12 --compare gnumach|compare-gnumach-12-120x36.txt
+fork-lifecycle|--size 100x30 --step 4 --key p|compare-key-p-100x30.txt
+fork-lifecycle|--size 80x24 --step 4 --key pppppp|compare-off-80x24.txt
+fork-lifecycle|--size 100x30 --step 4 --key p<Tab><Enter>|compare-detail-100x30.txt
 data/lessons/fork-cow.jsonl|--size 80x24 --step 3 --present|present-3-80x24.txt
 data/lessons/fork-cow.jsonl|--size 120x36 --step 0 --present --key ]]|present-keys-120x36.txt
 data/lessons/fork-cow.jsonl|--size 80x24 --step 3 --key b|blank-80x24.txt

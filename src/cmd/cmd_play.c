@@ -24,6 +24,8 @@ static const char help[] =
 "  --no-color       monochrome (also when NO_COLOR is set, whatever the theme)\n"
 "  --theme T        colours: dark (default), light, or contrast (projectors)\n"
 "  --no-mouse       ignore clicks and the wheel\n"
+"  --compare P      the right pane shows the left pane's task replayed under\n"
+"                   profile P, differences marked (key p cycles profiles)\n"
 "  --quiz           predict, then reveal: steps whose event carries \"ask\"\n"
 "                   stop before the event and ask the fields (key a)\n"
 "  --answers FILE   save the quiz answers to FILE as they are revealed, for\n"
@@ -48,6 +50,7 @@ static const struct option longopts[] = {
 	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
 	{ "quiz", no_argument, NULL, OPT_QUIZ },
+	{ "compare", required_argument, NULL, OPT_COMPARE },
 	{ "answers", required_argument, NULL, OPT_ANSWERS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -90,7 +93,8 @@ run(int argc, char **argv)
 const struct cmd cmd_play = {
 	.name = "play",
 	.synopsis = "[--profile P] [--step N] [--left TASK] [--right TASK] [--view V] "
-	            "[--no-animate] [--ascii] [--no-color] [--quiz] [--answers FILE] [TRACE]",
+	            "[--no-animate] [--ascii] [--no-color] [--compare P] [--quiz] [--answers FILE] "
+	            "[TRACE]",
 	.summary = "play TRACE in the terminal (the default command)",
 	.help = help,
 	.run = run,

@@ -27,7 +27,8 @@ static const char help[] =
 "  --socket PATH    where the notes go (default: vmscope-present.sock in\n"
 "                   $XDG_RUNTIME_DIR, else vmscope-present-UID.sock in /tmp)\n"
 "  --profile P, --step N, --left TASK, --right TASK, --view V, --no-animate,\n"
-"  --ascii, --no-color, --theme T, --no-mouse, --quiz, --answers FILE\n"
+"  --ascii, --no-color, --theme T, --no-mouse, --compare P, --quiz,\n"
+"  --answers FILE\n"
 "                   as for the player (vmscope play --help)\n"
 "  -h, --help       this help\n";
 
@@ -44,6 +45,7 @@ static const struct option longopts[] = {
 	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
 	{ "quiz", no_argument, NULL, OPT_QUIZ },
+	{ "compare", required_argument, NULL, OPT_COMPARE },
 	{ "answers", required_argument, NULL, OPT_ANSWERS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },

@@ -24,7 +24,7 @@ static const char help[] =
 "                   per key of --key, a second apart\n"
 "  --profile P      replay under kernel profile P instead of the trace's\n"
 "  --left TASK, --right TASK, --view V, --no-animate, --ascii, --no-color,\n"
-"  --theme T, --no-mouse, --quiz, --answers FILE\n"
+"  --theme T, --no-mouse, --compare P, --quiz, --answers FILE\n"
 "                   as for the player (vmscope play --help)\n"
 "  --present        draw what `vmscope present` shows (the big step counter)\n"
 "  -h, --help       this help\n";
@@ -45,6 +45,7 @@ static const struct option longopts[] = {
 	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
 	{ "quiz", no_argument, NULL, OPT_QUIZ },
+	{ "compare", required_argument, NULL, OPT_COMPARE },
 	{ "answers", required_argument, NULL, OPT_ANSWERS },
 	{ "present", no_argument, NULL, OPT_PRESENT },
 	{ "help", no_argument, NULL, 'h' },
@@ -151,7 +152,7 @@ run(int argc, char **argv)
 const struct cmd cmd_render = {
 	.name = "render",
 	.synopsis = "--size COLSxROWS [--step N] [--key KEYS] [--format text|ansi|svg|asciicast] "
-	            "[--view V] [--ascii] [--profile P] [TRACE]",
+	            "[--view V] [--ascii] [--profile P] [--compare P] [TRACE]",
 	.summary = "print the player's screen at a step as text, ANSI or SVG",
 	.help = help,
 	.run = run,

@@ -337,6 +337,11 @@ cmd_view_option(const struct cmd *c, int opt, const char *arg, struct cmd_view_a
 	case OPT_QUIZ:
 		a->ui.quiz = true;
 		return 0;
+	case OPT_COMPARE:
+		if ((a->ui.compare = vm_profile_find(arg)) == NULL)
+			return cmd_usage_error(c, "--compare needs a profile (vmscope --help lists "
+			                       "them), not '%s'", arg);
+		return 0;
 	case OPT_ANSWERS:
 		if (strcmp(arg, "-") == 0)
 			return cmd_usage_error(c, "--answers needs a file name (standard output is "

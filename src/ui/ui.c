@@ -27,6 +27,7 @@
 #include "ui_player.h"
 #include "ui_term.h"
 #include "ui_text.h"
+#include "vm/vm_profile.h"
 
 #define MAX_SCRIPT 4096
 
@@ -411,6 +412,16 @@ act_search_prev(struct ui *u, int arg)
 	return search_go(u, -1);
 }
 
+/* Comparing profiles, both panes show one task: refuse KEY's action. */
+static bool
+comparing(struct ui *u, const char *what)
+{
+	if (u->cmp == NULL)
+		return false;
+	say(u, false, "comparing profiles shows one task: %s (p: compare off)", what);
+	return true;
+}
+
 /* Show the next trace task in pane P (skipping the other pane's). */
 static int
 pick_task(struct ui *u, int p)
@@ -445,6 +456,8 @@ act_swap(struct ui *u, int arg)
 	size_t c = u->cursor[0], sc = u->scroll[0];
 
 	(void)arg;
+	if (comparing(u, "T shows the next one"))
+		return UI_OUT_REDRAW;
 	if (u->pane_task[1] < 0) {
 		say(u, false, "one pane: the trace has only one task");
 		return UI_OUT_REDRAW;
@@ -464,6 +477,13 @@ act_next_task(struct ui *u, int arg)
 
 	(void)arg;
 	u->follow = false;
+	if (u->cmp != NULL) {   /* both panes: the next task, two profiles */
+		u->pane_task[1] = -1;
+		pick_task(u, 0);
+		u->pane_task[1] = u->pane_task[0];
+		u->cursor[1] = u->scroll[1] = 0;
+		return UI_OUT_REDRAW;
+	}
 	pick_task(u, u->focus);
 	if (was && strlen(u->msg) + 40 < sizeof u->msg)
 		strcat(u->msg, " (f: follow the acting tasks again)");
@@ -475,6 +495,8 @@ static int
 act_follow(struct ui *u, int arg)
 {
 	(void)arg;
+	if (comparing(u, "T picks it"))
+		return UI_OUT_REDRAW;
 	u->follow = !u->follow;
 	if (u->follow)
 		ui_state_follow(u, replay_pos(u->r));
@@ -493,6 +515,8 @@ act_view(struct ui *u, int arg)
 	char note[sizeof u->narration];
 
 	(void)arg;
+	if (comparing(u, "the model's view"))
+		return UI_OUT_REDRAW;
 	if (!ui_state_set_view(u, next)) {
 		ui_state_view_note(u, u->narration, sizeof u->narration);
 		return UI_OUT_REDRAW;
@@ -531,6 +555,37 @@ act_quiz(struct ui *u, int arg)
 		say(u, false, u->quiz.on ? "quiz on: steps that ask stop before the event"
 		                         : "quiz off");
 	return UI_OUT_REDRAW;
+}
+
+/* p: compare with the next profile after the one compared (or the
+ * replay's own), skipping the replay's; after the last, stop. */
+static int
+act_compare(struct ui *u, int arg)
+{
+	const struct vm_profile *own = replay_profile(u->r);
+	const struct vm_profile *cur = u->cmp != NULL ? replay_profile(u->cmp) : own;
+	const struct vm_profile *next = NULL;
+	size_t i = 0;
+	char err[256] = "";
+
+	(void)arg;
+	if (u->o.live != NULL) {
+		say(u, true, "no profile compare on live processes");
+		return UI_OUT_REDRAW;
+	}
+	while (vm_profiles[i] != NULL && vm_profiles[i] != cur)
+		i++;
+	for (i = vm_profiles[i] != NULL ? i + 1 : 0; vm_profiles[i] != NULL && next == NULL; i++)
+		if (vm_profiles[i] != own)
+			next = vm_profiles[i];
+	if (ui_state_compare(u, next, err, sizeof err) != 0)
+		say(u, true, "cannot compare with %s: %s", next->name, err[0] ? err : "out of memory");
+	else if (next != NULL)
+		say(u, false, "right pane: %s under %s (p: next profile)",
+		    trace_task_name(u->t, (uint16_t)u->pane_task[0]), next->name);
+	else
+		say(u, false, "compare off");
+	return UI_OUT_REDRAW | UI_OUT_STEP;
 }
 
 static int
@@ -604,6 +659,7 @@ static int (*const handlers[UI_ACT_COUNT])(struct ui *, int) = {
 	[UI_ACT_FOLLOW] = act_follow,
 	[UI_ACT_VIEW] = act_view,
 	[UI_ACT_QUIZ] = act_quiz,
+	[UI_ACT_COMPARE] = act_compare,
 	[UI_ACT_BLANK] = act_blank,
 	[UI_ACT_HELP] = act_help,
 	[UI_ACT_CLOSE] = act_close,

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 struct replay;
+struct vm_profile;
 
 /* ASCIICAST: an asciicast v2 recording, one frame per key (render only). */
 enum ui_format { UI_FORMAT_TEXT, UI_FORMAT_ANSI, UI_FORMAT_SVG, UI_FORMAT_ASCIICAST };
@@ -75,6 +76,7 @@ struct ui_opts {
 	bool quiz;             /* --quiz: ask before steps with "ask" (key a) */
 	const char *answers;   /* --answers FILE: the quiz's answers, or NULL */
 	bool present;          /* presenter mode: the big step counter */
+	const struct vm_profile *compare;   /* --compare: the right pane's profile */
 	struct ui_presenter *presenter;   /* speaker notes elsewhere, or NULL */
 };
 

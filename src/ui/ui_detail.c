@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ui_player.h"
+#include "vm/vm_profile.h"
 #include "ui_text.h"
 
 /* "yes"/"no". */
@@ -46,13 +47,16 @@ chain_strip(struct ui_grid *g, int x, int y, int w, const struct ui_row *r, int 
 static int
 detail_lines(struct ui *u, struct ui_grid *t, int p, const struct ui_row *r)
 {
-	const struct vm_world *w = replay_world(u->r);
+	const struct vm_world *w = ui_state_world(u, p);
 	const struct vm_region_info *ri = &r->ri;
 	char task[64], sz[16], prot[4], maxp[4];
 	int y = 0, x;
 	uint32_t obj;
 
 	ui_look_task_name(u, u->pane_task[p], task, sizeof task);
+	if (u->cmp != NULL)   /* comparing: which profile's world this is */
+		snprintf(task + strlen(task), sizeof task - strlen(task), " under %s",
+		         replay_profile(p == 1 ? u->cmp : u->r)->name);
 	ui_look_size(ri->end - ri->start, sz, sizeof sz);
 	x = ui_grid_printf(t, 1, y, -1, UI_S_HEADER, 0, "Region %s of task %s",
 	                   r->name[0] ? r->name : "(unnamed)", task);

@@ -468,7 +468,7 @@ static void
 draw_title(struct ui *u, struct ui_grid *g)
 {
 	const struct vm_profile *prof = replay_profile(u->r);
-	char title[256], right[160], ps[16], view[32] = "";
+	char title[256], right[192], ps[16], view[32] = "", pname[80];
 	int rw;
 
 	ui_grid_fill(g, 0, 0, g->cols, UI_S_TITLE, 0, " ");
@@ -484,16 +484,20 @@ draw_title(struct ui *u, struct ui_grid *g)
 	if (u->have_obs)
 		snprintf(view, sizeof view, "%s%s | ", g->cols >= 120 ? "view: " : "",
 		         ui_view_name(u->view));
+	if (u->cmp != NULL)
+		snprintf(pname, sizeof pname, "%s vs %s", prof->name, replay_profile(u->cmp)->name);
+	else
+		snprintf(pname, sizeof pname, "%s", prof != NULL ? prof->name : "?");
 	if (u->quiz.on)   /* the quiz stops before steps that ask */
 		snprintf(view + strlen(view), sizeof view - strlen(view), "quiz | ");
 	if (g->cols >= 120)
 		snprintf(right, sizeof right, " %s | %s pages | step %zu/%zu | %s%s %s %s ",
-		         prof != NULL ? prof->name : "?", ps, replay_pos(u->r), replay_nsteps(u->r), view,
+		         pname, ps, replay_pos(u->r), replay_nsteps(u->r), view,
 		         u->playing ? ui_grid_glyph(g, UI_G_PLAY) : (g->ascii ? "||" : "\u2016"),
 		         u->playing ? "playing" : "paused", ui_speeds[u->speed].label);
 	else
 		snprintf(right, sizeof right, " %s | %s pg | step %zu/%zu | %s%s %s ",
-		         prof != NULL ? prof->name : "?", ps, replay_pos(u->r), replay_nsteps(u->r), view,
+		         pname, ps, replay_pos(u->r), replay_nsteps(u->r), view,
 		         u->playing ? ui_grid_glyph(g, UI_G_PLAY) : (g->ascii ? "||" : "\u2016"),
 		         ui_speeds[u->speed].label);
 	rw = ui_text_width(right);
@@ -927,6 +931,21 @@ draw_headers(struct ui_grid *g, const struct layout *l, int p)
 	                       : "PROT/MAX SM  REF  RES  DTY PAGES");
 }
 
+/* Comparing profiles: mark the fields of row R (at Y in pane P) that
+ * differ from the other pane's row at the same address, or its name when
+ * the other profile has no region there. */
+static void
+mark_compare(struct ui *u, struct ui_grid *g, const struct layout *l, int p, int y,
+             const struct ui_row *r)
+{
+	unsigned d = ui_state_compare_diff(r, ui_state_pane(u, p), ui_state_pane(u, !p));
+
+	if (d == UI_CMP_MISSING)
+		mark_field(g, l->col[p].x[C_NAME], y, l->col[p].w[C_NAME] > 0 ? l->col[p].w[C_NAME] : 1);
+	else
+		mark_fields(g, l, p, y, y + l->col[p].dy[C_PROT], d);
+}
+
 /* The pane title's summary after the task name: the region count, and in
  * the observed and both views which observation is shown and how it
  * compares. */
@@ -974,6 +993,9 @@ draw_pane(struct ui *u, struct ui_grid *g, const struct layout *l, int p, struct
 	if (u->o.live != NULL && u->pane_task[p] >= 0 && u->pane_task[p] < 2 &&
 	    u->live_stopped[u->pane_task[p]] && strlen(name) + 10 < sizeof name)
 		strcat(name, " (exited)");
+	if (u->cmp != NULL)   /* one task, two profiles */
+		snprintf(name + strlen(name), sizeof name - strlen(name), " under %s",
+		         replay_profile(p == 1 ? u->cmp : u->r)->name);
 	snprintf(title, sizeof title, " %s ", name);
 	ui_grid_put(g, x0, 1, l->pane_w, UI_S_HEADER, u->focus == p ? UI_A_REVERSE : 0, title);
 	if (s == NULL || (model_rows && s->task < 0) || (u->view == UI_VIEW_OBSERVED && ob == NULL)) {
@@ -1001,6 +1023,8 @@ draw_pane(struct ui *u, struct ui_grid *g, const struct layout *l, int p, struct
 			mi = ob->rows[i].model;
 		} else {
 			draw_row(u, g, l, p, y, &s->rows[i], sel);
+			if (u->cmp != NULL)
+				mark_compare(u, g, l, p, y, &s->rows[i]);
 			mi = (long)i;
 		}
 		if (sel && u->focus == p)
@@ -1511,7 +1535,8 @@ ui_draw(struct ui *u, struct ui_grid *g)
 		nr = draw_pane(u, g, &l, 1, rp, 128);
 		for (int y = 1; y < l.bottom; y++)
 			ui_grid_put(g, l.gut_x + 2, y, 1, UI_S_BORDER, 0, ui_grid_glyph(g, UI_G_VLINE));
-		draw_gutter(u, g, &l, lp, nl, rp, nr);
+		if (u->cmp == NULL)   /* links join one world's regions, not two */
+			draw_gutter(u, g, &l, lp, nl, rp, nr);
 	}
 	draw_tasks(u, g, &l);
 	draw_big(u, g, &l);

@@ -163,6 +163,12 @@ struct ui {
 	bool msg_error;
 
 	struct ui_quiz quiz;
+
+	/* Profile compare (key p, render --compare): the right pane shows the
+	 * left pane's task replayed under another kernel profile. */
+	struct replay *cmp;      /* NULL: not comparing */
+	struct ui_snap *cmp_cur; /* per task id, under cmp, at the current step */
+	int cmp_saved_right;     /* the right pane's task before comparing */
 	bool blank;              /* b: nothing on screen until the next key */
 
 	struct ui_hit hits[UI_MAX_HITS];
@@ -199,6 +205,18 @@ void ui_state_follow(struct ui *u, size_t k);
 int ui_state_acting(const struct ui *u, size_t k, int *a, int *b);
 /* The snapshot of pane P (NULL when the pane shows no task). */
 const struct ui_snap *ui_state_pane(const struct ui *u, int p);
+/* The world pane P shows (comparing: the right pane's is the other
+ * profile's). */
+const struct vm_world *ui_state_world(const struct ui *u, int p);
+/* Compare with profile PROF (NULL: stop comparing); returns 0, or -1 with
+ * ERR (the profile cannot replay this trace) or out of memory. */
+int ui_state_compare(struct ui *u, const struct vm_profile *prof, char *err, size_t errlen);
+/* How row A of snapshot SELF differs from the row of OTHER showing the
+ * same region (by name, else by start): CHECK_D_* bits (RANGE: another
+ * size), or UI_CMP_MISSING when OTHER has none. */
+#define UI_CMP_MISSING (1u << 31)
+unsigned ui_state_compare_diff(const struct ui_row *a, const struct ui_snap *self,
+                               const struct ui_snap *other);
 /* The observation shown for pane P's task (NULL: none at or before now). */
 const struct ui_obs *ui_state_obs(const struct ui *u, int p);
 /* Rows of pane P in the current view. */

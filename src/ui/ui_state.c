@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "ui_player.h"
+#include "vm/vm_profile.h"
 #include "ui_text.h"
 
 const struct ui_speed ui_speeds[] = {
@@ -76,11 +77,11 @@ snap_reserve(struct ui_snap *s, size_t n)
 	return 0;
 }
 
-/* Fill ROW with entry I of world task TASK. */
+/* Fill ROW with entry I of world task TASK of replay R. */
 static int
-row_take(struct ui *u, struct ui_row *row, int task, size_t i)
+row_take(struct ui *u, struct replay *r, struct ui_row *row, int task, size_t i)
 {
-	const struct vm_world *w = replay_world(u->r);
+	const struct vm_world *w = replay_world(r);
 	const char *name;
 	uint32_t obj;
 
@@ -88,7 +89,7 @@ row_take(struct ui *u, struct ui_row *row, int task, size_t i)
 	if (!vm_region_get(w, task, i, &row->ri))
 		return -1;
 	row->index = i;
-	name = replay_region_name(u->r, task, row->ri.start, row->ri.end);
+	name = replay_region_name(r, task, row->ri.start, row->ri.end);
 	{
 		char full[512];
 
@@ -125,16 +126,16 @@ row_take(struct ui *u, struct ui_row *row, int task, size_t i)
 	return 0;
 }
 
-/* Take the snapshot of trace task ID at the current position. */
+/* Take the snapshot of trace task ID at the current position of R. */
 static int
-snap_take(struct ui *u, struct ui_snap *s, uint16_t id)
+snap_take(struct ui *u, struct replay *r, struct ui_snap *s, uint16_t id)
 {
-	const struct vm_world *w = replay_world(u->r);
+	const struct vm_world *w = replay_world(r);
 	size_t n;
 
 	snap_clear_rows(s, 0, s->n + s->nghost);
 	s->n = s->nghost = 0;
-	s->task = replay_task(u->r, id);
+	s->task = replay_task(r, id);
 	if (s->task < 0 || !vm_task_alive(w, s->task)) {
 		s->task = -1;
 		return 0;
@@ -143,7 +144,7 @@ snap_take(struct ui *u, struct ui_snap *s, uint16_t id)
 	if (snap_reserve(s, n) != 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		if (row_take(u, &s->rows[s->n], s->task, i) != 0) {
+		if (row_take(u, r, &s->rows[s->n], s->task, i) != 0) {
 			snap_clear_rows(s, s->n, s->n + 1);
 			return -1;
 		}
@@ -394,8 +395,18 @@ ui_state_init(struct ui *u, struct replay *r, const struct ui_opts *o)
 	/* With more than two tasks the panes follow the acting ones, unless
 	 * the user chose the panes' tasks. */
 	u->follow = u->ntasks > 2 && o->left < 0 && o->right < 0;
+	if (o->compare != NULL && o->live == NULL) {
+		char err[256];
+
+		if (ui_state_compare(u, o->compare, err, sizeof err) != 0) {
+			ui_state_free(u);
+			return -1;
+		}
+	}
 	return 0;
 }
+
+static void compare_stop(struct ui *u);
 
 /* Release the player's state. */
 void
@@ -411,6 +422,7 @@ ui_state_free(struct ui *u)
 		check_step_free(&u->obs[i].cmp);
 	}
 	ui_quiz_free(u);
+	compare_stop(u);
 	free(u->cur);
 	free(u->prev);
 	free(u->oref_prev);
@@ -489,6 +501,166 @@ ui_state_follow(struct ui *u, size_t k)
 	}
 }
 
+/* ---- profile compare ---------------------------------------------------- */
+
+/* Snapshots of every task under the compared profile at step K. */
+static int
+compare_take(struct ui *u, size_t k)
+{
+	int rc = 0;
+
+	if (u->cmp == NULL)
+		return 0;
+	if (replay_seek(u->cmp, k) != 0)
+		return -1;
+	for (size_t id = 0; id < u->ntasks; id++)
+		rc |= snap_take(u, u->cmp, &u->cmp_cur[id], (uint16_t)id);
+	return rc;
+}
+
+/* The ordinal of row I among the rows of S named as it is. */
+static size_t
+name_ordinal(const struct ui_snap *s, size_t i)
+{
+	size_t k = 0;
+
+	for (size_t j = 0; j < i; j++)
+		k += strcmp(s->rows[j].name, s->rows[i].name) == 0;
+	return k;
+}
+
+/* The row of OTHER that shows what A shows: the same name (the same
+ * ordinal among rows of that name: a clipped region has several), as
+ * profiles with other page sizes place regions elsewhere; unnamed, the
+ * same start.  SELF is A's snapshot.  NULL: none. */
+static const struct ui_row *
+compare_match(const struct ui_row *a, const struct ui_snap *self, const struct ui_snap *other)
+{
+	size_t want = a->name[0] != '\0' ? name_ordinal(self, (size_t)(a - self->rows)) : 0, k = 0;
+
+	for (size_t i = 0; other != NULL && i < other->n; i++) {
+		const struct ui_row *b = &other->rows[i];
+
+		if (a->name[0] == '\0' ? b->ri.start == a->ri.start && b->name[0] == '\0'
+		                       : strcmp(b->name, a->name) == 0 && k++ == want)
+			return b;
+	}
+	return NULL;
+}
+
+unsigned
+ui_state_compare_diff(const struct ui_row *a, const struct ui_snap *self,
+                      const struct ui_snap *other)
+{
+	const struct ui_row *m = compare_match(a, self, other);
+	const struct vm_region_info *x = &a->ri, *y;
+	unsigned d = 0;
+
+	if (m == NULL)
+		return UI_CMP_MISSING;
+	y = &m->ri;
+	d |= y->end - y->start != x->end - x->start ? CHECK_D_RANGE : 0;
+	d |= y->prot != x->prot ? CHECK_D_PROT : 0;
+	d |= y->max_prot != x->max_prot ? CHECK_D_MAX_PROT : 0;
+	d |= y->share_mode != x->share_mode ? CHECK_D_SHARE_MODE : 0;
+	d |= y->ref_count != x->ref_count ? CHECK_D_REF_COUNT : 0;
+	d |= y->pages_resident != x->pages_resident ? CHECK_D_RESIDENT : 0;
+	return d;
+}
+
+/* The names of the fields in D (CHECK_D_*), "share_mode, ref_count". */
+static const char *
+field_names(unsigned d, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (unsigned bit = 1; bit <= CHECK_D_ALL; bit <<= 1)
+		if (d & bit)
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", buf[0] ? ", " : "",
+			         bit == CHECK_D_RANGE ? "size" : check_field_name(bit));
+	return buf;
+}
+
+/* Name row R for the narration: its name, else its address. */
+static const char *
+row_label(const struct ui_row *r, char *buf, size_t len)
+{
+	if (r->name[0] != '\0')
+		snprintf(buf, len, "%s", r->name);
+	else
+		snprintf(buf, len, "0x%llx", (unsigned long long)r->ri.start);
+	return buf;
+}
+
+/* Add to the narration what differs under the compared profile: how many
+ * regions of the panes' task, and the first one's fields. */
+static void
+compare_narrate(struct ui *u)
+{
+	const struct ui_snap *a = ui_state_pane(u, 0), *b = ui_state_pane(u, 1);
+	char first[200] = "", what[64], names[96], label[48];
+	size_t n = 0, len = strlen(u->narration);
+
+	if (u->cmp == NULL || a == NULL || b == NULL)
+		return;
+	for (size_t i = 0; i < b->n; i++) {
+		unsigned d = ui_state_compare_diff(&b->rows[i], b, a);
+
+		if (d != 0 && n++ == 0)
+			snprintf(first, sizeof first, "%s: %s", row_label(&b->rows[i], label, sizeof label),
+			         d == UI_CMP_MISSING ? "only here" : field_names(d, names, sizeof names));
+	}
+	for (size_t i = 0; i < a->n; i++)
+		if (ui_state_compare_diff(&a->rows[i], a, b) == UI_CMP_MISSING && n++ == 0)
+			snprintf(first, sizeof first, "%s: only under %s",
+			         row_label(&a->rows[i], label, sizeof label), replay_profile(u->r)->name);
+	if (n == 0)
+		snprintf(what, sizeof what, "the same");
+	else
+		snprintf(what, sizeof what, "%zu region%s differ%s (%s", n, n == 1 ? "" : "s",
+		         n == 1 ? "s" : "", n == 1 ? "" : "the first, ");
+	snprintf(u->narration + len, sizeof u->narration - len, "%s %s: %s%s%s",
+	         len > 0 ? "; under" : "Under", replay_profile(u->cmp)->name, what, first,
+	         n > 0 ? ")" : "");
+}
+
+/* Stop comparing (the right pane gets its task back). */
+static void
+compare_stop(struct ui *u)
+{
+	if (u->cmp == NULL)
+		return;
+	for (size_t id = 0; id < u->ntasks; id++)
+		snap_free(&u->cmp_cur[id]);
+	free(u->cmp_cur);
+	replay_free(u->cmp);
+	u->cmp = NULL;
+	u->cmp_cur = NULL;
+	u->pane_task[1] = u->cmp_saved_right;
+}
+
+int
+ui_state_compare(struct ui *u, const struct vm_profile *prof, char *err, size_t errlen)
+{
+	struct replay_opts ro = { .profile = prof };
+	size_t pos = replay_pos(u->r);
+
+	compare_stop(u);
+	if (prof == NULL)
+		return ui_state_goto(u, pos, false);
+	u->cmp_cur = calloc(u->ntasks ? u->ntasks : 1, sizeof *u->cmp_cur);
+	u->cmp = u->cmp_cur != NULL ? replay_new(u->t, &ro, err, errlen) : NULL;
+	if (u->cmp == NULL) {
+		free(u->cmp_cur);
+		u->cmp_cur = NULL;
+		return -1;
+	}
+	u->cmp_saved_right = u->pane_task[1];
+	u->pane_task[1] = u->pane_task[0];
+	u->follow = false;
+	u->view = UI_VIEW_MODEL;
+	return ui_state_goto(u, pos, false);
+}
+
 /* Go to step K. */
 int
 ui_state_goto(struct ui *u, size_t k, bool animate)
@@ -502,7 +674,7 @@ ui_state_goto(struct ui *u, size_t k, bool animate)
 		if (replay_seek(u->r, k - 1) != 0)
 			return -1;
 		for (size_t id = 0; id < u->ntasks; id++)
-			rc |= snap_take(u, &u->prev[id], (uint16_t)id);
+			rc |= snap_take(u, u->r, &u->prev[id], (uint16_t)id);
 		rc |= orefs_take(u);
 	} else {
 		u->noref_prev = 0;
@@ -510,7 +682,8 @@ ui_state_goto(struct ui *u, size_t k, bool animate)
 	if (replay_seek(u->r, k) != 0)
 		return -1;
 	for (size_t id = 0; id < u->ntasks; id++)
-		rc |= snap_take(u, &u->cur[id], (uint16_t)id);
+		rc |= snap_take(u, u->r, &u->cur[id], (uint16_t)id);
+	rc |= compare_take(u, k);
 	if (k >= 1)
 		for (size_t id = 0; id < u->ntasks; id++)
 			snap_diff(&u->prev[id], &u->cur[id]);
@@ -520,6 +693,7 @@ ui_state_goto(struct ui *u, size_t k, bool animate)
 		ui_state_follow(u, k);
 	u->anim = animate && k >= 1 ? UI_ANIM_FRAMES : 0;
 	ui_narrate(u, u->narration, sizeof u->narration);
+	compare_narrate(u);
 	if (u->view_refused) {
 		ui_state_view_note(u, u->narration, sizeof u->narration);
 		u->view_refused = false;
@@ -529,15 +703,22 @@ ui_state_goto(struct ui *u, size_t k, bool animate)
 	return rc;
 }
 
-/* The snapshot shown in pane P. */
+/* The snapshot shown in pane P (comparing: the right pane shows the left
+ * pane's task under the other profile). */
 const struct ui_snap *
 ui_state_pane(const struct ui *u, int p)
 {
-	int id = u->pane_task[p];
+	int id = u->pane_task[u->cmp != NULL ? 0 : p];
 
 	if (id < 0 || (size_t)id >= u->ntasks)
 		return NULL;
-	return &u->cur[id];
+	return u->cmp != NULL && p == 1 ? &u->cmp_cur[id] : &u->cur[id];
+}
+
+const struct vm_world *
+ui_state_world(const struct ui *u, int p)
+{
+	return replay_world(u->cmp != NULL && p == 1 ? u->cmp : u->r);
 }
 
 /* The observation of pane P's task. */
