@@ -180,9 +180,13 @@ case $out in *"-fl.jsonl: 0 observe steps"*) tap_ok "check -- FILE" ;;
 run "$V" render --size 80x24 --step 1 -- -fl.jsonl
 case $out in *"allocate"*) tap_ok "render -- FILE" ;;
 *) tap_fail "render -- FILE" "$out" "$err" ;; esac
-run "$V" record -o "$tmpdir/r.jsonl" -- -no-such-scenario
-case $err in *"-no-such-scenario: No such file"*) tap_ok "record -- SCENARIO: the operand after -- is the scenario" ;;
-*) tap_fail "record -- SCENARIO: the operand after -- is the scenario" "$err" ;; esac
+run "$V" record -o "$tmpdir/r.jsonl" -- -no-such-scenario.jsonl
+case $err in *"-no-such-scenario.jsonl: No such file"*) tap_ok "record -- SCENARIO: a trace after -- is the scenario" ;;
+*) tap_fail "record -- SCENARIO: a trace after -- is the scenario" "$err" ;; esac
+run "$V" record -o "$tmpdir/r.jsonl" -- -no-such-program
+case $rc:$err in 127:*"cannot run '-no-such-program': No such file"*) tap_ok "record -- PROGRAM that does not exist: exit 127, said" ;;
+*) tap_fail "record -- PROGRAM that does not exist: exit 127, said" "$rc" "$err" ;; esac
+tap_is "and no trace is left" "$(ls "$tmpdir/r.jsonl" 2>&1 | grep -c 'No such')" 1
 printf '%s\n' '00010000-00011000 rw-p 00000000 00:00 0' >"$tmpdir/-cap.maps"
 run "$V" import maps -o "$tmpdir/imp.jsonl" -- -cap.maps
 tap_is "import KIND -o T -- FILE: a capture named like an option" "$rc" 0

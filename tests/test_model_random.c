@@ -93,7 +93,7 @@ random_op(struct vm_world *w, int *nent, int *forks)
 		return vm_op_map_entry(w, task, *nent ? (int)rnd((unsigned)*nent + 1) : 0, &out);
 	case 12:
 		return vm_op_map_file(w, task, rnd(2) ? "/a" : "/b", (uint64_t)rnd(3) * ps,
-		                      size, rnd(2), &out);
+		                      size, rnd(2), NULL, &out);
 	default:
 		return vm_op_release_entry(w, *nent ? (int)rnd((unsigned)*nent + 1) : 0);
 	}

@@ -412,14 +412,14 @@ test_files(void)
 	world("xnu-arm64");
 	p = vm_task_create(W, "p");
 	q = vm_task_create(W, "q");
-	vm_op_map_file(W, p, "/data", 0, 16 * KB, false, &a);
+	vm_op_map_file(W, p, "/data", 0, 16 * KB, false, NULL, &a);
 	vm_op_read(W, p, a, 1);
 	EXPECT(p, a, SM_PRIVATE, 2, 1, "file: mapped once reports PRV (external, ref 2)");
-	vm_op_map_file(W, q, "/data", 0, 16 * KB, false, &b);
+	vm_op_map_file(W, q, "/data", 0, 16 * KB, false, NULL, &b);
 	EXPECT(p, a, SM_SHARED, 3, 1, "file: mapped in two tasks is SHM");
-	vm_op_map_file(W, p, "/data", 0, 16 * KB, false, &b);
+	vm_op_map_file(W, p, "/data", 0, 16 * KB, false, NULL, &b);
 	EXPECT(p, a, SM_SHARED_ALIASED, 4, 1, "file: twice in one task and once elsewhere is S/A");
-	vm_op_map_file(W, p, "/priv", 0, 32 * KB, true, &b);
+	vm_op_map_file(W, p, "/priv", 0, 32 * KB, true, NULL, &b);
 	vm_op_read(W, p, b, 32 * KB);
 	EXPECT(p, b, SM_COW, 2, 2, "file: private mapping is COW (needs_copy)");
 	is_int(region(p, b).pages_dirtied, 0, "file: paged-in file pages are clean");
@@ -429,6 +429,15 @@ test_files(void)
 	is_int(region(p, b).pages_dirtied, 1, "file: the private copy is dirty");
 	vm_op_write(W, p, b, 32 * KB);
 	EXPECT(p, b, SM_PRIVATE, 1, 2, "file: every page written: private");
+	{
+		uint64_t at = b + 64 * KB, c = 0;
+
+		is_int(vm_op_map_file(W, p, "/data", 0, 16 * KB, true, &at, &c), KERN_SUCCESS,
+		       "file: mapped at a free address given");
+		is_int(c == at, 1, "file: the mapping is where it was asked");
+		is_int(vm_op_map_file(W, p, "/data", 0, 16 * KB, true, &at, &c), KERN_NO_SPACE,
+		       "file: a fixed address already mapped is KERN_NO_SPACE");
+	}
 	check_world("files");
 }
 

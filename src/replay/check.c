@@ -147,6 +147,19 @@ reserve_pairs(struct check_step *cs, size_t n)
 	return 0;
 }
 
+/* Was model region M looked at?  Always, unless the observation is
+ * partial: then only when it overlaps an observed region. */
+static bool
+in_scope(const struct trace_obs *obs, const struct vm_region_info *m)
+{
+	if (obs == NULL || !obs->partial)
+		return true;
+	for (uint32_t j = 0; j < obs->nregions; j++)
+		if (obs->regions[j].start < m->end && obs->regions[j].end > m->start)
+			return true;
+	return false;
+}
+
 /* Pair one observation with the model at the current position. */
 int
 check_pair_step(struct replay *r, uint16_t task, const struct trace_obs *obs,
@@ -200,7 +213,7 @@ check_pair_step(struct replay *r, uint16_t task, const struct trace_obs *obs,
 		cs->agree += p->diff == 0;
 	}
 	for (size_t i = 0; i < cs->nmodel; i++)
-		if (cs->obs_of_model[i] < 0) {
+		if (cs->obs_of_model[i] < 0 && in_scope(obs, &cs->model[i])) {
 			cs->pairs[cs->npairs++] = (struct check_pair){ -1, (long)i, 0 };
 			cs->model_only++;
 		}

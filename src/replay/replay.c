@@ -452,10 +452,11 @@ apply_map_file(struct apply_ctx *x)
 	const struct trace_event *ev = x->ev;
 	uint64_t size = qty(x->r, ev->size, ev->flags, TEF_SIZE_PAGES), out = 0;
 	uint64_t off = (ev->flags & TEF_OFFSET) ? qty(x->r, ev->offset, ev->flags, TEF_OFFSET_PAGES) : 0;
+	uint64_t at = (ev->flags & TEF_ADDR) ? qty(x->r, ev->addr, ev->flags, TEF_ADDR_PAGES) : 0;
 	kern_return_t kr;
 
 	kr = vm_op_map_file(x->s->w, x->task, trace_str(x->r->t, ev->region), off, size,
-	                    (ev->flags & TEF_PRIVATE) != 0, &out);
+	                    (ev->flags & TEF_PRIVATE) != 0, (ev->flags & TEF_ADDR) ? &at : NULL, &out);
 	if (kr == KERN_SUCCESS && ev->as)
 		name_set(x->s, x->task, ev->as, out, out + round_pages(x->r, size));
 	return kr;

@@ -41,6 +41,7 @@ enum {
 	TEF_SET_MAX = 1u << 9,       /* protect: "max" given */
 	TEF_PRIVATE = 1u << 10,      /* map_file private: true */
 	TEF_MORE = 1u << 11,         /* observe: continued on the next line (loader only) */
+	TEF_PARTIAL = 1u << 12,      /* observe: only some of the task's regions were looked at */
 };
 
 struct trace_event {
@@ -107,6 +108,8 @@ struct trace_obs_region {
 struct trace_obs {
 	uint32_t nregions;
 	struct trace_obs_region *regions;
+	bool partial;                /* "partial": model regions overlapping none of the
+	                                observed ones were not looked at (not compared) */
 };
 
 struct trace_strtab {

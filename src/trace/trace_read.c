@@ -870,13 +870,13 @@ enum key {
 	K_OP, K_NOTE, K_MARK, K_TASK, K_REGION, K_ADDR, K_OFFSET, K_SIZE,
 	K_PURGEABLE, K_TAG, K_AS, K_CHILD, K_INHERITANCE, K_PROT, K_MAX, K_TO,
 	K_COPY, K_DEALLOCATE, K_ENTRY, K_FILE, K_PRIVATE, K_TEXT, K_REGIONS,
-	K_MORE, K_ASK, K_NOTES, K_NKEYS
+	K_MORE, K_ASK, K_NOTES, K_PARTIAL, K_NKEYS
 };
 static const char *const key_names[K_NKEYS] = {
 	"op", "note", "mark", "task", "region", "addr", "offset", "size",
 	"purgeable", "tag", "as", "child", "inheritance", "prot", "max", "to",
 	"copy", "deallocate", "entry", "file", "private", "text", "regions",
-	"more", "ask", "notes",
+	"more", "ask", "notes", "partial",
 };
 
 #define KB(k) (1u << (k))
@@ -918,12 +918,12 @@ static const struct op_spec op_specs[TOP_COUNT] = {
 		KB(K_TASK) | KB(K_ENTRY), RANGE_NONE },
 	[TOP_RELEASE_ENTRY] = { "release_entry", KB(K_ENTRY), KB(K_ENTRY), RANGE_NONE },
 	[TOP_MAP_FILE] = { "map_file",
-		KB(K_TASK) | KB(K_FILE) | KB(K_SIZE) | KB(K_OFFSET) | KB(K_PRIVATE) | KB(K_AS),
-		KB(K_TASK) | KB(K_FILE) | KB(K_SIZE), RANGE_NONE },
+		KB(K_TASK) | KB(K_FILE) | KB(K_ADDR) | KB(K_SIZE) | KB(K_OFFSET) | KB(K_PRIVATE) |
+		KB(K_AS), KB(K_TASK) | KB(K_FILE) | KB(K_SIZE), RANGE_NONE },
 	[TOP_EXIT] = { "exit", KB(K_TASK), KB(K_TASK), RANGE_NONE },
 	[TOP_EXEC] = { "exec", KB(K_TASK), KB(K_TASK), RANGE_NONE },
 	[TOP_NOTE] = { "note", KB(K_TEXT), KB(K_TEXT), RANGE_NONE },
-	[TOP_OBSERVE] = { "observe", KB(K_TASK) | KB(K_REGIONS) | KB(K_MORE),
+	[TOP_OBSERVE] = { "observe", KB(K_TASK) | KB(K_REGIONS) | KB(K_MORE) | KB(K_PARTIAL),
 		KB(K_TASK) | KB(K_REGIONS), RANGE_NONE },
 };
 
@@ -1146,6 +1146,7 @@ load_obs(struct loader *ld, const cJSON *v, uint32_t *index)
 		obs = &t->obs[t->nobs];
 		obs->nregions = 0;
 		obs->regions = NULL;
+		obs->partial = false;
 		t->nobs++;
 		*index = t->nobs;
 	}
@@ -1321,6 +1322,8 @@ event_value(struct loader *ld, int k, const cJSON *c, struct trace_event *e,
 		return load_obs(ld, c, &e->obs);
 	case K_MORE:
 		return get_bool(ld, c, key, &b) != 0 ? -1 : (b ? (e->flags |= TEF_MORE, 0) : 0);
+	case K_PARTIAL:
+		return get_bool(ld, c, key, &b) != 0 ? -1 : (b ? (e->flags |= TEF_PARTIAL, 0) : 0);
 	}
 	return 0;
 }
@@ -1377,6 +1380,8 @@ load_event(struct loader *ld, const cJSON *o)
 		if (k >= 0 && event_value(ld, k, c, &e, &an) != 0)
 			return -1;
 	}
+	if (op == TOP_OBSERVE && (e.flags & TEF_PARTIAL))
+		t->obs[e.obs - 1].partial = true;
 	if (ld->more_obs != 0) {
 		/* A continuation: its regions joined the observation; no step. */
 		if (e.task != ld->more_task)
@@ -1863,6 +1868,7 @@ trace_append(struct trace *t, const struct trace_event *e, const char *note, con
 		}
 		t->obs[t->nobs].regions = copy;
 		t->obs[t->nobs].nregions = (uint32_t)nregions;
+		t->obs[t->nobs].partial = (ev.flags & TEF_PARTIAL) != 0;
 		ev.obs = ++t->nobs;
 	}
 	if (nid != 0 || mid != 0) {

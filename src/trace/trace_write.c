@@ -584,6 +584,10 @@ trace_writer_event(struct trace_writer *w, const struct tw_event *e)
 			}
 		}
 		sb_add(b, "]", 1);
+		if (e->flags & TEF_PARTIAL) {
+			sb_key(b, "partial");
+			sb_add(b, "true", 4);
+		}
 		if (e->flags & TEF_MORE) {
 			sb_key(b, "more");
 			sb_add(b, "true", 4);

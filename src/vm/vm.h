@@ -171,9 +171,11 @@ kern_return_t vm_op_make_memory_entry(struct vm_world *w, int task, uint64_t add
 kern_return_t vm_op_map_entry(struct vm_world *w, int task, int entry, uint64_t *addr_out);
 /* mach_port_deallocate of the entry's send right. */
 kern_return_t vm_op_release_entry(struct vm_world *w, int entry);
-/* mmap of FILE (created on first use, FILE_SIZE bytes); shared unless PRIV. */
+/* mmap of FILE (created on first use, FILE_SIZE bytes); shared unless PRIV;
+ * at *AT when AT is not NULL (the range must be free), else anywhere. */
 kern_return_t vm_op_map_file(struct vm_world *w, int task, const char *file,
-                             uint64_t offset, uint64_t size, bool priv, uint64_t *addr_out);
+                             uint64_t offset, uint64_t size, bool priv, const uint64_t *at,
+                             uint64_t *addr_out);
 kern_return_t vm_op_exit(struct vm_world *w, int task);
 /* exec: the task stays, its address space is replaced by an empty one. */
 kern_return_t vm_op_exec(struct vm_world *w, int task);

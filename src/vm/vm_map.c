@@ -511,6 +511,29 @@ extend_object(struct vm_world *w, struct vm_map_entry *prev, uint64_t add)
 }
 
 /*
+ * Linux: an anonymous VMA's page offset is its address (vm_pgoff =
+ * addr >> PAGE_SHIFT for a private anonymous mmap, mm/mmap.c do_mmap), so
+ * a new anonymous range right below one always lines up with it, and
+ * vma_merge takes it in when the neighbour's anon_vma is its own
+ * (mm/vma.c is_mergeable_anon_vma, can_vma_merge_before, Linux v6.12).
+ * The model's object offsets start at 0: give NEXT's object (referenced
+ * by NEXT alone) DELTA bytes of room below by moving its pages up.
+ */
+static void
+rebase_object(struct vm_world *w, struct vm_map_entry *next, uint64_t delta)
+{
+	struct vm_object *o = vm_obj(w, next->object);
+	uint64_t dp = delta >> w->page_shift, old = o->npages;
+
+	vm_obj_resize(w, o, o->size + delta);
+	for (uint64_t i = old; i-- > 0;) {
+		o->pages[i + dp] = o->pages[i];
+		o->pages[i] = 0;
+	}
+	next->offset += delta;
+}
+
+/*
  * Try to map [start, end) with a NULL object by extending a neighbour
  * instead of creating an entry.  The profile picks the policy:
  *  - XNU vm_map_enter(): extend the previous entry, if the merged size stays
@@ -551,6 +574,10 @@ enter_coalesce(struct vm_world *w, struct vm_map *m, uint64_t start, uint64_t en
 			return prev;
 		}
 	}
+	if (p->coalesce == COALESCE_LINUX && next != NULL && next->start == end &&
+	    next->object != 0 && next->offset < size && object_may_extend(w, next->object) &&
+	    !vm_obj(w, next->object)->shadowed)
+		rebase_object(w, next, size - next->offset);
 	if ((p->coalesce == COALESCE_GNUMACH_2023 || p->coalesce == COALESCE_LINUX) &&
 	    next != NULL && next->start == end &&
 	    enter_compatible(w, next, prot, max_prot, inh, tag) &&

@@ -942,7 +942,7 @@ file_index(struct vm_world *w, const char *name)
  */
 kern_return_t
 vm_op_map_file(struct vm_world *w, int task, const char *file, uint64_t offset,
-               uint64_t size, bool priv, uint64_t *addr_out)
+               uint64_t size, bool priv, const uint64_t *at, uint64_t *addr_out)
 {
 	struct vm_map *m = task_map(w, task);
 	struct vm_object *o;
@@ -955,12 +955,13 @@ vm_op_map_file(struct vm_world *w, int task, const char *file, uint64_t offset,
 		return KERN_INVALID_TASK;
 	if (file == NULL || file[0] == '\0' || (offset & (w->page_size - 1)) != 0)
 		return KERN_INVALID_ARGUMENT;
-	if (!page_range(w, 0, size, &start, &end) || offset + end < offset)
+	if (!page_range(w, at != NULL ? *at : 0, size, &start, &end) || offset + end < offset)
 		return KERN_INVALID_ARGUMENT;
 	len = end - start;
 	if (!region_size_ok(w, 0, len) || !region_size_ok(w, 0, offset))
 		return KERN_RESOURCE_SHORTAGE;
-	if (!vm_map_find_space(m, len, &addr))
+	addr = start;
+	if (at != NULL ? !vm_map_range_free(m, start, end) : !vm_map_find_space(m, len, &addr))
 		return KERN_NO_SPACE;
 	f = file_index(w, file);
 	need = offset + len;

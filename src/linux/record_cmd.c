@@ -1,0 +1,1283 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * record_cmd.c -- trace an unmodified program under ptrace (record_cmd.h).
+ *
+ * One loop waits for every traced thread; each stop is a system call's
+ * entry or exit (PTRACE_GET_SYSCALL_INFO says which, on every
+ * architecture), a ptrace event (fork, vfork, clone, exec, exit) or a
+ * signal, which is passed on.  Threads are grouped into processes by
+ * their Tgid; a process is a trace task.
+ */
+#define _GNU_SOURCE 1
+#include <config.h>
+
+#include "record_cmd.h"
+
+#ifdef __linux__
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "probe.h"
+#include "sample.h"
+#include "trace/text.h"
+#include "trace/trace_write.h"
+#include "vm/vm.h"
+
+#define MAX_PROCS 256
+#define MAX_THREADS 1024
+#define HASH_ZERO 1              /* a present page of zeros (read, never written) */
+
+/* A region of a process's footprint: its own anonymous memory. */
+struct region {
+	uint64_t start, end;
+	char name[48];
+	uint64_t *hash;              /* per page, two words: content hash (0 not present),
+	                                and frame number (0 unknown: not root) */
+};
+
+struct proc {
+	pid_t pid;                   /* the Tgid; 0: a free slot */
+	char name[64];               /* the trace task */
+	bool exited;                 /* its exit event is written */
+	int nthreads;
+	uint64_t brk;                /* the break, 0 unknown */
+	unsigned anon_seq;
+	struct region *fp;
+	size_t nfp, capfp;
+};
+
+struct thr {
+	pid_t tid;                   /* 0: a free slot */
+	int proc;                    /* index in procs, -1: not known yet */
+	bool started;                /* its first stop (SIGSTOP) was taken */
+	bool held;                   /* stopped, waiting for its fork event */
+	bool exiting;                /* PTRACE_EVENT_EXIT seen */
+	uint64_t nr, a[6];           /* the call in progress */
+};
+
+struct rc {
+	const struct record_cmd_opts *o;
+	struct trace_writer *w;
+	bool header;
+	struct pm_sampler *pm;
+	struct pm_snap snap;
+	uint32_t ps;
+	bool softdirty;
+	struct proc procs[MAX_PROCS];
+	struct thr thr[MAX_THREADS];
+	pid_t root;
+	int root_status;             /* exit status, -1 not yet */
+	unsigned nmade;              /* processes made, the root included */
+	size_t nevents;
+	int failed;                  /* a write error */
+	struct tw_obs_region *regs;
+	struct tw_ext (*rext)[4];
+	size_t regcap;
+	bool *sel;
+	size_t selcap;
+	unsigned char *page;         /* one page, for hashing */
+};
+
+static volatile sig_atomic_t got_signal;
+
+static void
+on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+/* ---- small helpers --------------------------------------------------------- */
+
+static void __attribute__((format(printf, 2, 3)))
+msg(struct rc *rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("vmscope record: ", rc->o->msgs);
+	va_start(ap, fmt);
+	vfprintf(rc->o->msgs, fmt, ap);
+	va_end(ap);
+	fputc('\n', rc->o->msgs);
+}
+
+static uint64_t
+page_up(const struct rc *rc, uint64_t v)
+{
+	return (v + rc->ps - 1) / rc->ps * rc->ps;
+}
+
+/* The Tgid of thread TID, or -1. */
+static pid_t
+tgid_of(pid_t tid)
+{
+	char path[64], line[256];
+	FILE *f;
+	pid_t t = -1;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "Tgid: %d", &t) == 1)
+			break;
+	fclose(f);
+	return t;
+}
+
+/* The file name (no directory) of PATH, sanitized, into BUF. */
+static void
+base_name(const char *path, char *buf, size_t len)
+{
+	const char *b = strrchr(path, '/');
+
+	text_sanitize(buf, len, b != NULL && b[1] != '\0' ? b + 1 : path, false);
+}
+
+/* Write "4" to /proc/PID/clear_refs: clear the soft-dirty bits. */
+static void
+clear_refs(pid_t pid)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%d/clear_refs", (int)pid);
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) >= 0) {
+		if (write(fd, "4", 1) != 1) {
+			/* soft-dirty is then unused: rc->softdirty was probed */
+		}
+		close(fd);
+	}
+}
+
+/* Does this kernel keep soft-dirty bits?  Probed on ourselves: a page
+ * written after clear_refs must read back soft-dirty. */
+static bool
+probe_softdirty(uint32_t ps)
+{
+	volatile char *p = mmap(NULL, ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t e = 0;
+	int fd;
+
+	if (p == MAP_FAILED)
+		return false;
+	p[0] = 1;
+	clear_refs(getpid());
+	p[0] = 2;
+	if ((fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC)) >= 0) {
+		if (pread(fd, &e, sizeof e, (off_t)((uintptr_t)p / ps * sizeof e)) != sizeof e)
+			e = 0;
+		close(fd);
+	}
+	munmap((void *)p, ps);
+	return (e >> 55) & 1;
+}
+
+/* ---- events ----------------------------------------------------------------- */
+
+static void
+emit(struct rc *rc, struct tw_event *e)
+{
+	if (rc->failed || !rc->header)
+		return;
+	if (trace_writer_event(rc->w, e) != 0)
+		rc->failed = 1;
+	rc->nevents++;
+	if (rc->o->verbose)
+		fprintf(rc->o->msgs, "vmscope record: %s %s 0x%llx +0x%llx\n", e->task ? e->task : "",
+		        e->op == TOP_ALLOCATE ? "allocate" : e->op == TOP_DEALLOCATE ? "deallocate"
+		        : e->op == TOP_WRITE ? "write" : e->op == TOP_FORK ? "fork"
+		        : e->op == TOP_EXIT ? "exit" : e->op == TOP_OBSERVE ? "observe" : "event",
+		        (unsigned long long)e->addr, (unsigned long long)e->size);
+}
+
+/* An event OP on P's range [A, A + LEN). */
+static void
+emit_range(struct rc *rc, const struct proc *p, int op, uint64_t a, uint64_t len)
+{
+	struct tw_event e = { .op = op, .task = p->name, .addr = a, .size = len,
+	                      .flags = TEF_ADDR | TEF_SIZE };
+
+	emit(rc, &e);
+}
+
+/* Map [A, A + LEN) named NAME with PROT: an allocate, or, with FILE, a
+ * map_file of FILE from OFF (private unless SHARED). */
+static void
+emit_map(struct rc *rc, const struct proc *p, uint64_t a, uint64_t len, const char *name,
+         int prot, const char *why, const char *file, uint64_t off, bool shared)
+{
+	struct tw_ext ext = { .key = "x_syscall", .type = TW_EXT_STR, .s = why };
+	struct tw_event e = { .op = TOP_ALLOCATE, .task = p->name, .addr = a, .size = len,
+	                      .flags = TEF_ADDR | TEF_SIZE, .as = name, .ext = &ext, .next = 1 };
+
+	if (file != NULL) {
+		e.op = TOP_MAP_FILE;
+		e.name = file;
+		e.offset = off;
+		e.flags |= TEF_OFFSET | (shared ? 0 : TEF_PRIVATE);
+	}
+	emit(rc, &e);
+	if (prot != (VM_PROT_READ | VM_PROT_WRITE)) {
+		struct tw_event pe = { .op = TOP_PROTECT, .task = p->name, .addr = a, .size = len,
+		                       .flags = TEF_ADDR | TEF_SIZE, .prot = (uint8_t)prot };
+
+		emit(rc, &pe);
+	}
+}
+
+static void
+emit_alloc(struct rc *rc, const struct proc *p, uint64_t a, uint64_t len, const char *name,
+           int prot, const char *why)
+{
+	emit_map(rc, p, a, len, name, prot, why, NULL, 0, false);
+}
+
+static void
+emit_task(struct rc *rc, int op, const struct proc *p, const char *child)
+{
+	struct tw_event e = { .op = op, .task = p->name, .task2 = child };
+
+	emit(rc, &e);
+}
+
+static void
+emit_note(struct rc *rc, const char *text)
+{
+	struct tw_event e = { .op = TOP_NOTE, .name = text };
+
+	emit(rc, &e);
+}
+
+/* mmap's PROT_* as VM_PROT_* (the same bits on Linux). */
+static int
+vm_prot(uint64_t prot)
+{
+	return (int)(prot & (PROT_READ | PROT_WRITE | PROT_EXEC));
+}
+
+/* ---- the footprint ---------------------------------------------------------- */
+
+static void
+fp_free(struct proc *p)
+{
+	for (size_t i = 0; i < p->nfp; i++)
+		free(p->fp[i].hash);
+	free(p->fp);
+	p->fp = NULL;
+	p->nfp = p->capfp = 0;
+}
+
+/* Add [S, E) named NAME; the pages' hashes from OLD (pages of OLD_START on),
+ * or none.  Returns 0 or -1. */
+static int
+fp_add(struct rc *rc, struct proc *p, uint64_t s, uint64_t e, const char *name,
+       const uint64_t *old, uint64_t old_start)
+{
+	struct region *r;
+	size_t n = (size_t)((e - s) / rc->ps);
+
+	if (e <= s)
+		return 0;
+	if (p->nfp == p->capfp) {
+		size_t cap = p->capfp ? p->capfp * 2 : 8;
+		struct region *nf = realloc(p->fp, cap * sizeof *nf);
+
+		if (nf == NULL)
+			return -1;
+		p->fp = nf;
+		p->capfp = cap;
+	}
+	r = &p->fp[p->nfp];
+	r->start = s;
+	r->end = e;
+	snprintf(r->name, sizeof r->name, "%s", name);
+	if ((r->hash = calloc(n ? 2 * n : 1, sizeof *r->hash)) == NULL)
+		return -1;
+	if (old != NULL)
+		memcpy(r->hash, old + 2 * ((s - old_start) / rc->ps), 2 * n * sizeof *r->hash);
+	p->nfp++;
+	return 0;
+}
+
+/* Take [S, E) out of the footprint (splitting regions). */
+static void
+fp_remove(struct rc *rc, struct proc *p, uint64_t s, uint64_t e)
+{
+	for (size_t i = 0; i < p->nfp;) {
+		struct region r = p->fp[i];
+
+		if (r.end <= s || r.start >= e) {
+			i++;
+			continue;
+		}
+		p->fp[i] = p->fp[--p->nfp];
+		if (r.start < s)
+			fp_add(rc, p, r.start, s, r.name, r.hash, r.start);
+		if (r.end > e)
+			fp_add(rc, p, e, r.end, r.name, r.hash, r.start);
+		free(r.hash);
+	}
+}
+
+/* The footprint region holding A, or NULL. */
+static const struct region *
+fp_find(const struct proc *p, uint64_t a)
+{
+	for (size_t i = 0; i < p->nfp; i++)
+		if (a >= p->fp[i].start && a < p->fp[i].end)
+			return &p->fp[i];
+	return NULL;
+}
+
+/* ---- writes ----------------------------------------------------------------- */
+
+/* FNV-1a over a page; never 0 or HASH_ZERO for content that is not all
+ * zeros, HASH_ZERO for a page of zeros. */
+static uint64_t
+page_hash(const unsigned char *b, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	bool zero = true;
+
+	for (size_t i = 0; i < n; i++) {
+		zero &= b[i] == 0;
+		h = (h ^ b[i]) * 1099511628211ull;
+	}
+	if (zero)
+		return HASH_ZERO;
+	return h <= HASH_ZERO ? h + 2 : h;
+}
+
+/* Was page I of R (present, pagemap entry PM) written since the last
+ * look?  With soft-dirty bits, the bit says.  Else: its frame changed
+ * (known as root: a copy-on-write fault, even of the same value), or its
+ * content did (hashed; a page of zeros counts as read).  The page is read
+ * through /proc/PID/mem (MEM): process_vm_readv pins pages, and a
+ * read-only pin of an anonymous page that a fork shares makes the kernel
+ * unshare it (mm/gup.c gup_must_unshare), which would break the very
+ * copy-on-write sharing being recorded; /proc/PID/mem reads without a
+ * pin. */
+static bool
+page_written(struct rc *rc, int mem, struct region *r, size_t i, uint64_t pm)
+{
+	uint64_t h, pfn = pm & PM_PFN_MASK, *st = &r->hash[2 * i];
+	bool moved;
+
+	if (!(pm & PM_PRESENT)) {
+		st[0] = st[1] = 0;
+		return false;
+	}
+	if (rc->softdirty)
+		return (pm >> 55) & 1;
+	moved = pfn != 0 && st[1] != 0 && pfn != st[1];
+	st[1] = pfn;
+	if (pread(mem, rc->page, rc->ps, (off_t)(r->start + i * rc->ps)) != (ssize_t)rc->ps)
+		return moved;
+	h = page_hash(rc->page, rc->ps);
+	if (h == st[0])
+		return moved;
+	st[0] = h;
+	return h != HASH_ZERO || moved;
+}
+
+/* Write events for the pages of P's footprint written since the last
+ * look, a run of pages at a time. */
+static void
+scan_writes(struct rc *rc, struct proc *p)
+{
+	char path[64];
+	int fd, mem;
+
+	if (p->pid == 0 || p->exited)
+		return;
+	snprintf(path, sizeof path, "/proc/%d/pagemap", (int)p->pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	snprintf(path, sizeof path, "/proc/%d/mem", (int)p->pid);
+	mem = rc->softdirty ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+	for (size_t k = 0; k < p->nfp; k++) {
+		struct region *r = &p->fp[k];
+		size_t n = (size_t)((r->end - r->start) / rc->ps), run = 0;
+
+		for (size_t i = 0; i <= n; i++) {
+			uint64_t pm = 0;
+			bool w = false;
+
+			if (i < n) {
+				if (pread(fd, &pm, sizeof pm, (off_t)(r->start / rc->ps + i) * 8) != sizeof pm)
+					pm = 0;
+				w = page_written(rc, mem, r, i, pm);
+			}
+			if (w) {
+				run++;
+				continue;
+			}
+			if (run > 0)
+				emit_range(rc, p, TOP_WRITE, r->start + (i - run) * rc->ps, run * rc->ps);
+			run = 0;
+		}
+	}
+	close(fd);
+	if (mem >= 0)
+		close(mem);
+	if (rc->softdirty)
+		clear_refs(p->pid);
+}
+
+/* Writes of every live process, before an event changes a map. */
+static void
+scan_all(struct rc *rc)
+{
+	for (int i = 0; i < MAX_PROCS; i++)
+		scan_writes(rc, &rc->procs[i]);
+}
+
+/* ---- observations ----------------------------------------------------------- */
+
+static int
+regs_reserve(struct rc *rc, size_t n)
+{
+	if (n <= rc->regcap)
+		return 0;
+	free(rc->regs);
+	free(rc->rext);
+	rc->regcap = n * 2;
+	rc->regs = calloc(rc->regcap, sizeof *rc->regs);
+	rc->rext = calloc(rc->regcap, sizeof *rc->rext);
+	free(rc->sel);
+	rc->sel = calloc(rc->regcap, sizeof *rc->sel);
+	return rc->regs == NULL || rc->rext == NULL || rc->sel == NULL ? -1 : 0;
+}
+
+/* An observe event of P's footprint (smaps + pagemap). */
+static void
+observe(struct rc *rc, struct proc *p)
+{
+	struct tw_ext ext = { .key = "x_pid", .type = TW_EXT_UINT, .u = (uint64_t)p->pid };
+	struct tw_event e = { .op = TOP_OBSERVE, .task = p->name, .ext = &ext, .next = 1,
+	                      .flags = TEF_PARTIAL };   /* the footprint only */
+	char err[256];
+	size_t nr = 0;
+
+	if (pm_read_smaps(rc->pm, (int)p->pid, &rc->snap, err, sizeof err) != PM_OK ||
+	    regs_reserve(rc, rc->snap.n + 1) != 0)
+		return;
+	for (size_t i = 0; i < rc->snap.n; i++) {
+		rc->sel[i] = false;
+		for (size_t k = 0; k < p->nfp; k++)
+			rc->sel[i] |= p->fp[k].start < rc->snap.v[i].end && p->fp[k].end > rc->snap.v[i].start;
+	}
+	if (pm_read_pages(rc->pm, (int)p->pid, &rc->snap, rc->sel, err, sizeof err) != PM_OK)
+		return;
+	for (size_t i = 0; i < rc->snap.n; i++) {
+		const struct region *r = fp_find(p, rc->snap.v[i].start);
+
+		if (!rc->sel[i])
+			continue;
+		pm_obs_region(&rc->snap.v[i], rc->ps, &rc->regs[nr], rc->rext[nr]);
+		rc->regs[nr].name = r != NULL ? r->name : NULL;
+		nr++;
+	}
+	e.regions = rc->regs;
+	e.nregions = nr;
+	emit(rc, &e);
+}
+
+/* ---- processes and threads ---------------------------------------------------- */
+
+static struct proc *
+proc_of(struct rc *rc, const struct thr *t)
+{
+	return t->proc >= 0 ? &rc->procs[t->proc] : NULL;
+}
+
+static struct thr *
+thr_find(struct rc *rc, pid_t tid)
+{
+	for (int i = 0; i < MAX_THREADS; i++)
+		if (rc->thr[i].tid == tid)
+			return &rc->thr[i];
+	return NULL;
+}
+
+static struct thr *
+thr_add(struct rc *rc, pid_t tid, int proc)
+{
+	for (int i = 0; i < MAX_THREADS; i++)
+		if (rc->thr[i].tid == 0) {
+			memset(&rc->thr[i], 0, sizeof rc->thr[i]);
+			rc->thr[i].tid = tid;
+			rc->thr[i].proc = proc;
+			if (proc >= 0)
+				rc->procs[proc].nthreads++;
+			return &rc->thr[i];
+		}
+	return NULL;
+}
+
+/* A new process (Tgid PID) named after the root: "prog", then "prog-2"... */
+static int
+proc_add(struct rc *rc, pid_t pid, const char *root_name)
+{
+	for (int i = 0; i < MAX_PROCS; i++)
+		if (rc->procs[i].pid == 0) {
+			struct proc *p = &rc->procs[i];
+
+			memset(p, 0, sizeof *p);
+			p->pid = pid;
+			if (++rc->nmade == 1)
+				snprintf(p->name, sizeof p->name, "%s", root_name);
+			else
+				snprintf(p->name, sizeof p->name, "%.50s-%u", root_name, rc->nmade);
+			return i;
+		}
+	return -1;
+}
+
+/* Resume thread T (with signal SIG). */
+static void
+resume(struct thr *t, int sig)
+{
+	ptrace(PTRACE_SYSCALL, t->tid, NULL, (void *)(intptr_t)sig);
+}
+
+/* The process P exits: its writes, its last observation, the event. */
+static void
+proc_exit(struct rc *rc, struct proc *p, bool observed)
+{
+	if (p->exited)
+		return;
+	if (observed) {
+		scan_all(rc);
+		observe(rc, p);
+	}
+	emit_task(rc, TOP_EXIT, p, NULL);
+	p->exited = true;
+}
+
+/* Thread T is gone (STATUS from waitpid). */
+static void
+thr_gone(struct rc *rc, struct thr *t, int status)
+{
+	struct proc *p = proc_of(rc, t);
+
+	if (t->tid == rc->root)
+		rc->root_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	t->tid = 0;
+	if (p == NULL)
+		return;
+	if (--p->nthreads <= 0) {
+		proc_exit(rc, p, false);
+		fp_free(p);
+		p->pid = 0;
+	}
+}
+
+/* ---- the mappings a process starts with ------------------------------------------- */
+
+/* Allocate every mapping of P's new image (from /proc/PID/maps); the heap
+ * joins the footprint. */
+static void
+seed(struct rc *rc, struct proc *p)
+{
+	char path[64], line[4096];
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/maps", (int)p->pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL) {
+		unsigned long long s, e, off = 0;
+		char perms[8], name[256] = "", file[PATH_MAX] = "";
+		int prot;
+
+		if (sscanf(line, "%llx-%llx %7s %llx %*s %*s %4095[^\n]", &s, &e, perms, &off, file) < 3)
+			continue;
+		if (strcmp(file, "[vsyscall]") == 0 || e <= s)
+			continue;
+		prot = (perms[0] == 'r' ? VM_PROT_READ : 0) | (perms[1] == 'w' ? VM_PROT_WRITE : 0) |
+		       (perms[2] == 'x' ? VM_PROT_EXECUTE : 0);
+		if (file[0] == '\0')
+			snprintf(name, sizeof name, "anon%u", ++p->anon_seq);
+		else
+			base_name(file, name, sizeof name);
+		if (file[0] == '/')
+			emit_map(rc, p, s, e - s, name, prot, "exec", file, off, perms[3] == 's');
+		else
+			emit_alloc(rc, p, s, e - s, name, prot, "exec");
+		if (strcmp(file, "[heap]") == 0) {
+			fp_add(rc, p, s, e, "[heap]", NULL, 0);
+			p->brk = e;
+		}
+	}
+	fclose(f);
+	if (rc->softdirty)
+		clear_refs(p->pid);
+}
+
+/* ---- system calls ------------------------------------------------------------------ */
+
+/* mmap returned A for thread T's call. */
+static void
+on_mmap(struct rc *rc, struct proc *p, const struct thr *t, uint64_t a)
+{
+	uint64_t len = page_up(rc, t->a[1]), flags = t->a[3];
+	int fd = (int)t->a[4];
+	bool anon = (flags & MAP_ANONYMOUS) || fd < 0;
+	char name[256], link[PATH_MAX], path[64];
+	ssize_t n;
+
+	if (flags & MAP_FIXED)
+		emit_range(rc, p, TOP_DEALLOCATE, a, len);   /* MAP_FIXED replaces */
+	fp_remove(rc, p, a, a + len);
+	if (anon) {
+		snprintf(name, sizeof name, "anon%u", ++p->anon_seq);
+		emit_alloc(rc, p, a, len, name, vm_prot(t->a[2]), "mmap");
+	} else {
+		snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)p->pid, fd);
+		n = readlink(path, link, sizeof link - 1);
+		if (n <= 0)
+			snprintf(link, sizeof link, "fd%d", fd);
+		else
+			link[n] = '\0';
+		base_name(link, name, sizeof name);
+		emit_map(rc, p, a, len, name, vm_prot(t->a[2]), "mmap", link, t->a[5],
+		         (flags & MAP_SHARED) != 0);
+	}
+	if (anon && (flags & MAP_SHARED)) {
+		struct tw_event e = { .op = TOP_INHERIT, .task = p->name, .addr = a, .size = len,
+		                      .flags = TEF_ADDR | TEF_SIZE, .inheritance = VM_INHERIT_SHARE };
+
+		emit(rc, &e);
+	}
+	if (anon)
+		fp_add(rc, p, a, a + len, name, NULL, 0);
+}
+
+/* brk returned NEW (the break). */
+static void
+on_brk(struct rc *rc, struct proc *p, uint64_t nb)
+{
+	uint64_t old = page_up(rc, p->brk), now = page_up(rc, nb);
+
+	if (p->brk == 0 || old == now) {
+		p->brk = nb;
+		return;
+	}
+	if (now > old) {
+		emit_alloc(rc, p, old, now - old, "[heap]", VM_PROT_READ | VM_PROT_WRITE, "brk");
+		fp_add(rc, p, old, now, "[heap]", NULL, 0);
+	} else {
+		emit_range(rc, p, TOP_DEALLOCATE, now, old - now);
+		fp_remove(rc, p, now, old);
+	}
+	p->brk = nb;
+}
+
+/* madvise(A, LEN, ADVICE) succeeded. */
+static void
+on_madvise(struct rc *rc, struct proc *p, uint64_t a, uint64_t len, int advice)
+{
+	struct tw_event e = { .op = TOP_INHERIT, .task = p->name, .addr = a, .size = page_up(rc, len),
+	                      .flags = TEF_ADDR | TEF_SIZE };
+
+	if (advice == MADV_DONTFORK || advice == MADV_DOFORK) {
+		e.inheritance = advice == MADV_DONTFORK ? VM_INHERIT_NONE : VM_INHERIT_COPY;
+		emit(rc, &e);
+	}
+#ifdef MADV_WIPEONFORK
+	if (advice == MADV_WIPEONFORK)
+		emit_note(rc, "madvise(MADV_WIPEONFORK): the child gets zero-filled pages; "
+		              "the model has no such inheritance");
+#endif
+	if (advice == MADV_DONTNEED) {
+		const struct region *r = fp_find(p, a);
+		char name[48];
+
+		snprintf(name, sizeof name, "%s", r != NULL ? r->name : "dontneed");
+		emit_range(rc, p, TOP_DEALLOCATE, a, page_up(rc, len));
+		emit_alloc(rc, p, a, page_up(rc, len), name, VM_PROT_READ | VM_PROT_WRITE,
+		           "madvise(MADV_DONTNEED), as deallocate + allocate");
+		fp_remove(rc, p, a, a + page_up(rc, len));
+		if (r != NULL)
+			fp_add(rc, p, a, a + page_up(rc, len), name, NULL, 0);
+	}
+}
+
+/* The exit of thread T's system call, which returned RET. */
+static void
+on_syscall_exit(struct rc *rc, struct thr *t, int64_t ret)
+{
+	struct proc *p = proc_of(rc, t);
+	uint64_t *a = t->a;
+
+	if (p == NULL || (ret < 0 && ret > -4096))
+		return;
+	switch ((long)t->nr) {
+	case SYS_mmap:
+		scan_all(rc);
+		on_mmap(rc, p, t, (uint64_t)ret);
+		break;
+	case SYS_munmap:
+		scan_all(rc);
+		emit_range(rc, p, TOP_DEALLOCATE, a[0], page_up(rc, a[1]));
+		fp_remove(rc, p, a[0], a[0] + page_up(rc, a[1]));
+		break;
+	case SYS_mprotect: {
+		struct tw_event e = { .op = TOP_PROTECT, .task = p->name, .addr = a[0],
+		                      .size = page_up(rc, a[1]), .flags = TEF_ADDR | TEF_SIZE,
+		                      .prot = (uint8_t)vm_prot(a[2]) };
+
+		scan_all(rc);
+		emit(rc, &e);
+		break;
+	}
+	case SYS_mremap:
+		scan_all(rc);
+		emit_note(rc, "mremap: recorded as deallocate of the old range and allocate of the new");
+		emit_range(rc, p, TOP_DEALLOCATE, a[0], page_up(rc, a[1]));
+		fp_remove(rc, p, a[0], a[0] + page_up(rc, a[1]));
+		emit_alloc(rc, p, (uint64_t)ret, page_up(rc, a[2]), "mremap", VM_PROT_READ | VM_PROT_WRITE,
+		           "mremap");
+		fp_add(rc, p, (uint64_t)ret, (uint64_t)ret + page_up(rc, a[2]), "mremap", NULL, 0);
+		break;
+	case SYS_brk:
+		scan_all(rc);
+		on_brk(rc, p, (uint64_t)ret);
+		break;
+	case SYS_madvise:
+		scan_all(rc);
+		on_madvise(rc, p, a[0], a[1], (int)a[2]);
+		break;
+	}
+}
+
+/* A system-call stop of T. */
+static void
+on_syscall(struct rc *rc, struct thr *t)
+{
+	struct __ptrace_syscall_info si;
+
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, (void *)sizeof si, &si) <= 0)
+		return;
+	if (si.op == PTRACE_SYSCALL_INFO_ENTRY) {
+		t->nr = si.entry.nr;
+		memcpy(t->a, si.entry.args, sizeof t->a);
+	} else if (si.op == PTRACE_SYSCALL_INFO_EXIT) {
+		on_syscall_exit(rc, t, si.exit.rval);
+		t->nr = (uint64_t)-1;
+	}
+}
+
+/* ---- ptrace events ------------------------------------------------------------------ */
+
+/* Thread T's process gave birth to CHILD (a thread or a process). */
+static void
+on_clone(struct rc *rc, struct thr *t, pid_t child)
+{
+	struct proc *p = proc_of(rc, t);
+	struct thr *c = thr_find(rc, child);
+	int idx = t->proc;
+
+	if (p == NULL)
+		return;
+	if (tgid_of(child) != p->pid) {   /* a process: fork, vfork, or clone without CLONE_THREAD */
+		struct proc *np;
+
+		scan_all(rc);   /* the parent's writes before the fork, before the child copies it */
+		if ((idx = proc_add(rc, child, rc->procs[0].name)) < 0) {
+			msg(rc, "more than %d processes: process %d is not recorded", MAX_PROCS, (int)child);
+			if (c != NULL && c->held)
+				resume(c, 0);
+			return;
+		}
+		np = &rc->procs[idx];
+		p = proc_of(rc, t);
+		np->brk = p->brk;
+		np->anon_seq = p->anon_seq;
+		for (size_t i = 0; i < p->nfp; i++)
+			fp_add(rc, np, p->fp[i].start, p->fp[i].end, p->fp[i].name, p->fp[i].hash,
+			       p->fp[i].start);
+		emit_task(rc, TOP_FORK, p, np->name);
+		if (rc->softdirty)
+			clear_refs(child);
+		observe(rc, p);
+		observe(rc, np);
+	}
+	if (c == NULL) {
+		thr_add(rc, child, idx);
+		return;
+	}
+	c->proc = idx;
+	rc->procs[idx].nthreads++;
+	if (c->held) {
+		c->held = false;
+		resume(c, 0);
+	}
+}
+
+/* The first stop of a thread the loop did not know: its fork event is
+ * still to come, unless its process is known (then it is a thread). */
+static struct thr *
+on_unknown(struct rc *rc, pid_t tid)
+{
+	pid_t tg = tgid_of(tid);
+	int idx = -1;
+	struct thr *t;
+
+	for (int i = 0; i < MAX_PROCS && tg != tid; i++)
+		if (rc->procs[i].pid == tg && tg > 0)
+			idx = i;
+	if ((t = thr_add(rc, tid, idx)) == NULL)
+		return NULL;
+	t->held = idx < 0;
+	return t;
+}
+
+/* The title and notes of the trace; the header. */
+static int
+write_header(struct rc *rc, const struct proc *root)
+{
+	char title[512] = "", kernel[160];
+	const char *tasks[1] = { root->name };
+	const char *notes[3];
+	struct trace_machine machine;
+	struct tw_header h;
+	struct tw_ext ext[2];
+	size_t pos = 0;
+
+	for (char *const *a = rc->o->argv; *a != NULL && pos + 2 < sizeof title; a++)
+		pos += (size_t)snprintf(title + pos, sizeof title - pos, "%s%s", pos ? " " : "", *a);
+	lx_probe(&machine);
+	snprintf(kernel, sizeof kernel, "Linux %s", machine.kernel);
+	notes[0] = "recorded by vmscope record from an unmodified program under ptrace: every "
+	           "mmap, munmap, mprotect, mremap, brk, madvise, fork, exec and exit of its "
+	           "processes is an event; the mappings a process starts with are allocates at "
+	           "its start and after each exec; an observe event after each fork and before "
+	           "each exit shows the program's own anonymous memory (smaps + pagemap)";
+	notes[1] = rc->softdirty
+	           ? "writes: pages of the program's anonymous memory found soft-dirty (pagemap bit "
+	             "55, cleared with clear_refs 4) at each event, as write events before it"
+	           : "writes: this kernel keeps no soft-dirty bits, so a write is a present page of "
+	             "the program's anonymous memory whose frame (as root) or content (hashed; a "
+	             "page of zeros counts as read) changed since the previous event; without root, "
+	             "a write of the same value is missed";
+	notes[2] = "threads are not tasks: a thread's calls are its process's";
+	memset(&h, 0, sizeof h);
+	h.title = title;
+	h.profile = "linux";
+	h.tasks = tasks;
+	h.ntasks = 1;
+	h.page_size = rc->ps;
+	h.machine = &machine;
+	h.notes = notes;
+	h.nnotes = 3;
+	ext[0] = (struct tw_ext){ .key = "x_recorder", .type = TW_EXT_STR, .s = "vmscope " PACKAGE_VERSION };
+	ext[1] = (struct tw_ext){ .key = "x_kernel", .type = TW_EXT_STR, .s = kernel };
+	h.ext = ext;
+	h.next = 2;
+	if (trace_writer_header(rc->w, &h) != 0)
+		return -1;
+	rc->header = true;
+	return 0;
+}
+
+/* Thread T (now TID) exec'ed: its process has a new map. */
+static void
+on_exec(struct rc *rc, struct thr *t, pid_t tid)
+{
+	struct proc *p = proc_of(rc, t);
+
+	if (p == NULL)
+		return;
+	for (int i = 0; i < MAX_THREADS; i++)   /* the other threads are gone */
+		if (rc->thr[i].tid != 0 && &rc->thr[i] != t && rc->thr[i].proc == t->proc)
+			rc->thr[i].tid = 0;
+	t->tid = tid;
+	p->nthreads = 1;
+	if (!rc->header) {
+		if (write_header(rc, p) != 0)
+			rc->failed = 1;
+	} else {
+		scan_all(rc);
+		emit_task(rc, TOP_EXEC, p, NULL);
+	}
+	fp_free(p);
+	p->brk = 0;
+	p->anon_seq = 0;
+	seed(rc, p);
+}
+
+/* Thread T is about to exit; its process exits with its last thread. */
+static void
+on_exit_event(struct rc *rc, struct thr *t)
+{
+	struct proc *p = proc_of(rc, t);
+	int exiting = 0;
+
+	t->exiting = true;
+	if (p == NULL)
+		return;
+	for (int i = 0; i < MAX_THREADS; i++)
+		exiting += rc->thr[i].tid != 0 && rc->thr[i].proc == t->proc && rc->thr[i].exiting;
+	if (exiting >= p->nthreads)
+		proc_exit(rc, p, true);
+}
+
+/* A ptrace event stop of T; returns the thread to resume (an exec moves
+ * the thread that called it to the leader's id). */
+static struct thr *
+on_event(struct rc *rc, struct thr *t, int ev)
+{
+	unsigned long m = 0;
+
+	ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &m);
+	switch (ev) {
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		on_clone(rc, t, (pid_t)m);
+		break;
+	case PTRACE_EVENT_EXEC: {
+		struct thr *old = thr_find(rc, (pid_t)m);
+		pid_t tid = t->tid;
+
+		on_exec(rc, old != NULL ? old : t, tid);
+		return old != NULL ? old : t;
+	}
+	case PTRACE_EVENT_EXIT:
+		on_exit_event(rc, t);
+		break;
+	}
+	return t;
+}
+
+/* ---- the loop ------------------------------------------------------------------------ */
+
+/* One stop or death of TID (waitpid STATUS). */
+static void
+on_wait(struct rc *rc, pid_t tid, int st)
+{
+	struct thr *t = thr_find(rc, tid);
+	int sig;
+	siginfo_t si;
+
+	if (WIFEXITED(st) || WIFSIGNALED(st)) {
+		if (t != NULL)
+			thr_gone(rc, t, st);
+		else if (tid == rc->root)
+			rc->root_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		return;
+	}
+	if (!WIFSTOPPED(st))
+		return;
+	if (t == NULL && (t = on_unknown(rc, tid)) == NULL) {
+		ptrace(PTRACE_DETACH, tid, NULL, NULL);
+		return;
+	}
+	sig = WSTOPSIG(st);
+	if (sig == (SIGTRAP | 0x80)) {
+		on_syscall(rc, t);
+		resume(t, 0);
+	} else if (sig == SIGTRAP && (st >> 16) != 0) {
+		resume(on_event(rc, t, st >> 16), 0);
+	} else if (sig == SIGSTOP && !t->started) {
+		t->started = true;   /* a new thread's first stop */
+		if (!t->held)
+			resume(t, 0);
+	} else if (ptrace(PTRACE_GETSIGINFO, tid, NULL, &si) < 0) {
+		resume(t, 0);        /* a group-stop */
+	} else {
+		resume(t, sig);      /* the program's own signal */
+	}
+}
+
+/* Kill every process the recorder started, and reap them. */
+static void
+kill_all(struct rc *rc)
+{
+	int st;
+	pid_t tid;
+
+	for (int i = 0; i < MAX_PROCS; i++)
+		if (rc->procs[i].pid != 0)
+			kill(rc->procs[i].pid, SIGKILL);
+	for (int i = 0; i < MAX_THREADS; i++)
+		if (rc->thr[i].tid != 0)
+			kill(rc->thr[i].tid, SIGKILL);
+	while ((tid = waitpid(-1, &st, __WALL)) > 0 || (tid < 0 && errno == EINTR))
+		if (tid > 0)
+			on_wait(rc, tid, st);
+}
+
+/* Wait for every traced thread until none is left or a signal came. */
+static void
+loop(struct rc *rc)
+{
+	for (;;) {
+		int st;
+		pid_t tid = waitpid(-1, &st, __WALL);
+
+		if (got_signal)
+			return;
+		if (tid < 0) {
+			if (errno == EINTR)
+				continue;
+			return;   /* ECHILD: everyone is gone */
+		}
+		on_wait(rc, tid, st);
+	}
+}
+
+/* ---- starting the program ------------------------------------------------------------ */
+
+/* Why PTRACE_TRACEME failed with E, and what to change, into BUF. */
+static void
+ptrace_denied(int e, char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "r");
+	int scope = -1;
+
+	if (f != NULL) {
+		if (fscanf(f, "%d", &scope) != 1)
+			scope = -1;
+		fclose(f);
+	}
+	if (scope == 3)
+		snprintf(buf, len, "ptrace is not permitted: kernel.yama.ptrace_scope is 3 (no process "
+		         "may be traced until reboot); boot with it at 1 or less to record programs");
+	else
+		snprintf(buf, len, "ptrace is not permitted (%s): in a container, add CAP_SYS_PTRACE "
+		         "and allow ptrace in its seccomp profile (docker run --cap-add SYS_PTRACE "
+		         "--security-opt seccomp=unconfined); kernel.yama.ptrace_scope is %d",
+		         strerror(e), scope);
+}
+
+/* The child: be traced, stop, run the program.  Failures go to FD as
+ * "P errno" (ptrace) or "E errno" (exec). */
+static void __attribute__((noreturn))
+child(char *const *argv, int fd)
+{
+	char m[32];
+	int n;
+
+	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) != 0) {
+		n = snprintf(m, sizeof m, "P %d", errno);
+		if (write(fd, m, (size_t)n) != n)
+			_exit(126);
+		_exit(126);
+	}
+	raise(SIGSTOP);
+	execvp(argv[0], argv);
+	n = snprintf(m, sizeof m, "E %d", errno);
+	if (write(fd, m, (size_t)n) != n)
+		_exit(127);
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
+/* Start the program stopped under ptrace.  Returns its pid, or -1 (said). */
+static pid_t
+start(struct rc *rc, int *fdp)
+{
+	int pfd[2], st;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC) != 0) {
+		msg(rc, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	if ((pid = fork()) < 0) {
+		msg(rc, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0)
+		child(rc->o->argv, pfd[1]);
+	close(pfd[1]);
+	*fdp = pfd[0];
+	while (waitpid(pid, &st, __WALL) < 0 && errno == EINTR)
+		;
+	if (WIFSTOPPED(st) && ptrace(PTRACE_SETOPTIONS, pid, NULL,
+	                             (void *)(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK |
+	                                      PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
+	                                      PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
+	                                      PTRACE_O_EXITKILL)) == 0)
+		return pid;
+	if (!WIFSTOPPED(st)) {
+		char m[32] = "", why[400];
+		ssize_t n = read(pfd[0], m, sizeof m - 1);
+		int e = 0;
+
+		m[n > 0 ? n : 0] = '\0';
+		sscanf(m + (n > 2 ? 2 : 0), "%d", &e);
+		ptrace_denied(e ? e : EPERM, why, sizeof why);
+		msg(rc, "%s", why);
+	} else {
+		msg(rc, "PTRACE_SETOPTIONS: %s", strerror(errno));
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, __WALL);
+	}
+	close(pfd[0]);
+	return -1;
+}
+
+/* ---- the command ------------------------------------------------------------------------ */
+
+static void
+rc_free(struct rc *rc)
+{
+	for (int i = 0; i < MAX_PROCS; i++)
+		fp_free(&rc->procs[i]);
+	pm_snap_free(&rc->snap);
+	pm_sampler_free(rc->pm);
+	free(rc->regs);
+	free(rc->rext);
+	free(rc->sel);
+	free(rc->page);
+}
+
+/* The program did not start: say why from the child's report on FD. */
+static int
+not_started(struct rc *rc, int fd)
+{
+	char m[32] = "", name[256];
+	ssize_t n = read(fd, m, sizeof m - 1);
+	int e = 0;
+
+	m[n > 0 ? n : 0] = '\0';
+	sscanf(m + (n > 2 ? 2 : 0), "%d", &e);
+	text_sanitize(name, sizeof name, rc->o->argv[0], false);
+	if (m[0] == 'E')
+		msg(rc, "cannot run '%s': %s", name, strerror(e));
+	else
+		msg(rc, "'%s' exited before it started", name);
+	return rc->root_status >= 0 ? rc->root_status : 127;
+}
+
+/* Set the recorder's signal handlers (SA: no restart, so waitpid returns). */
+static void
+handlers(struct sigaction *old)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+}
+
+static void
+restore(struct sigaction *old)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
+}
+
+/* Run and record; the exit status. */
+static int
+run(struct rc *rc)
+{
+	struct sigaction old[3];
+	char name[64];
+	int fd, idx, status;
+	struct thr *t;
+
+	if ((rc->root = start(rc, &fd)) < 0)
+		return -1;
+	base_name(rc->o->argv[0], name, sizeof name);
+	idx = proc_add(rc, rc->root, name[0] != '\0' ? name : "program");
+	t = thr_add(rc, rc->root, idx);
+	t->started = true;
+	got_signal = 0;
+	handlers(old);
+	resume(t, 0);
+	loop(rc);
+	if (got_signal) {
+		char note[160];
+
+		kill_all(rc);
+		snprintf(note, sizeof note, "recording interrupted by signal %d: the program's "
+		         "processes were killed", (int)got_signal);
+		emit_note(rc, note);
+	}
+	restore(old);
+	if (!rc->header) {
+		status = not_started(rc, fd);
+		close(fd);
+		return -status - 2;   /* nothing recorded */
+	}
+	close(fd);
+	return got_signal ? 128 + got_signal : rc->root_status >= 0 ? rc->root_status : 0;
+}
+
+int
+record_command(const struct record_cmd_opts *o)
+{
+	struct rc *rc = calloc(1, sizeof *rc);
+	char err[512];
+	int status;
+
+	if (rc == NULL)
+		return -1;
+	rc->o = o;
+	rc->root_status = -1;
+	rc->ps = (uint32_t)sysconf(_SC_PAGESIZE);
+	rc->softdirty = probe_softdirty(rc->ps);
+	rc->pm = pm_sampler_new();
+	rc->page = malloc(rc->ps);
+	if (rc->pm == NULL || rc->page == NULL) {
+		rc_free(rc);
+		free(rc);
+		return -1;
+	}
+	if ((rc->w = trace_writer_open(o->out, err, sizeof err)) == NULL) {
+		msg(rc, "%s", err);
+		rc_free(rc);
+		free(rc);
+		return -1;
+	}
+	status = run(rc);
+	if (status < -1) {                      /* the program never started */
+		trace_writer_abort(rc->w);
+		status = -status - 2;
+	} else if (status == -1) {
+		trace_writer_abort(rc->w);
+	} else if (trace_writer_close(rc->w, err, sizeof err) != 0 || rc->failed) {
+		msg(rc, "%s", rc->failed ? "cannot write the trace" : err);
+		status = status != 0 ? status : 1;
+	} else if (o->verbose) {
+		msg(rc, "%zu events", rc->nevents);
+	}
+	rc_free(rc);
+	free(rc);
+	return status;
+}
+
+#else /* not Linux */
+
+int
+record_command(const struct record_cmd_opts *o)
+{
+	fprintf(o->msgs, "vmscope record: recording a program needs Linux (ptrace and /proc)\n");
+	return -1;
+}
+
+#endif
