@@ -605,6 +605,22 @@ test_linux(void)
 	vm_op_write(W, p, a, 4 * KB);
 	EXPECT(p, a, SM_PRIVATE, 1, 1, "linux: the first write allocates one page");
 	check_world("linux zero page");
+	/* vma_merge: a new anonymous range right below an anonymous VMA whose
+	 * anon_vma is its own joins it (vm_pgoff is the address). */
+	{
+		uint64_t hi = 0x700000000000ull + 16 * KB, lo = 0x700000000000ull;
+
+		is_int(vm_op_allocate(W, p, &hi, 8 * KB, VM_FLAGS_FIXED, 0), KERN_SUCCESS,
+		       "linux merge: the upper range");
+		vm_op_write(W, p, hi, 4 * KB);
+		is_int(vm_op_allocate(W, p, &lo, 16 * KB, VM_FLAGS_FIXED, 0), KERN_SUCCESS,
+		       "linux merge: the range right below it");
+		is_int(region(p, lo).end == hi + 8 * KB, 1, "linux merge: one region from lo to hi's end");
+		is_int(region(p, lo).pages_resident, 1, "linux merge: the written page stays resident");
+		vm_op_read(W, p, hi, 1);
+		is_int(region(p, lo).pages_resident, 1, "linux merge: and it is still found at hi");
+		check_world("linux merge below");
+	}
 }
 
 /* vm_object_coalesce: pages left from a deallocation do not come back. */
