@@ -24,7 +24,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -57,6 +62,7 @@ struct proc {
 	int nthreads;
 	uint64_t brk;                /* the break, 0 unknown */
 	unsigned anon_seq;
+	int pagemap_fd, mem_fd;      /* open while the process lives, -1: not yet */
 	struct region *fp;
 	size_t nfp, capfp;
 };
@@ -67,6 +73,7 @@ struct thr {
 	bool started;                /* its first stop (SIGSTOP) was taken */
 	bool held;                   /* stopped, waiting for its fork event */
 	bool exiting;                /* PTRACE_EVENT_EXIT seen */
+	bool want_exit;              /* stop at the exit of the filtered call it is in */
 	uint64_t nr, a[6];           /* the call in progress */
 };
 
@@ -78,6 +85,7 @@ struct rc {
 	struct pm_snap snap;
 	uint32_t ps;
 	bool softdirty;
+	bool seccomp;                /* the filter stops the VM calls only */
 	struct proc procs[MAX_PROCS];
 	struct thr thr[MAX_THREADS];
 	pid_t root;
@@ -272,6 +280,18 @@ vm_prot(uint64_t prot)
 
 /* ---- the footprint ---------------------------------------------------------- */
 
+/* Close P's /proc files (they see the map they were opened on: reopen
+ * after an exec). */
+static void
+proc_close(struct proc *p)
+{
+	if (p->pagemap_fd >= 0)
+		close(p->pagemap_fd);
+	if (p->mem_fd >= 0)
+		close(p->mem_fd);
+	p->pagemap_fd = p->mem_fd = -1;
+}
+
 static void
 fp_free(struct proc *p)
 {
@@ -405,11 +425,15 @@ scan_writes(struct rc *rc, struct proc *p)
 
 	if (p->pid == 0 || p->exited)
 		return;
-	snprintf(path, sizeof path, "/proc/%d/pagemap", (int)p->pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if (p->pagemap_fd < 0) {
+		snprintf(path, sizeof path, "/proc/%d/pagemap", (int)p->pid);
+		p->pagemap_fd = open(path, O_RDONLY | O_CLOEXEC);
+		snprintf(path, sizeof path, "/proc/%d/mem", (int)p->pid);
+		p->mem_fd = rc->softdirty ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if ((fd = p->pagemap_fd) < 0)
 		return;
-	snprintf(path, sizeof path, "/proc/%d/mem", (int)p->pid);
-	mem = rc->softdirty ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+	mem = p->mem_fd;
 	for (size_t k = 0; k < p->nfp; k++) {
 		struct region *r = &p->fp[k];
 		size_t n = (size_t)((r->end - r->start) / rc->ps), run = 0;
@@ -432,9 +456,6 @@ scan_writes(struct rc *rc, struct proc *p)
 			run = 0;
 		}
 	}
-	close(fd);
-	if (mem >= 0)
-		close(mem);
 	if (rc->softdirty)
 		clear_refs(p->pid);
 }
@@ -540,6 +561,7 @@ proc_add(struct rc *rc, pid_t pid, const char *root_name)
 
 			memset(p, 0, sizeof *p);
 			p->pid = pid;
+			p->pagemap_fd = p->mem_fd = -1;
 			if (++rc->nmade == 1)
 				snprintf(p->name, sizeof p->name, "%s", root_name);
 			else
@@ -549,11 +571,14 @@ proc_add(struct rc *rc, pid_t pid, const char *root_name)
 	return -1;
 }
 
-/* Resume thread T (with signal SIG). */
+/* Resume thread T (with signal SIG): to its next system call's stop, or,
+ * with the seccomp filter, to the next event, filtered call or signal
+ * (and to the exit of a filtered call it is in). */
 static void
-resume(struct thr *t, int sig)
+resume(struct rc *rc, struct thr *t, int sig)
 {
-	ptrace(PTRACE_SYSCALL, t->tid, NULL, (void *)(intptr_t)sig);
+	ptrace(rc->seccomp && !t->want_exit ? PTRACE_CONT : PTRACE_SYSCALL, t->tid, NULL,
+	       (void *)(intptr_t)sig);
 }
 
 /* The process P exits: its writes, its last observation, the event. */
@@ -584,6 +609,7 @@ thr_gone(struct rc *rc, struct thr *t, int status)
 	if (--p->nthreads <= 0) {
 		proc_exit(rc, p, false);
 		fp_free(p);
+		proc_close(p);
 		p->pid = 0;
 	}
 }
@@ -778,9 +804,14 @@ on_syscall(struct rc *rc, struct thr *t)
 	if (si.op == PTRACE_SYSCALL_INFO_ENTRY) {
 		t->nr = si.entry.nr;
 		memcpy(t->a, si.entry.args, sizeof t->a);
+	} else if (si.op == PTRACE_SYSCALL_INFO_SECCOMP) {
+		t->nr = si.seccomp.nr;
+		memcpy(t->a, si.seccomp.args, sizeof t->a);
+		t->want_exit = true;
 	} else if (si.op == PTRACE_SYSCALL_INFO_EXIT) {
 		on_syscall_exit(rc, t, si.exit.rval);
 		t->nr = (uint64_t)-1;
+		t->want_exit = false;
 	}
 }
 
@@ -803,7 +834,7 @@ on_clone(struct rc *rc, struct thr *t, pid_t child)
 		if ((idx = proc_add(rc, child, rc->procs[0].name)) < 0) {
 			msg(rc, "more than %d processes: process %d is not recorded", MAX_PROCS, (int)child);
 			if (c != NULL && c->held)
-				resume(c, 0);
+				resume(rc, c, 0);
 			return;
 		}
 		np = &rc->procs[idx];
@@ -827,7 +858,7 @@ on_clone(struct rc *rc, struct thr *t, pid_t child)
 	rc->procs[idx].nthreads++;
 	if (c->held) {
 		c->held = false;
-		resume(c, 0);
+		resume(rc, c, 0);
 	}
 }
 
@@ -918,6 +949,7 @@ on_exec(struct rc *rc, struct thr *t, pid_t tid)
 		emit_task(rc, TOP_EXEC, p, NULL);
 	}
 	fp_free(p);
+	proc_close(p);
 	p->brk = 0;
 	p->anon_seq = 0;
 	seed(rc, p);
@@ -963,6 +995,9 @@ on_event(struct rc *rc, struct thr *t, int ev)
 	case PTRACE_EVENT_EXIT:
 		on_exit_event(rc, t);
 		break;
+	case PTRACE_EVENT_SECCOMP:
+		on_syscall(rc, t);   /* a VM call's entry: stop at its exit too */
+		break;
 	}
 	return t;
 }
@@ -993,17 +1028,17 @@ on_wait(struct rc *rc, pid_t tid, int st)
 	sig = WSTOPSIG(st);
 	if (sig == (SIGTRAP | 0x80)) {
 		on_syscall(rc, t);
-		resume(t, 0);
+		resume(rc, t, 0);
 	} else if (sig == SIGTRAP && (st >> 16) != 0) {
-		resume(on_event(rc, t, st >> 16), 0);
+		resume(rc, on_event(rc, t, st >> 16), 0);
 	} else if (sig == SIGSTOP && !t->started) {
 		t->started = true;   /* a new thread's first stop */
 		if (!t->held)
-			resume(t, 0);
+			resume(rc, t, 0);
 	} else if (ptrace(PTRACE_GETSIGINFO, tid, NULL, &si) < 0) {
-		resume(t, 0);        /* a group-stop */
+		resume(rc, t, 0);        /* a group-stop */
 	} else {
-		resume(t, sig);      /* the program's own signal */
+		resume(rc, t, sig);      /* the program's own signal */
 	}
 }
 
@@ -1068,6 +1103,48 @@ ptrace_denied(int e, char *buf, size_t len)
 		         strerror(e), scope);
 }
 
+/*
+ * The seccomp filter: stop (SECCOMP_RET_TRACE) at the calls that change a
+ * map -- mmap, munmap, mprotect, mremap, brk, madvise -- and let every
+ * other call run without a stop; fork, clone, exec and exit come as
+ * ptrace events anyway.  Calls of another ABI (x32, another
+ * architecture) all stop.  Needs no_new_privs (a set-user-ID program then
+ * runs without its privileges).  Returns 0, or -1: no filter, every call
+ * stops.
+ */
+static int
+filter(void)
+{
+#if defined(__x86_64__)
+	const uint32_t arch = AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+	const uint32_t arch = AUDIT_ARCH_AARCH64;
+#else
+	const uint32_t arch = 0;
+#endif
+	static const long nrs[] = { SYS_mmap, SYS_munmap, SYS_mprotect, SYS_mremap, SYS_brk,
+	                            SYS_madvise };
+	enum { K = sizeof nrs / sizeof nrs[0] };
+	struct sock_filter f[4 + K + 2];
+	struct sock_fprog prog = { .len = (unsigned short)(sizeof f / sizeof f[0]), .filter = f };
+	int i = 0;
+
+	if (arch == 0)
+		return -1;
+	f[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+	f[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 1, 0);
+	f[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
+	f[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	for (int k = 0; k < K; k++)   /* to the TRACE after the ALLOW */
+		f[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nrs[k],
+		                                      (uint8_t)(K - k), 0);
+	f[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	f[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return -1;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0 ? 0 : -1;
+}
+
 /* The child: be traced, stop, run the program.  Failures go to FD as
  * "P errno" (ptrace) or "E errno" (exec). */
 static void __attribute__((noreturn))
@@ -1082,6 +1159,8 @@ child(char *const *argv, int fd)
 			_exit(126);
 		_exit(126);
 	}
+	if (filter() != 0 && write(fd, "S", 1) != 1)
+		_exit(126);
 	raise(SIGSTOP);
 	execvp(argv[0], argv);
 	n = snprintf(m, sizeof m, "E %d", errno);
@@ -1115,8 +1194,15 @@ start(struct rc *rc, int *fdp)
 	                             (void *)(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK |
 	                                      PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
 	                                      PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
-	                                      PTRACE_O_EXITKILL)) == 0)
+	                                      PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL)) == 0) {
+		char m[8];
+
+		/* The child said "S" if it could not install the filter. */
+		rc->seccomp = !(fcntl(pfd[0], F_SETFL, O_NONBLOCK) == 0 && read(pfd[0], m, 1) == 1 &&
+		                m[0] == 'S');
+		fcntl(pfd[0], F_SETFL, 0);
 		return pid;
+	}
 	if (!WIFSTOPPED(st)) {
 		char m[32] = "", why[400];
 		ssize_t n = read(pfd[0], m, sizeof m - 1);
@@ -1140,8 +1226,11 @@ start(struct rc *rc, int *fdp)
 static void
 rc_free(struct rc *rc)
 {
-	for (int i = 0; i < MAX_PROCS; i++)
+	for (int i = 0; i < MAX_PROCS; i++) {
 		fp_free(&rc->procs[i]);
+		if (rc->procs[i].pid != 0)
+			proc_close(&rc->procs[i]);
+	}
 	pm_snap_free(&rc->snap);
 	pm_sampler_free(rc->pm);
 	free(rc->regs);
@@ -1208,7 +1297,7 @@ run(struct rc *rc)
 	t->started = true;
 	got_signal = 0;
 	handlers(old);
-	resume(t, 0);
+	resume(rc, t, 0);
 	loop(rc);
 	if (got_signal) {
 		char note[160];
