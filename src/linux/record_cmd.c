@@ -46,6 +46,7 @@
 #define MAX_PROCS 256
 #define MAX_THREADS 1024
 #define HASH_ZERO 1              /* a present page of zeros (read, never written) */
+#define PM_BATCH 512             /* pagemap entries read at once */
 
 /* A region of a process's footprint: its own anonymous memory. */
 struct region {
@@ -99,6 +100,8 @@ struct rc {
 	bool *sel;
 	size_t selcap;
 	unsigned char *page;         /* one page, for hashing */
+	uint64_t pm_buf[PM_BATCH];
+	uint64_t zero_pfn;           /* the zero page's frame (root), 0 unknown */
 };
 
 static volatile sig_atomic_t got_signal;
@@ -193,6 +196,27 @@ probe_softdirty(uint32_t ps)
 	}
 	munmap((void *)p, ps);
 	return (e >> 55) & 1;
+}
+
+/* The zero page's frame number as pagemap shows it (root only), or 0:
+ * read one untouched page of our own and look it up. */
+static uint64_t
+probe_zero_pfn(uint32_t ps)
+{
+	volatile char *p = mmap(NULL, ps, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t e = 0;
+	int fd;
+
+	if (p == MAP_FAILED)
+		return 0;
+	(void)p[0];
+	if ((fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC)) >= 0) {
+		if (pread(fd, &e, sizeof e, (off_t)((uintptr_t)p / ps * sizeof e)) != sizeof e)
+			e = 0;
+		close(fd);
+	}
+	munmap((void *)p, ps);
+	return (e & PM_PRESENT) ? e & PM_PFN_MASK : 0;
 }
 
 /* ---- events ----------------------------------------------------------------- */
@@ -404,6 +428,13 @@ page_written(struct rc *rc, int mem, struct region *r, size_t i, uint64_t pm)
 	}
 	if (rc->softdirty)
 		return (pm >> 55) & 1;
+	if (pfn != 0 && rc->zero_pfn != 0) {
+		/* Frames known: a new frame that is not the zero page was written
+		 * (a fault for writing, or a copy-on-write), whatever the value. */
+		moved = pfn != st[1] && pfn != rc->zero_pfn;
+		st[1] = pfn;
+		return moved;
+	}
 	moved = pfn != 0 && st[1] != 0 && pfn != st[1];
 	st[1] = pfn;
 	if (pread(mem, rc->page, rc->ps, (off_t)(r->start + i * rc->ps)) != (ssize_t)rc->ps)
@@ -413,6 +444,17 @@ page_written(struct rc *rc, int mem, struct region *r, size_t i, uint64_t pm)
 		return moved;
 	st[0] = h;
 	return h != HASH_ZERO || moved;
+}
+
+/* Read the pagemap entries of N pages from page VPN on (FD) into
+ * rc->pm_buf; what cannot be read is "not present". */
+static void
+pm_batch(struct rc *rc, int fd, uint64_t vpn, size_t n)
+{
+	ssize_t got = pread(fd, rc->pm_buf, n * sizeof *rc->pm_buf, (off_t)(vpn * 8));
+
+	for (size_t i = got > 0 ? (size_t)got / sizeof *rc->pm_buf : 0; i < n; i++)
+		rc->pm_buf[i] = 0;
 }
 
 /* Write events for the pages of P's footprint written since the last
@@ -439,13 +481,12 @@ scan_writes(struct rc *rc, struct proc *p)
 		size_t n = (size_t)((r->end - r->start) / rc->ps), run = 0;
 
 		for (size_t i = 0; i <= n; i++) {
-			uint64_t pm = 0;
 			bool w = false;
 
 			if (i < n) {
-				if (pread(fd, &pm, sizeof pm, (off_t)(r->start / rc->ps + i) * 8) != sizeof pm)
-					pm = 0;
-				w = page_written(rc, mem, r, i, pm);
+				if (i % PM_BATCH == 0)
+					pm_batch(rc, fd, r->start / rc->ps + i, n - i < PM_BATCH ? n - i : PM_BATCH);
+				w = page_written(rc, mem, r, i, rc->pm_buf[i % PM_BATCH]);
 			}
 			if (w) {
 				run++;
@@ -1330,6 +1371,7 @@ record_command(const struct record_cmd_opts *o)
 	rc->root_status = -1;
 	rc->ps = (uint32_t)sysconf(_SC_PAGESIZE);
 	rc->softdirty = probe_softdirty(rc->ps);
+	rc->zero_pfn = probe_zero_pfn(rc->ps);
 	rc->pm = pm_sampler_new();
 	rc->page = malloc(rc->ps);
 	if (rc->pm == NULL || rc->page == NULL) {
