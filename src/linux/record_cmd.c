@@ -526,9 +526,11 @@ regs_reserve(struct rc *rc, size_t n)
 	return rc->regs == NULL || rc->rext == NULL || rc->sel == NULL ? -1 : 0;
 }
 
-/* An observe event of P's footprint (smaps + pagemap). */
+/* An observe event of P's footprint (smaps + pagemap), read through its
+ * thread TID: once the thread-group leader has exited, /proc/PID shows
+ * no map while the other threads still have one. */
 static void
-observe(struct rc *rc, struct proc *p)
+observe(struct rc *rc, struct proc *p, pid_t tid)
 {
 	struct tw_ext ext = { .key = "x_pid", .type = TW_EXT_UINT, .u = (uint64_t)p->pid };
 	struct tw_event e = { .op = TOP_OBSERVE, .task = p->name, .ext = &ext, .next = 1,
@@ -536,7 +538,7 @@ observe(struct rc *rc, struct proc *p)
 	char err[256];
 	size_t nr = 0;
 
-	if (pm_read_smaps(rc->pm, (int)p->pid, &rc->snap, err, sizeof err) != PM_OK ||
+	if (pm_read_smaps(rc->pm, (int)tid, &rc->snap, err, sizeof err) != PM_OK ||
 	    regs_reserve(rc, rc->snap.n + 1) != 0)
 		return;
 	for (size_t i = 0; i < rc->snap.n; i++) {
@@ -544,7 +546,7 @@ observe(struct rc *rc, struct proc *p)
 		for (size_t k = 0; k < p->nfp; k++)
 			rc->sel[i] |= p->fp[k].start < rc->snap.v[i].end && p->fp[k].end > rc->snap.v[i].start;
 	}
-	if (pm_read_pages(rc->pm, (int)p->pid, &rc->snap, rc->sel, err, sizeof err) != PM_OK)
+	if (pm_read_pages(rc->pm, (int)tid, &rc->snap, rc->sel, err, sizeof err) != PM_OK)
 		return;
 	for (size_t i = 0; i < rc->snap.n; i++) {
 		const struct region *r = fp_find(p, rc->snap.v[i].start);
@@ -622,18 +624,40 @@ resume(struct rc *rc, struct thr *t, int sig)
 	       (void *)(intptr_t)sig);
 }
 
-/* The process P exits: its writes, its last observation, the event. */
+/* The process P exits: its writes, its last observation (through its
+ * live thread TID; 0: none left), the event. */
 static void
-proc_exit(struct rc *rc, struct proc *p, bool observed)
+proc_exit(struct rc *rc, struct proc *p, pid_t tid)
 {
 	if (p->exited)
 		return;
-	if (observed) {
+	if (tid > 0) {
 		scan_all(rc);
-		observe(rc, p);
+		observe(rc, p, tid);
 	}
 	emit_task(rc, TOP_EXIT, p, NULL);
 	p->exited = true;
+}
+
+/* How many threads of process IDX have reported PTRACE_EVENT_EXIT. */
+static int
+exiting_threads(const struct rc *rc, int idx)
+{
+	int n = 0;
+
+	for (int i = 0; i < MAX_THREADS; i++)
+		n += rc->thr[i].tid != 0 && rc->thr[i].proc == idx && rc->thr[i].exiting;
+	return n;
+}
+
+/* A thread of process IDX still there, or 0. */
+static pid_t
+live_thread(const struct rc *rc, int idx)
+{
+	for (int i = 0; i < MAX_THREADS; i++)
+		if (rc->thr[i].tid != 0 && rc->thr[i].proc == idx)
+			return rc->thr[i].tid;
+	return 0;
 }
 
 /* Thread T is gone (STATUS from waitpid). */
@@ -647,8 +671,11 @@ thr_gone(struct rc *rc, struct thr *t, int status)
 	t->tid = 0;
 	if (p == NULL)
 		return;
-	if (--p->nthreads <= 0) {
-		proc_exit(rc, p, false);
+	--p->nthreads;
+	if (p->nthreads > 0 && exiting_threads(rc, t->proc) >= p->nthreads)
+		proc_exit(rc, p, live_thread(rc, t->proc));   /* the rest are exiting */
+	if (p->nthreads <= 0) {
+		proc_exit(rc, p, 0);
 		fp_free(p);
 		proc_close(p);
 		p->pid = 0;
@@ -888,8 +915,8 @@ on_clone(struct rc *rc, struct thr *t, pid_t child)
 		emit_task(rc, TOP_FORK, p, np->name);
 		if (rc->softdirty)
 			clear_refs(child);
-		observe(rc, p);
-		observe(rc, np);
+		observe(rc, p, t->tid);
+		observe(rc, np, child);
 	}
 	if (c == NULL) {
 		thr_add(rc, child, idx);
@@ -1001,15 +1028,10 @@ static void
 on_exit_event(struct rc *rc, struct thr *t)
 {
 	struct proc *p = proc_of(rc, t);
-	int exiting = 0;
 
 	t->exiting = true;
-	if (p == NULL)
-		return;
-	for (int i = 0; i < MAX_THREADS; i++)
-		exiting += rc->thr[i].tid != 0 && rc->thr[i].proc == t->proc && rc->thr[i].exiting;
-	if (exiting >= p->nthreads)
-		proc_exit(rc, p, true);
+	if (p != NULL && exiting_threads(rc, t->proc) >= p->nthreads)
+		proc_exit(rc, p, t->tid);
 }
 
 /* A ptrace event stop of T; returns the thread to resume (an exec moves
