@@ -4,7 +4,8 @@
 #
 # Against processes the test starts itself: a fixed number of samples into
 # a trace (one observe event per sample, a cost line per sample), a process
-# that exits while sampled (clean stop, samples kept), the batched sampler
+# that exits while sampled (clean stop, samples kept), --follow (a child
+# forked while sampled becomes a task with fork and exit events), the batched sampler
 # against the page-by-page one, bad arguments, and --
 # as root, through setpriv -- a permission refusal.  Skips off Linux.
 . "${SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
@@ -140,4 +141,20 @@ else
 	tap_skip "permission refused" "needs root and setpriv"
 fi
 
+# --follow: a shell that forks a sleep half a second in; the child is
+# sampled from the first sample that sees it, and exits before the parent.
+sh -c 'sleep 0.5; sleep 1; sleep 1' &
+fpid=$!
+"$V" attach $fpid --follow --interval 50 --count 40 -o f.jsonl >f.out 2>f.err
+tap_is "attach --follow: exit 0" $? 0
+tap_check "attach --follow: the trace validates" "$V" validate f.jsonl
+grep -q '"op": "fork", "task": "sh", "child": "[a-z]*-[0-9]*"' f.jsonl
+tap_is "attach --follow: the child's fork is a fork event naming it" $? 0
+grep -q '"op": "exit", "task": "[a-z]*-[0-9]*"' f.jsonl
+tap_is "attach --follow: the child's exit is an exit event" $? 0
+case $(cat f.err) in *"forked "*) tap_ok "attach --follow: says the fork" ;;
+*) tap_fail "attach --follow: says the fork" "$(cat f.err)" ;; esac
+tap_is "attach --follow: the child is sampled (an observe of it)" \
+	"$(grep -c '"op": "observe", "task": "[a-z]*-[0-9]*"' f.jsonl | awk '{print ($1 > 0)}')" 1
+wait $fpid 2>/dev/null
 tap_done

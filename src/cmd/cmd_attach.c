@@ -29,6 +29,9 @@ static const char help[] =
 "  --only KINDS        keep only these mappings: anon, file, heap, stack\n"
 "                      (comma-separated, e.g. heap,stack)\n"
 "  --min-size SIZE     leave out mappings smaller than SIZE (64K, 1M, 4096)\n"
+"  --follow            sample the children they fork too (up to 6): each\n"
+"                      becomes a task with a fork event at the first sample\n"
+"                      that sees it, and an exit event when it exits\n"
 "  --view V, --no-animate, --ascii, --no-color, --theme T, --no-mouse\n"
 "                      as for the player (vmscope play --help)\n"
 "  -h, --help          this help\n";
@@ -40,6 +43,7 @@ static const struct option longopts[] = {
 	{ "batch", no_argument, NULL, OPT_BATCH },
 	{ "only", required_argument, NULL, OPT_ONLY },
 	{ "min-size", required_argument, NULL, OPT_MIN_SIZE },
+	{ "follow", no_argument, NULL, OPT_FOLLOW },
 	{ "view", required_argument, NULL, OPT_VIEW },
 	{ "no-animate", no_argument, NULL, OPT_NO_ANIMATE },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
@@ -156,6 +160,9 @@ attach_option(int opt, const char *arg, struct attach_opts *o, struct cmd_view_a
 	case OPT_BATCH:
 		*batch = true;
 		return 0;
+	case OPT_FOLLOW:
+		o->follow = true;
+		return 0;
 	case OPT_ONLY:
 		if (attach_only_parse(arg, &o->only, &n) != 0)
 			return cmd_usage_error(&cmd_attach, "--only takes anon, file, heap and stack, "
@@ -206,7 +213,7 @@ run(int argc, char **argv)
 const struct cmd cmd_attach = {
 	.name = "attach",
 	.synopsis = "PID [PID2] [--interval MS] [--count N] [-o TRACE] [--batch] "
-	            "[--only KINDS] [--min-size SIZE]",
+	            "[--only KINDS] [--min-size SIZE] [--follow]",
 	.summary = "sample live processes' /proc into the player or a trace",
 	.help = help,
 	.run = run,

@@ -22,6 +22,7 @@
 
 #include "attach.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -109,7 +110,8 @@ struct at_proc {
 /* A sampling session (attach.h). */
 struct attach {
 	struct attach_opts o;
-	struct at_proc p[2];
+	struct at_proc p[ATTACH_MAX_PROCS];
+	size_t np;                   /* in use: the pids given, then children */
 	struct pm_sampler *pm;
 	struct trace *t;             /* every sample, in memory */
 	struct trace_writer *w;      /* -o, opened at the first read */
@@ -184,6 +186,20 @@ attach_open(const struct attach_opts *o, char *err, size_t errlen)
 		pm_sampler_free(a->pm);
 		free(a);
 		return NULL;
+	}
+	a->np = o->npids;
+	/* --follow: task names for the children to come, named when forked. */
+	for (size_t i = o->npids; o->follow && i < ATTACH_MAX_PROCS; i++) {
+		char name[32];
+
+		snprintf(name, sizeof name, "(child %zu)", i - o->npids + 1);
+		if (trace_task_add(a->t, name) != (int)i) {
+			snprintf(err, errlen, "out of memory");
+			trace_free(a->t);
+			pm_sampler_free(a->pm);
+			free(a);
+			return NULL;
+		}
 	}
 	a->t_start = at_now();
 	return a;
@@ -385,6 +401,120 @@ at_say(struct attach_result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The parent pid of PID, or -1. */
+static int
+proc_ppid(int pid)
+{
+	char path[64], buf[512], *paren;
+	FILE *f;
+	int ppid = -1;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	paren = strrchr(buf, ')');   /* the command may hold spaces and parens */
+	if (paren == NULL || sscanf(paren + 1, " %*c %d", &ppid) != 1)
+		return -1;
+	return ppid;
+}
+
+/* Is PID one of the session's processes? */
+static bool
+at_known(const struct attach *a, int pid)
+{
+	for (size_t i = 0; i < a->np; i++)
+		if (a->p[i].pid == pid)
+			return true;
+	return false;
+}
+
+/* Process I forked CHILD: name its task, and write the fork event. */
+static void
+at_fork(struct attach *a, size_t i, int child, struct attach_result *res)
+{
+	struct at_proc *c = &a->p[a->np];
+	struct trace_event te;
+	struct tw_event e;
+	char comm[32];
+
+	memset(c, 0, sizeof *c);
+	c->pid = child;
+	proc_comm(child, comm, sizeof comm);
+	snprintf(c->name, sizeof c->name, "%.30s-%d", comm, child);
+	if (trace_task_rename(a->t, (uint16_t)a->np, c->name) != 0)
+		return;
+	memset(&te, 0, sizeof te);
+	te.op = TOP_FORK;
+	te.task = (uint16_t)i;
+	te.task2 = (uint16_t)a->np;
+	if (trace_append(a->t, &te, NULL, NULL, NULL, 0) != 0)
+		abort();
+	c->pages_ok = true;
+	c->sampled = true;
+	a->np++;
+	at_say(res, "%s (pid %d) forked %s", a->p[i].name, a->p[i].pid, c->name);
+	if (a->w == NULL || a->write_failed)
+		return;
+	memset(&e, 0, sizeof e);
+	e.op = TOP_FORK;
+	e.task = a->p[i].name;
+	e.task2 = c->name;
+	if (trace_writer_event(a->w, &e) != 0)
+		a->write_failed = true;
+}
+
+/* A child followed (process I) exited: its exit event. */
+static void
+at_exit(struct attach *a, size_t i)
+{
+	struct trace_event te;
+	struct tw_event e;
+
+	memset(&te, 0, sizeof te);
+	te.op = TOP_EXIT;
+	te.task = (uint16_t)i;
+	if (trace_append(a->t, &te, NULL, NULL, NULL, 0) != 0)
+		abort();
+	if (a->w == NULL || a->write_failed)
+		return;
+	memset(&e, 0, sizeof e);
+	e.op = TOP_EXIT;
+	e.task = a->p[i].name;
+	if (trace_writer_event(a->w, &e) != 0)
+		a->write_failed = true;
+}
+
+/* --follow: every new child of a sampled process becomes a task, with a
+ * fork event, at the first sample that sees it (a scan of /proc). */
+static void
+at_follow(struct attach *a, struct attach_result *res)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+
+	if (d == NULL)
+		return;
+	while (a->np < ATTACH_MAX_PROCS && (de = readdir(d)) != NULL) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+		int ppid;
+
+		if (*end != '\0' || pid <= 0 || at_known(a, (int)pid))
+			continue;
+		ppid = proc_ppid((int)pid);
+		for (size_t i = 0; ppid > 0 && i < a->np; i++)
+			if (a->p[i].pid == ppid && a->p[i].sampled) {
+				at_fork(a, i, (int)pid, res);
+				break;
+			}
+	}
+	closedir(d);
+}
+
 /* Take one sample (attach.h). */
 int
 attach_sample(struct attach *a, struct attach_result *res)
@@ -397,7 +527,9 @@ attach_sample(struct attach *a, struct attach_result *res)
 	bool any = false;
 
 	memset(res, 0, sizeof *res);
-	for (size_t i = 0; i < o->npids; i++) {
+	if (o->follow)
+		at_follow(a, res);
+	for (size_t i = 0; i < a->np; i++) {
 		struct at_proc *q = &a->p[i];
 		struct attach_cost *c = &res->cost[i];
 		double t_sample = at_now(), ts;
@@ -425,6 +557,11 @@ attach_sample(struct attach *a, struct attach_result *res)
 			snprintf(note, sizeof note, "process %d (%s) exited after %zu sample%s",
 			         q->pid, q->name, a->nsamples, a->nsamples == 1 ? "" : "s");
 			at_note(a, note);
+			if (i >= o->npids) {   /* a child followed: it exits, the rest go on */
+				at_exit(a, i);
+				at_say(res, "%s", note);
+				continue;
+			}
 			if (!o->keep_going) {
 				at_say(res, "%s; stopping%s", note,
 				       a->w != NULL ? " (the trace keeps what was sampled)" : "");
@@ -467,7 +604,7 @@ attach_sample(struct attach *a, struct attach_result *res)
 		c->ms_write = at_now() - ts;
 		c->ms = at_now() - t_sample;
 	}
-	for (size_t i = 0; i < o->npids; i++) {
+	for (size_t i = 0; i < a->np; i++) {
 		left += a->p[i].sampled;
 		any = any || res->cost[i].sampled;
 	}
@@ -501,7 +638,7 @@ attach_nsamples(const struct attach *a)
 int
 attach_process(const struct attach *a, size_t i, const char **name, bool *sampled)
 {
-	if (i >= a->o.npids)
+	if (i >= a->np)
 		return 0;
 	if (name != NULL)
 		*name = a->p[i].name;
@@ -532,7 +669,7 @@ attach_close(struct attach *a, char *msg, size_t msglen)
 			         a->nsamples == 1 ? "" : "s", a->o.out);
 		}
 	}
-	for (size_t i = 0; i < a->o.npids; i++)
+	for (size_t i = 0; i < a->np; i++)
 		pm_snap_free(&a->p[i].snap);
 	free(a->regs);
 	free(a->rext);
@@ -547,7 +684,7 @@ attach_close(struct attach *a, char *msg, size_t msglen)
 static void
 at_print_costs(const struct attach *a, const struct attach_result *r, size_t sample)
 {
-	for (size_t i = 0; i < a->o.npids; i++) {
+	for (size_t i = 0; i < a->np; i++) {
 		const struct attach_cost *c = &r->cost[i];
 
 		if (!c->sampled)

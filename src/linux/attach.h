@@ -25,6 +25,8 @@
 
 struct trace;
 
+#define ATTACH_MAX_PROCS 8      /* the processes given, and the children followed */
+
 struct attach_opts {
 	int pids[2];
 	size_t npids;                /* 1 or 2 */
@@ -36,6 +38,7 @@ struct attach_opts {
 	                                sampling (the player); else it ends all */
 	unsigned only;               /* ATTACH_ONLY_* kinds of mapping kept, 0: all */
 	uint64_t min_size;           /* mappings smaller than this are left out */
+	bool follow;                 /* --follow: sample the children they fork too */
 };
 
 /* Kinds of mapping for --only. */
@@ -69,7 +72,8 @@ struct attach_result {
 	size_t sample;               /* its number, from 1 (0: none was complete) */
 	size_t nevents;              /* events appended to the trace */
 	double ms;                   /* the whole sample's cost */
-	struct attach_cost cost[2];  /* per process, in command-line order */
+	struct attach_cost cost[ATTACH_MAX_PROCS];  /* per process: command-line order,
+	                                                then the children followed */
 	char msg[512];               /* what to tell the user (a process exited,
 	                                pagemap refused, an error); "" none */
 };

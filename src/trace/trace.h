@@ -199,6 +199,13 @@ size_t trace_memory(const struct trace *t);
  */
 struct trace *trace_new(const char *name, const char *title, const char *profile,
                         uint32_t page_size, const char *const *tasks, size_t ntasks);
+/* Add task NAME (not a header task: it exists once a fork makes it) to T,
+ * before a replay of T is opened.  Returns its id, or -1 (out of memory,
+ * too many tasks, a name already there). */
+int trace_task_add(struct trace *t, const char *name);
+/* Rename task ID of T to NAME while no event names it yet (vmscope attach
+ * --follow names a child when it is forked).  Returns 0 or -1. */
+int trace_task_rename(struct trace *t, uint16_t id, const char *name);
 /* The string id of S in T, added when new (0 for NULL or "", or out of memory). */
 uint32_t trace_intern(struct trace *t, const char *s);
 int trace_append(struct trace *t, const struct trace_event *e, const char *note,

@@ -1820,6 +1820,43 @@ trace_new(const char *name, const char *title, const char *profile, uint32_t pag
 	return t;
 }
 
+int
+trace_task_add(struct trace *t, const char *name)
+{
+	char **names;
+
+	if (t->ntask_names >= MAX_TASK_NAMES || name == NULL || name[0] == '\0')
+		return -1;
+	for (uint16_t i = 0; i < t->ntask_names; i++)
+		if (strcmp(t->task_names[i], name) == 0)
+			return -1;
+	names = realloc(t->task_names, ((size_t)t->ntask_names + 1) * sizeof *names);
+	if (names == NULL)
+		return -1;
+	t->task_names = names;
+	if ((names[t->ntask_names] = dup_str(name)) == NULL)
+		return -1;
+	t->task_names_cap = (uint16_t)(t->ntask_names + 1);
+	return t->ntask_names++;
+}
+
+int
+trace_task_rename(struct trace *t, uint16_t id, const char *name)
+{
+	char *copy;
+
+	if (id >= t->ntask_names || name == NULL || name[0] == '\0')
+		return -1;
+	for (uint16_t i = 0; i < t->ntask_names; i++)
+		if (i != id && strcmp(t->task_names[i], name) == 0)
+			return -1;
+	if ((copy = dup_str(name)) == NULL)
+		return -1;
+	free(t->task_names[id]);
+	t->task_names[id] = copy;
+	return 0;
+}
+
 /* Intern S in T's string table (NULL or "": 0). */
 uint32_t
 trace_intern(struct trace *t, const char *s)
