@@ -63,6 +63,8 @@ struct proc {
 	int nthreads;
 	uint64_t brk;                /* the break, 0 unknown */
 	unsigned anon_seq;
+	struct { char name[48]; unsigned n; } *names;   /* file names given, and how often */
+	size_t nnames;
 	int pagemap_fd, mem_fd;      /* open while the process lives, -1: not yet */
 	struct region *fp;
 	size_t nfp, capfp;
@@ -678,8 +680,39 @@ thr_gone(struct rc *rc, struct thr *t, int status)
 		proc_exit(rc, p, 0);
 		fp_free(p);
 		proc_close(p);
+		free(p->names);
+		p->names = NULL;
 		p->pid = 0;
 	}
+}
+
+/* A region name for a mapping of PATH in P: the file name, then "NAME
+ * #2", "NAME #3"... (a name stands for one region in a trace). */
+static void
+unique_name(struct proc *p, const char *path, char *buf, size_t len)
+{
+	char base[48];
+	size_t i;
+
+	base_name(path, base, sizeof base);
+	for (i = 0; i < p->nnames && strcmp(p->names[i].name, base) != 0; i++)
+		;
+	if (i == p->nnames) {
+		void *nn = realloc(p->names, (p->nnames + 1) * sizeof *p->names);
+
+		if (nn == NULL) {
+			snprintf(buf, len, "%s", base);
+			return;
+		}
+		p->names = nn;
+		snprintf(p->names[i].name, sizeof p->names[i].name, "%s", base);
+		p->names[i].n = 0;
+		p->nnames++;
+	}
+	if (++p->names[i].n == 1)
+		snprintf(buf, len, "%s", base);
+	else
+		snprintf(buf, len, "%s #%u", base, p->names[i].n);
 }
 
 /* ---- the mappings a process starts with ------------------------------------------- */
@@ -709,7 +742,7 @@ seed(struct rc *rc, struct proc *p)
 		if (file[0] == '\0')
 			snprintf(name, sizeof name, "anon%u", ++p->anon_seq);
 		else
-			base_name(file, name, sizeof name);
+			unique_name(p, file, name, sizeof name);
 		if (file[0] == '/')
 			emit_map(rc, p, s, e - s, name, prot, "exec", file, off, perms[3] == 's');
 		else
@@ -749,7 +782,7 @@ on_mmap(struct rc *rc, struct proc *p, const struct thr *t, uint64_t a)
 			snprintf(link, sizeof link, "fd%d", fd);
 		else
 			link[n] = '\0';
-		base_name(link, name, sizeof name);
+		unique_name(p, link, name, sizeof name);
 		emit_map(rc, p, a, len, name, vm_prot(t->a[2]), "mmap", link, t->a[5],
 		         (flags & MAP_SHARED) != 0);
 	}
@@ -909,6 +942,10 @@ on_clone(struct rc *rc, struct thr *t, pid_t child)
 		p = proc_of(rc, t);
 		np->brk = p->brk;
 		np->anon_seq = p->anon_seq;
+		if (p->nnames > 0 && (np->names = malloc(p->nnames * sizeof *p->names)) != NULL) {
+			memcpy(np->names, p->names, p->nnames * sizeof *p->names);   /* its names too */
+			np->nnames = p->nnames;
+		}
 		for (size_t i = 0; i < p->nfp; i++)
 			fp_add(rc, np, p->fp[i].start, p->fp[i].end, p->fp[i].name, p->fp[i].hash,
 			       p->fp[i].start);
@@ -1018,6 +1055,9 @@ on_exec(struct rc *rc, struct thr *t, pid_t tid)
 	}
 	fp_free(p);
 	proc_close(p);
+	free(p->names);
+	p->names = NULL;
+	p->nnames = 0;
 	p->brk = 0;
 	p->anon_seq = 0;
 	seed(rc, p);
@@ -1291,6 +1331,7 @@ rc_free(struct rc *rc)
 {
 	for (int i = 0; i < MAX_PROCS; i++) {
 		fp_free(&rc->procs[i]);
+		free(rc->procs[i].names);
 		if (rc->procs[i].pid != 0)
 			proc_close(&rc->procs[i]);
 	}
