@@ -1072,15 +1072,35 @@ lane_glyph(const struct ui_grid *g, int bits)
 	return bits ? "+" : " ";
 }
 
+/* The gutter label of the link from row A to row B of kind KIND ("COW",
+ * "SHM"): its object "#N" (the OBJ column's and dump's id), so that each
+ * link can be told from the others without colour; the kind when the rows
+ * share frames only (Linux) or the id is too long. */
+static void
+link_label(const struct ui_row *a, const struct ui_row *b, const char *kind, char *buf,
+           size_t len)
+{
+	uint32_t obj = ui_state_link_object(a, b);
+
+	if (obj != 0 && obj < 100)
+		snprintf(buf, len, "#%u", obj);
+	else if (obj != 0 && obj < 1000)
+		snprintf(buf, len, "%u", obj);
+	else
+		snprintf(buf, len, "%s", kind);
+}
+
 /* Record one link of the gutter from the left row at Y1 to the right row
- * at Y2 (label drawn now, the lane column merged in LANE later). */
+ * at Y2 (label drawn now, the lane column merged in LANE later).  The
+ * label goes at the left end, and at the right end too when no left end
+ * took that row (USED). */
 static void
 draw_link(struct ui_grid *g, const struct layout *l, int *lane, int y1, int y2,
-          const char *label, int *lane_style)
+          const char *kind, const char *label, int *lane_style, const bool *used)
 {
-	int gx = l->gut_x, st = strcmp(label, "COW") == 0 ? UI_S_COW : UI_S_SHM;
+	int gx = l->gut_x, st = strcmp(kind, "COW") == 0 ? UI_S_COW : UI_S_SHM;
 
-	ui_grid_put(g, gx, y1, 1, st, 0, ui_grid_glyph(g, UI_G_HLINE));
+	ui_grid_fill(g, gx, y1, 4, st, 0, ui_grid_glyph(g, UI_G_HLINE));
 	ui_grid_put(g, gx + 1, y1, 3, st, 0, label);
 	if (y1 < 0 || y2 < 0 || y1 >= UI_MAX_ROWS || y2 >= UI_MAX_ROWS)
 		return;
@@ -1089,6 +1109,8 @@ draw_link(struct ui_grid *g, const struct layout *l, int *lane, int y1, int y2,
 		lane_style[y1] = st;
 		return;
 	}
+	if (!used[y2])
+		ui_grid_printf(g, gx + 1, y2, 3, st, 0, "%3s", label);
 	lane[y1] |= LN_L | (y2 > y1 ? LN_D : LN_U);
 	lane[y2] |= LN_R | (y2 > y1 ? LN_U : LN_D);
 	lane_style[y1] = lane_style[y2] = st;
@@ -1108,19 +1130,28 @@ draw_gutter(struct ui *u, struct ui_grid *g, const struct layout *l, const struc
 	const struct ui_snap *sr = ui_state_pane(u, 1);
 	const struct trace_event *ev;
 	int lane[UI_MAX_ROWS], lane_style[UI_MAX_ROWS];
+	bool used[UI_MAX_ROWS];
 
 	for (int y = 0; y < UI_MAX_ROWS; y++) {
 		lane[y] = 0;
 		lane_style[y] = -1;
+		used[y] = false;
 	}
+	/* Rows where a link starts on the left: their label cells are taken. */
+	for (int i = 0; i < nl; i++)
+		for (int j = 0; j < nr; j++)
+			if (lp[i].y >= 0 && lp[i].y < UI_MAX_ROWS && ui_state_link(lp[i].row, rp[j].row))
+				used[lp[i].y] = true;
 	for (int i = 0; i < nl; i++) {
 		bool any = false;
 
 		for (int j = 0; j < nr; j++) {
-			const char *lab = ui_state_link(lp[i].row, rp[j].row);
+			const char *kind = ui_state_link(lp[i].row, rp[j].row);
+			char label[8];
 
-			if (lab != NULL) {
-				draw_link(g, l, lane, lp[i].y, rp[j].y, lab, lane_style);
+			if (kind != NULL) {
+				link_label(lp[i].row, rp[j].row, kind, label, sizeof label);
+				draw_link(g, l, lane, lp[i].y, rp[j].y, kind, label, lane_style, used);
 				any = true;
 			}
 		}
@@ -1130,11 +1161,14 @@ draw_gutter(struct ui *u, struct ui_grid *g, const struct layout *l, const struc
 
 			if (nr > 0 && j >= rp[0].idx && j <= rp[nr - 1].idx)
 				continue;
+			char label[8];
+
 			lab = ui_state_link(lp[i].row, &sr->rows[j]);
 			if (lab == NULL)
 				continue;
-			ui_grid_put(g, l->gut_x, lp[i].y, 1, UI_S_GUTTER, 0, ui_grid_glyph(g, UI_G_HLINE));
-			ui_grid_put(g, l->gut_x + 1, lp[i].y, 3, UI_S_GUTTER, 0, lab);
+			link_label(lp[i].row, &sr->rows[j], lab, label, sizeof label);
+			ui_grid_fill(g, l->gut_x, lp[i].y, 4, UI_S_GUTTER, 0, ui_grid_glyph(g, UI_G_HLINE));
+			ui_grid_put(g, l->gut_x + 1, lp[i].y, 3, UI_S_GUTTER, 0, label);
 			ui_grid_put(g, l->gut_x + 4, lp[i].y, 1, UI_S_GUTTER, 0,
 			            ui_grid_glyph(g, nr > 0 && j < rp[0].idx ? UI_G_UP : UI_G_DOWN));
 			any = true;

@@ -52,7 +52,7 @@ glossary(struct ui_grid *t, int row)
 	ui_grid_put(t, 2, row++, -1, UI_S_NORMAL, 0,
 	            "OBJ: the top object (#N, as dump --json); D: shadow depth; NC: needs_copy.");
 	ui_grid_put(t, 2, row++, -1, UI_S_DIM, 0,
-	            "Gutter: COW / SHM join regions of the two tasks on one VM object or frames.");
+	            "Gutter: #N joins regions of the two tasks on VM object #N (COW/SHM: frames).");
 	return row;
 }
 

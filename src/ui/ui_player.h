@@ -231,6 +231,9 @@ void ui_state_view_note(const struct ui *u, char *buf, size_t len);
 void ui_state_clamp(struct ui *u, int p, size_t visible);
 /* Link kind between two rows: NULL, "COW" or "SHM". */
 const char *ui_state_link(const struct ui_row *a, const struct ui_row *b);
+/* The first object of A's chain that B's chain holds too (the link's
+ * object, as the gutter labels it), or 0 (they share frames only). */
+uint32_t ui_state_link_object(const struct ui_row *a, const struct ui_row *b);
 /* The chapter mark in force at step K (NULL: none) and its step. */
 const char *ui_state_chapter(const struct ui *u, size_t k, size_t *at);
 /* Take in the steps appended to the trace (replay_extend): chapters,

@@ -909,6 +909,16 @@ ui_state_link(const struct ui_row *a, const struct ui_row *b)
 	return "SHM";
 }
 
+uint32_t
+ui_state_link_object(const struct ui_row *a, const struct ui_row *b)
+{
+	for (int i = 0; i < a->nchain; i++)
+		for (int j = 0; j < b->nchain; j++)
+			if (a->chain[i] == b->chain[j])
+				return a->chain[i];
+	return 0;
+}
+
 /* The chapter in force at step K. */
 const char *
 ui_state_chapter(const struct ui *u, size_t k, size_t *at)
