@@ -11,7 +11,8 @@
 # detail view, the objects view, the quiz (asking, with `?` in the
 # panes, and revealed), profile compare (--compare and the key p: the
 # left task under two profiles, differing fields marked; p cycles back to
-# off), presenter mode (the big step counter), the blank
+# off), aligned panes (tests/render/holes.jsonl: a region of one task
+# across from a hole in the other; = turns it off), presenter mode (the big step counter), the blank
 # screen (b) and the key after it, the help, ASCII mode, key scripts and "terminal too small",
 # and the model / observed / both views of tests/render/observed.jsonl: a
 # fork whose observations agree at steps 5 and 6 and differ at steps 8
@@ -84,6 +85,9 @@ data/lessons/fork-cow.jsonl|--size 100x30 --step 2 --quiz --key .|quiz-fork-ask-
 data/lessons/fork-cow.jsonl|--size 100x30 --step 2 --quiz --key .2<Down>2<Down>1<Down>2<Down>1<Down>2<Enter>|quiz-fork-reveal-100x30.txt
 data/lessons/fork-cow.jsonl|--size 80x24 --step 3 --quiz --key .<Down>7<Enter>|quiz-cow-reveal-80x24.txt
 data/lessons/fork-cow.jsonl|--size 80x24 --step 0 --key a.|quiz-key-a-80x24.txt
+tests/render/holes.jsonl|--size 80x24 --step 7|holes-aligned-80x24.txt
+tests/render/holes.jsonl|--size 80x24 --step 7 --key =|holes-not-aligned-80x24.txt
+tests/render/holes.jsonl|--size 80x24 --step 7 --key <Tab>j|holes-cursor-right-80x24.txt
 gnumach-coalescing|--size 120x36 --step 12 --compare gnumach|compare-gnumach-12-120x36.txt
 fork-lifecycle|--size 100x30 --step 4 --key p|compare-key-p-100x30.txt
 fork-lifecycle|--size 80x24 --step 4 --key pppppp|compare-off-80x24.txt

@@ -325,6 +325,16 @@ act_objcols(struct ui *u, int arg)
 }
 
 /* The scroll position of the open scrolling overlay, or NULL. */
+static int
+act_align(struct ui *u, int arg)
+{
+	(void)arg;
+	u->align = !u->align;
+	say(u, false, u->align ? "panes aligned by address (holes shown)"
+	                       : "panes not aligned: each lists its regions");
+	return UI_OUT_REDRAW;
+}
+
 static size_t *
 overlay_scroll(struct ui *u)
 {
@@ -658,6 +668,7 @@ static int (*const handlers[UI_ACT_COUNT])(struct ui *, int) = {
 	[UI_ACT_NEXT_TASK] = act_next_task,
 	[UI_ACT_FOLLOW] = act_follow,
 	[UI_ACT_VIEW] = act_view,
+	[UI_ACT_ALIGN] = act_align,
 	[UI_ACT_QUIZ] = act_quiz,
 	[UI_ACT_COMPARE] = act_compare,
 	[UI_ACT_BLANK] = act_blank,

@@ -29,6 +29,7 @@
  * "live: N new samples" while the user looks at an older step.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ui_player.h"
@@ -980,7 +981,7 @@ pane_summary(const struct ui *u, int p, char *buf, size_t len)
 /* Draw pane P; fills PL with the model rows placed and returns their count. */
 static int
 draw_pane(struct ui *u, struct ui_grid *g, const struct layout *l, int p, struct placed *pl,
-          int maxpl)
+          int maxpl, bool head_only)
 {
 	const struct ui_snap *s = ui_state_pane(u, p);
 	const struct ui_obs *ob = ui_state_obs(u, p);
@@ -1009,6 +1010,8 @@ draw_pane(struct ui *u, struct ui_grid *g, const struct layout *l, int p, struct
 	put_clip(g, x0 + ui_text_width(name) + 3, 1, l->pane_w - ui_text_width(name) - 3, UI_S_DIM,
 	         0, title);
 	draw_headers(g, l, p);
+	if (head_only)
+		return 0;
 	ui_state_clamp(u, p, vis);
 	n = ui_state_nrows(u, p);
 	y = l->top;
@@ -1049,6 +1052,124 @@ draw_pane(struct ui *u, struct ui_grid *g, const struct layout *l, int p, struct
 	if (n == 0 && (u->view != UI_VIEW_MODEL || u->anim == 0 || s->nghost == 0))
 		ui_grid_put(g, x0 + 2, l->top, l->pane_w - 3, UI_S_DIM, 0, "(no regions)");
 	return npl;
+}
+
+/* Aligned panes (the model view, both panes showing a live task): one row
+ * per address where either task has a region starting, so a region of
+ * one task lines up with the same address in the other, or with a hole. */
+struct vrow {
+	long r[2];               /* row index in each pane's snapshot, -1: none starts here */
+};
+
+static bool
+aligned(const struct ui *u, const struct layout *l)
+{
+	const struct ui_snap *a = ui_state_pane(u, 0), *b = ui_state_pane(u, 1);
+
+	return u->align && !l->single && u->view == UI_VIEW_MODEL && a != NULL && b != NULL &&
+	       a->task >= 0 && b->task >= 0;
+}
+
+/* Merge the rows of A and B by start address into V (a->n + b->n slots). */
+static size_t
+vrows_build(const struct ui_snap *a, const struct ui_snap *b, struct vrow *v)
+{
+	size_t i = 0, j = 0, n = 0;
+
+	while (i < a->n || j < b->n) {
+		uint64_t sa = i < a->n ? a->rows[i].ri.start : UINT64_MAX;
+		uint64_t sb = j < b->n ? b->rows[j].ri.start : UINT64_MAX;
+
+		v[n].r[0] = sa <= sb ? (long)i++ : -1;
+		v[n].r[1] = sb <= sa ? (long)j++ : -1;
+		n++;
+	}
+	return n;
+}
+
+/* Is ADDR inside a region of S? */
+static bool
+snap_maps(const struct ui_snap *s, uint64_t addr)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (addr >= s->rows[i].ri.start && addr < s->rows[i].ri.end)
+			return true;
+	return false;
+}
+
+/* Keep the focused pane's cursor row in view (vscroll in aligned rows). */
+static void
+vscroll_clamp(struct ui *u, const struct vrow *v, size_t n, size_t vis)
+{
+	size_t cv = 0;
+
+	for (size_t k = 0; k < n; k++)
+		if (v[k].r[u->focus] == (long)u->cursor[u->focus]) {
+			cv = k;
+			break;
+		}
+	if (u->vscroll > cv)
+		u->vscroll = cv;
+	if (vis > 0 && cv >= u->vscroll + vis)
+		u->vscroll = cv - vis + 1;
+	if (u->vscroll >= n)
+		u->vscroll = n > 0 ? n - 1 : 0;
+}
+
+/* Draw the aligned rows of both panes; the rows placed go to LP/RP. */
+static void
+draw_aligned(struct ui *u, struct ui_grid *g, const struct layout *l, struct placed *pl[2],
+             int *npl, int maxpl)
+{
+	const struct ui_snap *s[2] = { ui_state_pane(u, 0), ui_state_pane(u, 1) };
+	size_t vis = (size_t)((l->bottom - l->top) / l->rh), n;
+	struct vrow *v = malloc((s[0]->n + s[1]->n + 1) * sizeof *v);
+	int y = l->top;
+
+	npl[0] = npl[1] = 0;
+	if (v == NULL)
+		return;
+	n = vrows_build(s[0], s[1], v);
+	for (int p = 0; p < 2; p++)
+		ui_state_clamp(u, p, vis);
+	vscroll_clamp(u, v, n, vis);
+	for (size_t k = u->vscroll; k < n && y + l->rh <= l->bottom; k++, y += l->rh)
+		for (int p = 0; p < 2; p++) {
+			long i = v[k].r[p];
+			const struct ui_row *o = &s[!p]->rows[v[k].r[!p] >= 0 ? v[k].r[!p] : 0];
+
+			if (i < 0) {
+				/* A hole here, or a region of this task that started above. */
+				if (!snap_maps(s[p], o->ri.start)) {
+					int x = l->col[p].x[C_RANGE];
+
+					put_clip(g, x, y, l->pane_x[p] + l->pane_w - 1 - x, UI_S_DIM, 0,
+					         "(hole: nothing mapped)");
+				}
+				continue;
+			}
+			draw_row(u, g, l, p, y, &s[p]->rows[i], (size_t)i == u->cursor[p]);
+			if (u->cmp != NULL)
+				mark_compare(u, g, l, p, y, &s[p]->rows[i]);
+			if ((size_t)i == u->cursor[p] && u->focus == p)
+				for (int r = 0; r < l->rh; r++)
+					ui_grid_paint(g, l->pane_x[p], y + r, l->pane_w, -1, UI_A_REVERSE);
+			for (int r = 0; r < l->rh; r++)
+				add_hit(u, l->pane_x[p], y + r, l->pane_w, UI_HIT_ROW, p, (size_t)i);
+			if (npl[p] < maxpl)
+				pl[p][npl[p]++] = (struct placed){ &s[p]->rows[i], (size_t)i, y };
+		}
+	for (int p = 0; p < 2; p++) {
+		if (u->vscroll > 0)
+			ui_grid_put(g, l->pane_x[p] + l->pane_w - 1, l->top, 1, UI_S_DIM, 0,
+			            ui_grid_glyph(g, UI_G_UP));
+		if (u->vscroll + vis < n)
+			ui_grid_put(g, l->pane_x[p] + l->pane_w - 1, l->bottom - 1, 1, UI_S_DIM, 0,
+			            ui_grid_glyph(g, UI_G_DOWN));
+		if (s[p]->n == 0)
+			ui_grid_put(g, l->pane_x[p] + 2, l->top, l->pane_w - 3, UI_S_DIM, 0, "(no regions)");
+	}
+	free(v);
 }
 
 /* Line directions of the gutter's lane column, merged into box glyphs. */
@@ -1564,9 +1685,20 @@ ui_draw(struct ui *u, struct ui_grid *g)
 	u->objcols_shown = l.objcols;
 	u->page_rows = (l.bottom - l.top) / l.rh;
 	draw_title(u, g);
-	nl = draw_pane(u, g, &l, 0, lp, 128);
+	if (aligned(u, &l)) {
+		struct placed *pl[2] = { lp, rp };
+		int np[2];
+
+		draw_pane(u, g, &l, 0, lp, 128, true);
+		draw_pane(u, g, &l, 1, rp, 128, true);
+		draw_aligned(u, g, &l, pl, np, 128);
+		nl = np[0];
+		nr = np[1];
+	} else {
+		nl = draw_pane(u, g, &l, 0, lp, 128, false);
+		nr = l.single ? 0 : draw_pane(u, g, &l, 1, rp, 128, false);
+	}
 	if (!l.single) {
-		nr = draw_pane(u, g, &l, 1, rp, 128);
 		for (int y = 1; y < l.bottom; y++)
 			ui_grid_put(g, l.gut_x + 2, y, 1, UI_S_BORDER, 0, ui_grid_glyph(g, UI_G_VLINE));
 		if (u->cmp == NULL)   /* links join one world's regions, not two */

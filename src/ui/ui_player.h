@@ -146,6 +146,8 @@ struct ui {
 	int view;                /* enum ui_view, never UI_VIEW_AUTO */
 	int objcols;             /* OBJ/DEPTH/NC columns: -1 auto (from 100 columns), 0, 1 */
 	bool objcols_shown;      /* whether the last layout showed them */
+	bool align;              /* model view: the panes' rows aligned by address (=) */
+	size_t vscroll;          /* first aligned row shown */
 	bool have_obs;           /* the trace has observe events */
 	bool view_refused;       /* --view asked for observations there are none of */
 	struct ui_obs *obs;      /* per task id */

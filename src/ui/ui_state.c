@@ -343,6 +343,7 @@ ui_state_init(struct ui *u, struct replay *r, const struct ui_opts *o)
 {
 	memset(u, 0, sizeof *u);
 	u->objcols = -1;
+	u->align = true;
 	u->r = r;
 	u->t = replay_trace(r);
 	u->o = *o;
