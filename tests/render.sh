@@ -12,7 +12,8 @@
 # panes, and revealed), profile compare (--compare and the key p: the
 # left task under two profiles, differing fields marked; p cycles back to
 # off), aligned panes (tests/render/holes.jsonl: a region of one task
-# across from a hole in the other; = turns it off), presenter mode (the big step counter), the blank
+# across from a hole in the other; = turns it off), a step whose change is
+# below the fold scrolling to it (ool-plain step 20), presenter mode (the big step counter), the blank
 # screen (b) and the key after it, the help, ASCII mode, key scripts and "terminal too small",
 # and the model / observed / both views of tests/render/observed.jsonl: a
 # fork whose observations agree at steps 5 and 6 and differ at steps 8
@@ -85,6 +86,7 @@ data/lessons/fork-cow.jsonl|--size 100x30 --step 2 --quiz --key .|quiz-fork-ask-
 data/lessons/fork-cow.jsonl|--size 100x30 --step 2 --quiz --key .2<Down>2<Down>1<Down>2<Down>1<Down>2<Enter>|quiz-fork-reveal-100x30.txt
 data/lessons/fork-cow.jsonl|--size 80x24 --step 3 --quiz --key .<Down>7<Enter>|quiz-cow-reveal-80x24.txt
 data/lessons/fork-cow.jsonl|--size 80x24 --step 0 --key a.|quiz-key-a-80x24.txt
+ool-plain|--size 80x24 --step 19 --key .|ool-plain-step-shows-change-80x24.txt
 tests/render/holes.jsonl|--size 80x24 --step 7|holes-aligned-80x24.txt
 tests/render/holes.jsonl|--size 80x24 --step 7 --key =|holes-not-aligned-80x24.txt
 tests/render/holes.jsonl|--size 80x24 --step 7 --key <Tab>j|holes-cursor-right-80x24.txt

@@ -654,13 +654,15 @@ draw_obs_strip(const struct ui *u, struct ui_grid *g, int x, int y, int w,
  * shown under a Linux profile, which has no such flag). */
 static void
 draw_objcols(const struct ui *u, struct ui_grid *g, const struct cols *c, int y,
-             const struct ui_row *r, int style)
+             const struct ui_row *r, int style, bool alias)
 {
 	const struct vm_region_info *ri = &r->ri;
 	char buf[16];
 
 	if (ri->object == 0)
 		snprintf(buf, sizeof buf, "-");
+	else if (alias && ri->object < 100)
+		snprintf(buf, sizeof buf, "#%u&", ri->object);   /* aliased in this task */
 	else if (ri->object < 1000)
 		snprintf(buf, sizeof buf, "#%u", ri->object);
 	else if (ri->object < 10000)
@@ -699,6 +701,16 @@ hide_fields(struct ui_grid *g, const struct cols *c, int y, unsigned hide)
 		ui_grid_put(g, c->x[at[i].col] + at[i].off + at[i].w - 1, y, 1, UI_S_KEY, UI_A_BOLD,
 		            "?");
 	}
+}
+
+/* Does another region of S map R's top object (aliased in one task)? */
+static bool
+aliased(const struct ui_snap *s, const struct ui_row *r)
+{
+	for (size_t i = 0; s != NULL && r->ri.object != 0 && i < s->n; i++)
+		if (&s->rows[i] != r && s->rows[i].ri.object == r->ri.object)
+			return true;
+	return false;
 }
 
 /* Draw one region row at Y in pane P. */
@@ -741,7 +753,8 @@ draw_row(struct ui *u, struct ui_grid *g, const struct layout *l, int p, int y,
 	fmt_count(ri->pages_dirtied, buf, sizeof buf);
 	ui_grid_printf(g, c->x[C_DTY], yf, 4, FIELD_STYLE(UI_CH_DIRTY, base), 0, "%4s", buf);
 	if (l->objcols)
-		draw_objcols(u, g, c, yf, r, hl >= 0 && r->before.object != ri->object ? hl : base);
+		draw_objcols(u, g, c, yf, r, hl >= 0 && r->before.object != ri->object ? hl : base,
+		             aliased(ui_state_pane(u, p), r));
 	draw_strip(g, c->x[C_PAGES], yf, l->strip_w, r, hl);
 	hide_fields(g, c, yf, ui_quiz_hidden(u, u->pane_task[p], r->name));
 #undef FIELD_STYLE
@@ -1097,14 +1110,17 @@ snap_maps(const struct ui_snap *s, uint64_t addr)
 	return false;
 }
 
-/* Keep the focused pane's cursor row in view (vscroll in aligned rows). */
+/* Keep the focused pane's cursor row in view (vscroll in aligned rows),
+ * or, just after a step, the row it changed that was out of view. */
 static void
 vscroll_clamp(struct ui *u, const struct vrow *v, size_t n, size_t vis)
 {
 	size_t cv = 0;
+	int p = u->show_pane >= 0 ? u->show_pane : u->focus;   /* a step's change first */
 
+	u->show_pane = -1;
 	for (size_t k = 0; k < n; k++)
-		if (v[k].r[u->focus] == (long)u->cursor[u->focus]) {
+		if (v[k].r[p] == (long)u->cursor[p]) {
 			cv = k;
 			break;
 		}

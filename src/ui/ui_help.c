@@ -50,7 +50,7 @@ glossary(struct ui_grid *t, int row)
 	ui_grid_put(t, 2, row++, -1, UI_S_NORMAL, 0,
 	            "16k there = 16 thousand pages. A strip cell with xN after it holds N pages.");
 	ui_grid_put(t, 2, row++, -1, UI_S_NORMAL, 0,
-	            "OBJ: the top object (#N, as dump --json); D: shadow depth; NC: needs_copy.");
+	            "OBJ: top object (#N as dump; & aliased in the task); D: depth; NC: needs_copy.");
 	ui_grid_put(t, 2, row++, -1, UI_S_DIM, 0,
 	            "Gutter: #N joins regions of the two tasks on VM object #N (COW/SHM: frames).");
 	return row;

@@ -148,6 +148,7 @@ struct ui {
 	bool objcols_shown;      /* whether the last layout showed them */
 	bool align;              /* model view: the panes' rows aligned by address (=) */
 	size_t vscroll;          /* first aligned row shown */
+	int show_pane;           /* the pane whose cursor the step moved to a change, -1 */
 	bool have_obs;           /* the trace has observe events */
 	bool view_refused;       /* --view asked for observations there are none of */
 	struct ui_obs *obs;      /* per task id */

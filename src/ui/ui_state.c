@@ -344,6 +344,7 @@ ui_state_init(struct ui *u, struct replay *r, const struct ui_opts *o)
 	memset(u, 0, sizeof *u);
 	u->objcols = -1;
 	u->align = true;
+	u->show_pane = -1;
 	u->r = r;
 	u->t = replay_trace(r);
 	u->o = *o;
@@ -662,6 +663,31 @@ ui_state_compare(struct ui *u, const struct vm_profile *prof, char *err, size_t 
 	return ui_state_goto(u, pos, false);
 }
 
+/* When no row that changed at this step is in view in pane P (model
+ * view), move the cursor to the first one: the step's effect is what the
+ * audience should see. */
+static void
+show_changes(struct ui *u, int p)
+{
+	const struct ui_snap *s = ui_state_pane(u, p);
+	size_t vis = (size_t)(u->page_rows > 0 ? u->page_rows : 1), first = SIZE_MAX;
+
+	if (s == NULL || s->task < 0 || u->view != UI_VIEW_MODEL)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->rows[i].changes == 0)
+			continue;
+		if (i >= u->scroll[p] && i < u->scroll[p] + vis)
+			return;   /* one is in view already */
+		if (first == SIZE_MAX)
+			first = i;
+	}
+	if (first != SIZE_MAX) {
+		u->cursor[p] = first;
+		u->show_pane = p;   /* aligned rows scroll to it first */
+	}
+}
+
 /* Go to step K. */
 int
 ui_state_goto(struct ui *u, size_t k, bool animate)
@@ -699,8 +725,10 @@ ui_state_goto(struct ui *u, size_t k, bool animate)
 		ui_state_view_note(u, u->narration, sizeof u->narration);
 		u->view_refused = false;
 	}
-	for (int p = 0; p < 2; p++)
+	for (int p = 0; p < 2; p++) {
+		show_changes(u, p);
 		ui_state_clamp(u, p, (size_t)(u->page_rows > 0 ? u->page_rows : 1));
+	}
 	return rc;
 }
 
