@@ -15,7 +15,8 @@
 # across from a hole in the other; = turns it off), a step whose change is
 # below the fold scrolling to it (ool-plain step 20), presenter mode (the big step counter), the blank
 # screen (b) and the key after it, the help, ASCII mode, key scripts and "terminal too small",
-# and the model / observed / both views of tests/render/observed.jsonl: a
+# the detail's page grid (one cell per page, or groups showing the rarest
+# kind: a lone copied page among 4,096), and the model / observed / both views of tests/render/observed.jsonl: a
 # fork whose observations agree at steps 5 and 6 and differ at steps 8
 # (ref_count, a region observed but not in the model, one in the model
 # but not observed) and 9 (prot, fields not observed).
@@ -75,6 +76,9 @@ ali-vs-shm|--size 80x24 --step 8 --key O<PgDn>|ali-8-objects-80x24-pgdn.txt
 ali-vs-shm|--size 80x24 --step 8 --key OO|ali-8-objects-closed-80x24.txt
 redis-bgsave|--size 100x30 --step 8 --key O|redis-8-objects-100x30.txt
 tests/render/rare-page.jsonl|--size 80x24 --step 4|rare-page-80x24.txt
+tests/render/rare-page.jsonl|--size 100x40 --step 4 --key <Tab><Enter>|rare-page-grid-100x40.txt
+tests/render/lone-page-4096.jsonl|--size 100x40 --step 4 --key <Tab><Enter>|lone-page-4096-grid-100x40.txt
+tests/render/lone-page-4096.jsonl|--size 80x24 --step 4|lone-page-4096-strip-80x24.txt
 tests/render/three-tasks.jsonl|--size 80x24 --step 4|three-4-80x24.txt
 tests/render/three-tasks.jsonl|--size 80x24 --step 6|three-6-80x24.txt
 tests/render/three-tasks.jsonl|--size 80x24 --step 3 --key T.|three-T-nofollow-80x24.txt

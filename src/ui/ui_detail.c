@@ -3,7 +3,8 @@
  * ui_detail.c -- the detail overlay (Enter on a region): the map entry's
  * fields, the region report with VM_REGION_TOP_INFO's second opinion, the
  * object chain top first with ref counts, and which pages of the region
- * live in which object of the chain (the depth each page was found at).
+ * live in which object of the chain (the depth each page was found at),
+ * and the page grid (one cell per page, wrapping).
  * In the observed and both views it also lists the observed region paired
  * with the selected row, field by field, and what differs (check.c).
  */
@@ -41,6 +42,52 @@ chain_strip(struct ui_grid *g, int x, int y, int w, const struct ui_row *r, int 
 			cnt++;
 	ui_grid_printf(g, x + (int)n + 1, y, -1, UI_S_DIM, 0, "%d page%s here%s", cnt,
 	               cnt == 1 ? "" : "s", r->npages > n ? " (first pages shown)" : "");
+}
+
+#define GRID_CELLS 512   /* one cell per page up to this many pages */
+
+/* The region's pages as a grid from row Y: one cell per page, wrapping,
+ * each line led by its offset; past GRID_CELLS pages each cell holds a
+ * group and shows, of the resident kinds in it, the one rarest in the
+ * whole region (as the strips do), so a lone page of a kind stays seen.
+ * Returns the next row. */
+static int
+page_grid(struct ui_grid *t, int y, const struct ui_row *r)
+{
+	size_t ppc = r->npages <= GRID_CELLS ? 1 : (r->npages + GRID_CELLS - 1) / GRID_CELLS;
+	size_t ncell = (r->npages + ppc - 1) / ppc, total[4] = { 0, 0, 0, 0 };
+	int w = t->cols >= 84 ? 64 : 32;
+	char sz[16];
+
+	if (r->npages == 0)
+		return y;
+	for (size_t p = 0; p < r->npages; p++)
+		if (r->pages[p].kind < 4)
+			total[r->pages[p].kind]++;
+	ui_look_size((uint64_t)(r->ri.end - r->ri.start) / r->npages * ppc, sz, sizeof sz);
+	ui_grid_printf(t, 1, y++, -1, UI_S_HEADER, 0, "Page grid (%zu page%s; a cell is %s%s)",
+	               r->npages, r->npages == 1 ? "" : "s", ppc == 1 ? "one page, " : "", sz);
+	for (size_t c = 0; c < ncell && y < t->rows; c++) {
+		size_t a = c * ppc, b = a + ppc < r->npages ? a + ppc : r->npages;
+		int kind = VMPG_ABSENT, col = (int)(c % (size_t)w);
+		bool dirty = false;
+
+		if (col == 0)
+			ui_grid_printf(t, 3, y, 12, UI_S_DIM, 0, "+0x%llx",
+			               (unsigned long long)(a * (r->ri.end - r->ri.start) / r->npages));
+		for (size_t p = a; p < b; p++) {
+			int k = r->pages[p].kind;
+
+			if (k != VMPG_ABSENT && (kind == VMPG_ABSENT || total[k] < total[kind]))
+				kind = k;
+			dirty |= k != VMPG_ABSENT && r->pages[p].dirty;
+		}
+		ui_grid_put(t, 15 + col, y, 1, ui_look_page_style(kind), 0,
+		            ui_grid_glyph(t, ui_look_page_glyph(kind, dirty)));
+		if (col == w - 1 || c + 1 == ncell)
+			y++;
+	}
+	return y + 1;
 }
 
 /* Fill TMP with the detail lines of row R of pane P; returns rows used. */
@@ -145,6 +192,7 @@ detail_lines(struct ui *u, struct ui_grid *t, int p, const struct ui_row *r)
 		obj = oi.shadow;
 	}
 	y++;
+	y = page_grid(t, y, r);
 	ui_grid_put(t, 1, y++, -1, UI_S_HEADER, 0, "Pages (frame, depth found, dirty)");
 	x = 3;
 	for (size_t i = 0; i < r->npages && y < t->rows; i++) {

@@ -507,30 +507,6 @@ draw_title(struct ui *u, struct ui_grid *g)
 	ui_grid_put(g, g->cols - rw, 0, rw, UI_S_TITLE, 0, right);
 }
 
-/* The page-strip glyph of a kind. */
-static enum ui_glyph
-page_glyph(int kind, bool dirty)
-{
-	switch (kind) {
-	case VMPG_PRIVATE: return dirty ? UI_G_PG_PRV_DIRTY : UI_G_PG_PRV;
-	case VMPG_COW: return dirty ? UI_G_PG_COW_DIRTY : UI_G_PG_COW;
-	case VMPG_SHARED: return dirty ? UI_G_PG_SHM_DIRTY : UI_G_PG_SHM;
-	}
-	return UI_G_PG_ABSENT;
-}
-
-/* The style of a page kind. */
-static int
-page_style(int kind)
-{
-	switch (kind) {
-	case VMPG_PRIVATE: return UI_S_PRV;
-	case VMPG_COW: return UI_S_COW;
-	case VMPG_SHARED: return UI_S_SHM;
-	}
-	return UI_S_DIM;
-}
-
 /* Pages per strip cell for NPAGES pages in W columns, and the "xN"
  * suffix that says so (empty when every page has its cell); returns the
  * cells used. */
@@ -590,10 +566,10 @@ draw_strip(struct ui_grid *g, int x, int y, int w, const struct ui_row *r, int h
 		for (int k = VMPG_PRIVATE; k <= VMPG_SHARED; k++)
 			if (count[k] > 0 && (kind == VMPG_ABSENT || total[k] < total[kind]))
 				kind = k;
-		style = page_style(kind);
+		style = ui_look_page_style(kind);
 		if (changed && hl >= 0)
 			style = hl;
-		ui_grid_put(g, x + (int)c, y, 1, style, 0, ui_grid_glyph(g, page_glyph(kind, dirty)));
+		ui_grid_put(g, x + (int)c, y, 1, style, 0, ui_grid_glyph(g, ui_look_page_glyph(kind, dirty)));
 	}
 	if (suffix[0] != '\0')
 		ui_grid_put(g, x + (int)ncell + 1, y, -1, UI_S_DIM, 0, suffix);

@@ -63,3 +63,27 @@ ui_look_task_name(const struct ui *u, int id, char *buf, size_t len)
 	return buf;
 }
 
+
+/* The page-strip glyph of a page kind (VMPG_*). */
+enum ui_glyph
+ui_look_page_glyph(int kind, bool dirty)
+{
+	switch (kind) {
+	case VMPG_PRIVATE: return dirty ? UI_G_PG_PRV_DIRTY : UI_G_PG_PRV;
+	case VMPG_COW: return dirty ? UI_G_PG_COW_DIRTY : UI_G_PG_COW;
+	case VMPG_SHARED: return dirty ? UI_G_PG_SHM_DIRTY : UI_G_PG_SHM;
+	}
+	return UI_G_PG_ABSENT;
+}
+
+/* The style of a page kind. */
+int
+ui_look_page_style(int kind)
+{
+	switch (kind) {
+	case VMPG_PRIVATE: return UI_S_PRV;
+	case VMPG_COW: return UI_S_COW;
+	case VMPG_SHARED: return UI_S_SHM;
+	}
+	return UI_S_DIM;
+}

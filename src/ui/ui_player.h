@@ -266,6 +266,9 @@ void ui_draw(struct ui *u, struct ui_grid *g);
 void ui_look_size(uint64_t bytes, char *buf, size_t len);
 /* The style of a share mode (enum ui_style). */
 int ui_look_sm_style(int share_mode);
+/* The page-strip glyph and style of a page kind (VMPG_*). */
+enum ui_glyph ui_look_page_glyph(int kind, bool dirty);
+int ui_look_page_style(int kind);
 /* A trace task's name, sanitized, into BUF ("-" for -1). */
 const char *ui_look_task_name(const struct ui *u, int task_id, char *buf, size_t len);
 
