@@ -289,6 +289,140 @@ chain_lines(const struct ui *u, struct ui_grid *t, int y)
 	return y;
 }
 
+#define GRAPH_MAX 32   /* distinct chains drawn */
+
+/* One distinct chain of the shown regions, and who points at its top. */
+struct gchain {
+	const struct ui_row *row;    /* the first row with this chain */
+	char who[160];               /* "parent buf, child buf" */
+};
+
+/* Do rows A and B have the same chain? */
+static bool
+same_chain(const struct ui_row *a, const struct ui_row *b)
+{
+	return a->nchain == b->nchain && memcmp(a->chain, b->chain, a->nchain * sizeof *a->chain) == 0;
+}
+
+/* Add row R of TASK to the distinct chains G (N of them). */
+static void
+gchain_add(struct gchain *g, size_t *n, const struct ui_row *r, const char *task)
+{
+	size_t i = 0, len;
+
+	while (i < *n && !same_chain(g[i].row, r))
+		i++;
+	if (i == *n) {
+		if (*n == GRAPH_MAX)
+			return;
+		g[i].row = r;
+		g[i].who[0] = '\0';
+		(*n)++;
+	}
+	len = strlen(g[i].who);
+	snprintf(g[i].who + len, sizeof g[i].who - len, "%s%s %s", len ? ", " : "", task,
+	         r->name[0] ? r->name : "(unnamed)");
+}
+
+/* The text of object ID's box ("#4 ref 3 +copy"), into BUF; its width. */
+static int
+box_text(const struct vm_world *w, uint32_t id, char *buf, size_t len)
+{
+	struct vm_object_info oi;
+
+	if (!vm_object_get(w, id, &oi))
+		snprintf(buf, len, "#%u", id);
+	else
+		snprintf(buf, len, "#%u ref %u%s", oi.id, oi.ref_count, oi.copy != 0 ? " +copy" : "");
+	return (int)strlen(buf) + 4;
+}
+
+/* The width chain G's block takes: its boxes and arrows, and room for the
+ * start of who points at it. */
+static int
+graph_width(const struct vm_world *w, const struct gchain *g)
+{
+	char box[48];
+	int bw = 0, who = (int)strlen(g->who) + 3;   /* "▲ " and the indent */
+
+	if (who > 32)
+		who = 32;
+	for (int d = 0; d < g->row->nchain; d++)
+		bw += box_text(w, g->row->chain[d], box, sizeof box) + (d > 0 ? 3 : 0);
+	return bw > who ? bw : who;
+}
+
+/* Chain G as boxes left to right from (X, Y) of T, a shadow arrow between
+ * each object and the one below it, and who points at the top under the
+ * first box, cut to the block's width W. */
+static void
+graph_chain(const struct ui *u, struct ui_grid *t, int x, int y, int w, const struct gchain *g)
+{
+	const struct vm_world *vw = replay_world(u->r);
+	int x0 = x;
+
+	for (int d = 0; d < g->row->nchain; d++) {
+		char box[48];
+		int bw = box_text(vw, g->row->chain[d], box, sizeof box);
+
+		if (x + bw > t->cols)
+			break;
+		ui_grid_box(t, x, y, bw, 3, UI_S_BORDER);
+		ui_grid_put(t, x + 2, y + 1, -1, UI_S_HEADER, 0, box);
+		x += bw;
+		if (d + 1 < g->row->nchain) {
+			ui_grid_put(t, x, y + 1, 3, UI_S_BORDER, 0, t->ascii ? "-->" : "\u2500\u2500\u25b6");
+			x += 3;
+		}
+	}
+	if (ui_text_width(g->who) + 3 > w) {   /* cut: say so */
+		ui_grid_printf(t, x0 + 1, y + 3, w - 2, UI_S_DIM, 0, "%s %s", t->ascii ? "^" : "\u25b2",
+		               g->who);
+		ui_grid_put(t, x0 + w - 1, y + 3, 1, UI_S_DIM, 0, ui_grid_glyph(t, UI_G_ELLIPSIS));
+	} else {
+		ui_grid_printf(t, x0 + 1, y + 3, w - 1, UI_S_DIM, 0, "%s %s", t->ascii ? "^" : "\u25b2",
+		               g->who);
+	}
+}
+
+/* The graph: each distinct chain of the shown regions drawn as boxes,
+ * packed left to right, from row Y of T; returns the next row. */
+static int
+graph_lines(const struct ui *u, struct ui_grid *t, int y)
+{
+	const struct vm_world *w = replay_world(u->r);
+	struct gchain g[GRAPH_MAX];
+	size_t n = 0;
+	int x = 3;
+
+	for (int p = 0; p < 2; p++) {
+		const struct ui_snap *s = ui_state_pane(u, p);
+		char task[48];
+
+		if (s == NULL || (p == 1 && u->pane_task[1] == u->pane_task[0]))
+			continue;
+		ui_look_task_name(u, u->pane_task[p], task, sizeof task);
+		for (size_t i = 0; i < s->n; i++)
+			if (s->rows[i].nchain > 0)
+				gchain_add(g, &n, &s->rows[i], task);
+	}
+	if (n == 0)
+		return y;
+	ui_grid_printf(t, 1, y++, -1, UI_S_HEADER, 0, "Graph: who points at each chain; %s shadow",
+	               t->ascii ? "-->" : "\u2500\u2500\u25b6");
+	for (size_t i = 0; i < n && y < t->rows - 5; i++) {
+		int bw = graph_width(w, &g[i]);
+
+		if (x > 3 && x + bw > t->cols - 1) {   /* the next band */
+			x = 3;
+			y += 5;
+		}
+		graph_chain(u, t, x, y, bw, &g[i]);
+		x += bw + 3;
+	}
+	return y + 5;
+}
+
 /* The objects freed at this step, on row Y of T; returns the next row. */
 static int
 freed_line(const struct ui *u, struct ui_grid *t, int y)
@@ -333,6 +467,7 @@ objects_lines(struct ui *u, struct ui_grid *t)
 	y = chain_lines(u, t, y);
 	y = freed_line(u, t, y);
 	y++;
+	y = graph_lines(u, t, y);
 	ui_grid_put(t, 1, y++, -1, UI_S_HEADER, 0, "Objects: ref_count = one reference per holder");
 	if (replay_linux_terms(u->r))
 		ui_grid_put(t, 1, y++, -1, UI_S_DIM, 0, "(Linux has no VM objects; these are the model's: "
