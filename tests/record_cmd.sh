@@ -14,6 +14,9 @@
 # threads: a second thread maps and writes -- one task, its writes.
 # sleeper: SIGINT to the recorder mid-run -- exit 130, a valid trace
 #   that says it was interrupted, and the program is gone.
+# When the program cannot be traced (here: vmscope itself runs under
+# strace -f, so the child has a tracer already) record says why, exits 1
+# and leaves no trace; skipped without strace.
 # No program may be left running after any of them.  Linux only; skipped
 # when ptrace is not permitted here (a container without CAP_SYS_PTRACE).
 
@@ -129,5 +132,19 @@ if [ -s pid ] && kill -0 "$(cat pid)" 2>/dev/null; then
 	kill -9 "$(cat pid)"
 else
 	tap_ok "SIGINT: the program is gone"
+fi
+# ---- ptrace refused --------------------------------------------------------
+if command -v strace >/dev/null 2>&1; then
+	rm -f refused.jsonl
+	out=$(strace -f -o /dev/null "$V" record -o refused.jsonl -- ./forkwrite 2>&1)
+	rc=$?
+	tap_is "ptrace refused: exit 1" "$rc" 1
+	case $out in *"traced already"*"run vmscope record on its own"*) tap_ok "ptrace refused: it says why and what to do" ;;
+	*) tap_fail "ptrace refused: it says why and what to do" "$out" ;; esac
+	tap_is "ptrace refused: no trace is left" "$(ls refused.jsonl 2>/dev/null)" ""
+else
+	tap_skip "ptrace refused: exit 1" "no strace here to hold the program's one tracer"
+	tap_skip "ptrace refused: it says why and what to do" "no strace"
+	tap_skip "ptrace refused: no trace is left" "no strace"
 fi
 tap_done

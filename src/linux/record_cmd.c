@@ -1206,6 +1206,22 @@ ptrace_denied(int e, char *buf, size_t len)
 		         strerror(e), scope);
 }
 
+/* Our tracer's pid (TracerPid in /proc/self/status), 0 when none. */
+static int
+tracer_pid(void)
+{
+	char line[128];
+	FILE *f = fopen("/proc/self/status", "r");
+	int pid = 0;
+
+	while (f != NULL && fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "TracerPid: %d", &pid) == 1)
+			break;
+	if (f != NULL)
+		fclose(f);
+	return pid;
+}
+
 /*
  * The seccomp filter: stop (SECCOMP_RET_TRACE) at the calls that change a
  * map -- mmap, munmap, mprotect, mremap, brk, madvise -- and let every
@@ -1257,7 +1273,9 @@ child(char *const *argv, int fd)
 	int n;
 
 	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) != 0) {
-		n = snprintf(m, sizeof m, "P %d", errno);
+		int tracer = tracer_pid();
+
+		n = tracer > 0 ? snprintf(m, sizeof m, "T %d", tracer) : snprintf(m, sizeof m, "P %d", errno);
 		if (write(fd, m, (size_t)n) != n)
 			_exit(126);
 		_exit(126);
@@ -1313,7 +1331,12 @@ start(struct rc *rc, int *fdp)
 
 		m[n > 0 ? n : 0] = '\0';
 		sscanf(m + (n > 2 ? 2 : 0), "%d", &e);
-		ptrace_denied(e ? e : EPERM, why, sizeof why);
+		if (m[0] == 'T')
+			snprintf(why, sizeof why, "the program is traced already, by process %d (a "
+			         "debugger or strace running vmscope?): a process has one tracer; run "
+			         "vmscope record on its own", e);
+		else
+			ptrace_denied(e ? e : EPERM, why, sizeof why);
 		msg(rc, "%s", why);
 	} else {
 		msg(rc, "PTRACE_SETOPTIONS: %s", strerror(errno));
