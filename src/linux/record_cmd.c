@@ -900,6 +900,7 @@ on_syscall(struct rc *rc, struct thr *t)
 {
 	struct __ptrace_syscall_info si;
 
+	memset(&si, 0, sizeof si);   /* (tools that do not know this request see it set) */
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, (void *)sizeof si, &si) <= 0)
 		return;
 	if (si.op == PTRACE_SYSCALL_INFO_ENTRY) {
