@@ -97,6 +97,8 @@ tests/render/holes.jsonl|--size 80x24 --step 7 --key <Tab>j|holes-cursor-right-8
 gnumach-coalescing|--size 120x36 --step 12 --compare gnumach|compare-gnumach-12-120x36.txt
 fork-lifecycle|--size 100x30 --step 4 --key p|compare-key-p-100x30.txt
 fork-lifecycle|--size 80x24 --step 4 --key pppppp|compare-off-80x24.txt
+fork-lifecycle|--size 80x24 --step 4 --key pt|compare-swap-refused-80x24.txt
+fork-lifecycle|--size 80x24 --step 4 --key pT|compare-next-task-80x24.txt
 fork-lifecycle|--size 100x30 --step 4 --key p<Tab><Enter>|compare-detail-100x30.txt
 data/lessons/fork-cow.jsonl|--size 80x24 --step 3 --present|present-3-80x24.txt
 data/lessons/fork-cow.jsonl|--size 120x36 --step 0 --present --key ]]|present-keys-120x36.txt

@@ -234,6 +234,28 @@ test_passes(void)
 		check_step_free(&cs);
 		unload(&f);
 	}
+	{
+		/* "partial": only regions overlapping an observed one are compared;
+		 * the same observation without it counts the other as unobserved. */
+		static const char part[] = HDR
+		    "{\"op\": \"allocate\", \"task\": \"parent\", \"addr\": \"0x100000000\", \"size\": \"1p\", \"as\": \"seen\"}\n"
+		    "{\"op\": \"allocate\", \"task\": \"parent\", \"addr\": \"0x100010000\", \"size\": \"1p\", \"as\": \"elsewhere\"}\n"
+		    "{\"op\": \"observe\", \"task\": \"parent\", \"partial\": true, \"regions\": ["
+		    "{\"start\": \"0x100000000\", \"end\": \"0x100004000\", \"name\": \"seen\"}]}\n"
+		    "{\"op\": \"observe\", \"task\": \"parent\", \"regions\": ["
+		    "{\"start\": \"0x100000000\", \"end\": \"0x100004000\", \"name\": \"seen\"}]}\n";
+
+		if (!load(&f, "partial.jsonl", part))
+			return;
+		memset(&cs, 0, sizeof cs);
+		is_int(pair_at(&f, 3, &cs), 0, "partial: pairs");
+		ok(cs.paired == 1 && cs.model_only == 0 && cs.npairs == 1,
+		   "partial: the region not looked at is not a difference");
+		is_int(pair_at(&f, 4, &cs), 0, "partial: the whole observation pairs");
+		ok(cs.paired == 1 && cs.model_only == 1, "whole: the other region is in the model only");
+		check_step_free(&cs);
+		unload(&f);
+	}
 }
 
 int
