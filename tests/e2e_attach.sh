@@ -10,7 +10,9 @@
 # more, the observed region list shows [stack]; stepping back shows the
 # "live: N new samples" mark and G follows again; killing the process
 # shows the "exited" message; q exits 0 with the terminal sane and -o has
-# written a valid trace.  Skips without tmux or /proc.
+# written a valid trace.  With --follow, a shell that forks a second later
+# fills one full-width pane, then the fork opens the child's pane beside
+# it.  Skips without tmux or /proc.
 
 set -u
 : "${SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -28,9 +30,11 @@ fi
 sock=vmscope-attach-test-$$
 tmx() { "$TMUX_BIN" -L "$sock" -f /dev/null "$@"; }
 spid=
+fpid=
 cleanup() {
 	tmx kill-server >/dev/null 2>&1
 	[ -n "$spid" ] && kill "$spid" 2>/dev/null
+	[ -n "$fpid" ] && kill "$fpid" 2>/dev/null
 	tap__cleanup
 }
 tmpdir_make   # before the traps: it sets its own
@@ -91,4 +95,25 @@ fi
 tap_is "the trace has observe events" "$(grep -c '"op": "observe"' "$tmpdir/live.jsonl" | awk '{print ($1 >= 3)}')" 1
 tap_is "the trace ends with the exit note" "$(tail -n 1 "$tmpdir/live.jsonl" | grep -c 'exited after')" 1
 
+# --follow: one pane until the fork, then parent and child side by side.
+# bash waits on a FIFO nobody writes (read -t: no child) before it forks.
+mkfifo "$tmpdir/fifo"
+bash -c 'read -r -t 1.5 x <>"$0"; sleep 30; :' "$tmpdir/fifo" &
+fpid=$!
+cat >"$tmpdir/follow.sh" <<EOS
+LC_ALL=C.UTF-8 "\$1" attach "\$2" --follow --interval 100
+echo "EXIT=\$?"
+exec cat
+EOS
+tmx new-session -d -s f -x 120 -y 40 "sh '$tmpdir/follow.sh' '$VMSCOPE' '$fpid'"
+tmux_expect "--follow: the player opens on the one process" f "step [0-9]+/[0-9]+"
+if tmux_screen f | grep -q ' │   '; then
+	tap_fail "--follow: one full-width pane before any fork" "$(tmux_screen f)"
+else
+	tap_ok "--follow: one full-width pane before any fork"
+fi
+tmux_expect "--follow: the fork opens the child's pane" f "│ +[a-z]+-[0-9]+ +obs@"
+tmux_expect "--follow: the task strip lists the child" f "tasks .*R:[a-z]+-[0-9]+"
+tmx send-keys -t f q
+tmux_expect "--follow: q exits 0" f 'EXIT=0'
 tap_done

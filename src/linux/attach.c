@@ -193,7 +193,7 @@ attach_open(const struct attach_opts *o, char *err, size_t errlen)
 		char name[32];
 
 		snprintf(name, sizeof name, "(child %zu)", i - o->npids + 1);
-		if (trace_task_add(a->t, name) != (int)i) {
+		if (trace_task_add(a->t, name, true) != (int)i) {
 			snprintf(err, errlen, "out of memory");
 			trace_free(a->t);
 			pm_sampler_free(a->pm);

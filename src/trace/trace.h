@@ -140,6 +140,7 @@ struct trace {
 	uint32_t page_size;          /* 0: the profile's */
 	uint16_t nheader_tasks;      /* task ids 0..n-1 are the header's tasks */
 	char **task_names;           /* by task id */
+	bool *task_unnamed;          /* by task id: a slot reserved, not named yet (NULL: none) */
 	uint16_t ntask_names, task_names_cap;
 	struct trace_event *ev;
 	size_t nev, ev_cap;
@@ -200,9 +201,13 @@ size_t trace_memory(const struct trace *t);
 struct trace *trace_new(const char *name, const char *title, const char *profile,
                         uint32_t page_size, const char *const *tasks, size_t ntasks);
 /* Add task NAME (not a header task: it exists once a fork makes it) to T,
- * before a replay of T is opened.  Returns its id, or -1 (out of memory,
- * too many tasks, a name already there). */
-int trace_task_add(struct trace *t, const char *name);
+ * before a replay of T is opened; UNNAMED: a slot kept for a task still to
+ * come, which the player does not list until trace_task_rename names it.
+ * Returns its id, or -1 (out of memory, too many tasks, a name already
+ * there). */
+int trace_task_add(struct trace *t, const char *name, bool unnamed);
+/* Is task ID a slot not named yet? */
+bool trace_task_unnamed(const struct trace *t, uint16_t id);
 /* Rename task ID of T to NAME while no event names it yet (vmscope attach
  * --follow names a child when it is forked).  Returns 0 or -1. */
 int trace_task_rename(struct trace *t, uint16_t id, const char *name);

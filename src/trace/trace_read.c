@@ -1700,6 +1700,7 @@ trace_free(struct trace *t)
 	for (uint32_t i = 0; i < t->ntask_names; i++)
 		free(t->task_names[i]);
 	free(t->task_names);
+	free(t->task_unnamed);
 	free(t->ev);
 	free(t->annots);
 	for (uint32_t i = 0; i < t->nobs; i++)
@@ -1821,9 +1822,10 @@ trace_new(const char *name, const char *title, const char *profile, uint32_t pag
 }
 
 int
-trace_task_add(struct trace *t, const char *name)
+trace_task_add(struct trace *t, const char *name, bool unnamed)
 {
 	char **names;
+	bool *un;
 
 	if (t->ntask_names >= MAX_TASK_NAMES || name == NULL || name[0] == '\0')
 		return -1;
@@ -1834,6 +1836,13 @@ trace_task_add(struct trace *t, const char *name)
 	if (names == NULL)
 		return -1;
 	t->task_names = names;
+	un = realloc(t->task_unnamed, ((size_t)t->ntask_names + 1) * sizeof *un);
+	if (un == NULL)
+		return -1;
+	if (t->task_unnamed == NULL)
+		memset(un, 0, t->ntask_names * sizeof *un);
+	t->task_unnamed = un;
+	un[t->ntask_names] = unnamed;
 	if ((names[t->ntask_names] = dup_str(name)) == NULL)
 		return -1;
 	t->task_names_cap = (uint16_t)(t->ntask_names + 1);
@@ -1854,7 +1863,15 @@ trace_task_rename(struct trace *t, uint16_t id, const char *name)
 		return -1;
 	free(t->task_names[id]);
 	t->task_names[id] = copy;
+	if (t->task_unnamed != NULL)
+		t->task_unnamed[id] = false;
 	return 0;
+}
+
+bool
+trace_task_unnamed(const struct trace *t, uint16_t id)
+{
+	return t->task_unnamed != NULL && id < t->ntask_names && t->task_unnamed[id];
 }
 
 /* Intern S in T's string table (NULL or "": 0). */

@@ -445,7 +445,7 @@ pick_task(struct ui *u, int p)
 	for (size_t i = 1; i <= u->ntasks; i++) {
 		int id = (int)(((size_t)(cur < 0 ? -1 : cur) + i) % u->ntasks);
 
-		if (id != u->pane_task[!p]) {
+		if (id != u->pane_task[!p] && !trace_task_unnamed(u->t, (uint16_t)id)) {
 			char name[64];
 
 			u->pane_task[p] = id;

@@ -1544,6 +1544,8 @@ draw_tasks(const struct ui *u, struct ui_grid *g, const struct layout *l)
 		          : UI_S_NORMAL;
 		int cw;
 
+		if (trace_task_unnamed(u->t, (uint16_t)id))
+			continue;   /* a slot for a task still to come (attach --follow) */
 		ui_look_task_name(u, (int)id, name, sizeof name);
 		snprintf(cell, sizeof cell, "%s%s%s", acting ? ui_grid_glyph(g, UI_G_ARROW_R) : "", pane, name);
 		cw = ui_text_width(cell);

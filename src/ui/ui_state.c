@@ -390,7 +390,7 @@ ui_state_init(struct ui *u, struct replay *r, const struct ui_opts *o)
 	u->pane_task[1] = o->right >= 0 && (size_t)o->right < u->ntasks ? o->right : -1;
 	if (u->pane_task[1] < 0)
 		for (size_t id = 0; id < u->ntasks; id++)
-			if ((int)id != u->pane_task[0]) {
+			if ((int)id != u->pane_task[0] && !trace_task_unnamed(u->t, (uint16_t)id)) {
 				u->pane_task[1] = (int)id;
 				break;
 			}
@@ -487,8 +487,17 @@ ui_state_follow(struct ui *u, size_t k)
 	int a, b;
 	bool sa, sb;
 
-	if (u->pane_task[1] < 0 || ui_state_acting(u, k, &a, &b) == 0)
+	if (ui_state_acting(u, k, &a, &b) == 0)
 		return;
+	if (u->pane_task[1] < 0) {
+		/* One pane so far (attach --follow before any fork): a second
+		 * acting task opens the other. */
+		int other = a != u->pane_task[0] ? a : b;
+
+		if (other >= 0 && !trace_task_unnamed(u->t, (uint16_t)other))
+			pane_show(u, 1, other);
+		return;
+	}
 	sa = u->pane_task[0] == a || u->pane_task[1] == a;
 	sb = b < 0 || u->pane_task[0] == b || u->pane_task[1] == b;
 	if (sa && sb)
