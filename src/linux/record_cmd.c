@@ -960,8 +960,10 @@ on_clone(struct rc *rc, struct thr *t, pid_t child)
 		thr_add(rc, child, idx);
 		return;
 	}
-	c->proc = idx;
-	rc->procs[idx].nthreads++;
+	if (c->proc < 0) {   /* its first stop came before this event */
+		c->proc = idx;
+		rc->procs[idx].nthreads++;
+	}
 	if (c->held) {
 		c->held = false;
 		resume(rc, c, 0);
