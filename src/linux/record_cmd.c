@@ -107,11 +107,31 @@ struct rc {
 };
 
 static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t wake_pid;   /* a live traced process, 0: none */
 
+/* SIGINT, SIGTERM, SIGHUP: say so, and make sure the loop's waitpid
+ * returns even when the signal came just before it blocked: a stop of a
+ * traced process is something to wait for (kill() is async-signal-safe). */
 static void
 on_signal(int sig)
 {
 	got_signal = sig;
+	if (wake_pid > 0)
+		kill((pid_t)wake_pid, SIGSTOP);
+}
+
+/* Keep wake_pid on a process that lives (P just went). */
+static void
+wake_update(const struct rc *rc, pid_t gone)
+{
+	if (wake_pid != gone)
+		return;
+	wake_pid = 0;
+	for (int i = 0; i < MAX_PROCS; i++)
+		if (rc->procs[i].pid != 0 && rc->procs[i].pid != gone) {
+			wake_pid = rc->procs[i].pid;
+			return;
+		}
 }
 
 /* ---- small helpers --------------------------------------------------------- */
@@ -682,6 +702,7 @@ thr_gone(struct rc *rc, struct thr *t, int status)
 		proc_close(p);
 		free(p->names);
 		p->names = NULL;
+		wake_update(rc, p->pid);
 		p->pid = 0;
 	}
 }
@@ -1426,6 +1447,7 @@ run(struct rc *rc)
 	t = thr_add(rc, rc->root, idx);
 	t->started = true;
 	got_signal = 0;
+	wake_pid = rc->root;
 	handlers(old);
 	resume(rc, t, 0);
 	loop(rc);
@@ -1438,6 +1460,7 @@ run(struct rc *rc)
 		emit_note(rc, note);
 	}
 	restore(old);
+	wake_pid = 0;
 	if (!rc->header) {
 		status = not_started(rc, fd);
 		close(fd);
