@@ -101,6 +101,7 @@ fork-lifecycle|--size 80x24 --step 4 --key pt|compare-swap-refused-80x24.txt
 fork-lifecycle|--size 80x24 --step 4 --key pT|compare-next-task-80x24.txt
 fork-lifecycle|--size 100x30 --step 4 --key p<Tab><Enter>|compare-detail-100x30.txt
 data/lessons/fork-cow.jsonl|--size 80x24 --step 3 --present|present-3-80x24.txt
+data/lessons/fork-cow.jsonl|--size 80x24 --step 2 --present --quiz --key .|present-quiz-80x24.txt
 data/lessons/fork-cow.jsonl|--size 120x36 --step 0 --present --key ]]|present-keys-120x36.txt
 data/lessons/fork-cow.jsonl|--size 80x24 --step 3 --key b|blank-80x24.txt
 data/lessons/fork-cow.jsonl|--size 80x24 --step 3 --key b.|blank-back-80x24.txt

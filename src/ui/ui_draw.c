@@ -1712,7 +1712,7 @@ ui_draw(struct ui *u, struct ui_grid *g)
 	}
 	if (u->overlay == UI_OV_QUIZ) {
 		/* Over the lower panes: the rows with `?` stay in view above. */
-		int room = l.timeline_y - 1 - 3, h = (int)u->quiz.n + 5;
+		int room = l.timeline_y - (l.top + l.rh), h = (int)u->quiz.n + 5;   /* a row stays seen */
 
 		if (u->quiz.shown && h + 3 <= room - 3)
 			h += 3;   /* the reason, when the panes keep three rows */
