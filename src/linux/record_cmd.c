@@ -37,6 +37,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "footprint.h"
 #include "probe.h"
 #include "sample.h"
 #include "trace/text.h"
@@ -45,16 +46,8 @@
 
 #define MAX_PROCS 256
 #define MAX_THREADS 1024
-#define HASH_ZERO 1              /* a present page of zeros (read, never written) */
-#define PM_BATCH 512             /* pagemap entries read at once */
 
-/* A region of a process's footprint: its own anonymous memory. */
-struct region {
-	uint64_t start, end;
-	char name[48];
-	uint64_t *hash;              /* per page, two words: content hash (0 not present),
-	                                and frame number (0 unknown: not root) */
-};
+struct rc;
 
 struct proc {
 	pid_t pid;                   /* the Tgid; 0: a free slot */
@@ -66,8 +59,8 @@ struct proc {
 	struct { char name[48]; unsigned n; } *names;   /* file names given, and how often */
 	size_t nnames;
 	int pagemap_fd, mem_fd;      /* open while the process lives, -1: not yet */
-	struct region *fp;
-	size_t nfp, capfp;
+	struct footprint fp;         /* its own anonymous memory */
+	struct rc *rc;               /* (for the write callback) */
 };
 
 struct thr {
@@ -87,7 +80,7 @@ struct rc {
 	struct pm_sampler *pm;
 	struct pm_snap snap;
 	uint32_t ps;
-	bool softdirty;
+	struct fp_scanner scan;      /* how writes are told */
 	bool seccomp;                /* the filter stops the VM calls only */
 	struct proc procs[MAX_PROCS];
 	struct thr thr[MAX_THREADS];
@@ -101,9 +94,6 @@ struct rc {
 	size_t regcap;
 	bool *sel;
 	size_t selcap;
-	unsigned char *page;         /* one page, for hashing */
-	uint64_t pm_buf[PM_BATCH];
-	uint64_t zero_pfn;           /* the zero page's frame (root), 0 unknown */
 };
 
 static volatile sig_atomic_t got_signal;
@@ -179,66 +169,6 @@ base_name(const char *path, char *buf, size_t len)
 	const char *b = strrchr(path, '/');
 
 	text_sanitize(buf, len, b != NULL && b[1] != '\0' ? b + 1 : path, false);
-}
-
-/* Write "4" to /proc/PID/clear_refs: clear the soft-dirty bits. */
-static void
-clear_refs(pid_t pid)
-{
-	char path[64];
-	int fd;
-
-	snprintf(path, sizeof path, "/proc/%d/clear_refs", (int)pid);
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) >= 0) {
-		if (write(fd, "4", 1) != 1) {
-			/* soft-dirty is then unused: rc->softdirty was probed */
-		}
-		close(fd);
-	}
-}
-
-/* Does this kernel keep soft-dirty bits?  Probed on ourselves: a page
- * written after clear_refs must read back soft-dirty. */
-static bool
-probe_softdirty(uint32_t ps)
-{
-	volatile char *p = mmap(NULL, ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	uint64_t e = 0;
-	int fd;
-
-	if (p == MAP_FAILED)
-		return false;
-	p[0] = 1;
-	clear_refs(getpid());
-	p[0] = 2;
-	if ((fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC)) >= 0) {
-		if (pread(fd, &e, sizeof e, (off_t)((uintptr_t)p / ps * sizeof e)) != sizeof e)
-			e = 0;
-		close(fd);
-	}
-	munmap((void *)p, ps);
-	return (e >> 55) & 1;
-}
-
-/* The zero page's frame number as pagemap shows it (root only), or 0:
- * read one untouched page of our own and look it up. */
-static uint64_t
-probe_zero_pfn(uint32_t ps)
-{
-	volatile char *p = mmap(NULL, ps, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	uint64_t e = 0;
-	int fd;
-
-	if (p == MAP_FAILED)
-		return 0;
-	(void)p[0];
-	if ((fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC)) >= 0) {
-		if (pread(fd, &e, sizeof e, (off_t)((uintptr_t)p / ps * sizeof e)) != sizeof e)
-			e = 0;
-		close(fd);
-	}
-	munmap((void *)p, ps);
-	return (e & PM_PRESENT) ? e & PM_PFN_MASK : 0;
 }
 
 /* ---- events ----------------------------------------------------------------- */
@@ -338,145 +268,13 @@ proc_close(struct proc *p)
 	p->pagemap_fd = p->mem_fd = -1;
 }
 
+/* A run of P's pages written since the last look: a write event. */
 static void
-fp_free(struct proc *p)
+write_run(void *ctx, uint64_t addr, uint64_t len)
 {
-	for (size_t i = 0; i < p->nfp; i++)
-		free(p->fp[i].hash);
-	free(p->fp);
-	p->fp = NULL;
-	p->nfp = p->capfp = 0;
-}
+	struct proc *p = ctx;
 
-/* Add [S, E) named NAME; the pages' hashes from OLD (pages of OLD_START on),
- * or none.  Returns 0 or -1. */
-static int
-fp_add(struct rc *rc, struct proc *p, uint64_t s, uint64_t e, const char *name,
-       const uint64_t *old, uint64_t old_start)
-{
-	struct region *r;
-	size_t n = (size_t)((e - s) / rc->ps);
-
-	if (e <= s)
-		return 0;
-	if (p->nfp == p->capfp) {
-		size_t cap = p->capfp ? p->capfp * 2 : 8;
-		struct region *nf = realloc(p->fp, cap * sizeof *nf);
-
-		if (nf == NULL)
-			return -1;
-		p->fp = nf;
-		p->capfp = cap;
-	}
-	r = &p->fp[p->nfp];
-	r->start = s;
-	r->end = e;
-	snprintf(r->name, sizeof r->name, "%s", name);
-	if ((r->hash = calloc(n ? 2 * n : 1, sizeof *r->hash)) == NULL)
-		return -1;
-	if (old != NULL)
-		memcpy(r->hash, old + 2 * ((s - old_start) / rc->ps), 2 * n * sizeof *r->hash);
-	p->nfp++;
-	return 0;
-}
-
-/* Take [S, E) out of the footprint (splitting regions). */
-static void
-fp_remove(struct rc *rc, struct proc *p, uint64_t s, uint64_t e)
-{
-	for (size_t i = 0; i < p->nfp;) {
-		struct region r = p->fp[i];
-
-		if (r.end <= s || r.start >= e) {
-			i++;
-			continue;
-		}
-		p->fp[i] = p->fp[--p->nfp];
-		if (r.start < s)
-			fp_add(rc, p, r.start, s, r.name, r.hash, r.start);
-		if (r.end > e)
-			fp_add(rc, p, e, r.end, r.name, r.hash, r.start);
-		free(r.hash);
-	}
-}
-
-/* The footprint region holding A, or NULL. */
-static const struct region *
-fp_find(const struct proc *p, uint64_t a)
-{
-	for (size_t i = 0; i < p->nfp; i++)
-		if (a >= p->fp[i].start && a < p->fp[i].end)
-			return &p->fp[i];
-	return NULL;
-}
-
-/* ---- writes ----------------------------------------------------------------- */
-
-/* FNV-1a over a page; never 0 or HASH_ZERO for content that is not all
- * zeros, HASH_ZERO for a page of zeros. */
-static uint64_t
-page_hash(const unsigned char *b, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-	bool zero = true;
-
-	for (size_t i = 0; i < n; i++) {
-		zero &= b[i] == 0;
-		h = (h ^ b[i]) * 1099511628211ull;
-	}
-	if (zero)
-		return HASH_ZERO;
-	return h <= HASH_ZERO ? h + 2 : h;
-}
-
-/* Was page I of R (present, pagemap entry PM) written since the last
- * look?  With soft-dirty bits, the bit says.  Else: its frame changed
- * (known as root: a copy-on-write fault, even of the same value), or its
- * content did (hashed; a page of zeros counts as read).  The page is read
- * through /proc/PID/mem (MEM): process_vm_readv pins pages, and a
- * read-only pin of an anonymous page that a fork shares makes the kernel
- * unshare it (mm/gup.c gup_must_unshare), which would break the very
- * copy-on-write sharing being recorded; /proc/PID/mem reads without a
- * pin. */
-static bool
-page_written(struct rc *rc, int mem, struct region *r, size_t i, uint64_t pm)
-{
-	uint64_t h, pfn = pm & PM_PFN_MASK, *st = &r->hash[2 * i];
-	bool moved;
-
-	if (!(pm & PM_PRESENT)) {
-		st[0] = st[1] = 0;
-		return false;
-	}
-	if (rc->softdirty)
-		return (pm >> 55) & 1;
-	if (pfn != 0 && rc->zero_pfn != 0) {
-		/* Frames known: a new frame that is not the zero page was written
-		 * (a fault for writing, or a copy-on-write), whatever the value. */
-		moved = pfn != st[1] && pfn != rc->zero_pfn;
-		st[1] = pfn;
-		return moved;
-	}
-	moved = pfn != 0 && st[1] != 0 && pfn != st[1];
-	st[1] = pfn;
-	if (pread(mem, rc->page, rc->ps, (off_t)(r->start + i * rc->ps)) != (ssize_t)rc->ps)
-		return moved;
-	h = page_hash(rc->page, rc->ps);
-	if (h == st[0])
-		return moved;
-	st[0] = h;
-	return h != HASH_ZERO || moved;
-}
-
-/* Read the pagemap entries of N pages from page VPN on (FD) into
- * rc->pm_buf; what cannot be read is "not present". */
-static void
-pm_batch(struct rc *rc, int fd, uint64_t vpn, size_t n)
-{
-	ssize_t got = pread(fd, rc->pm_buf, n * sizeof *rc->pm_buf, (off_t)(vpn * 8));
-
-	for (size_t i = got > 0 ? (size_t)got / sizeof *rc->pm_buf : 0; i < n; i++)
-		rc->pm_buf[i] = 0;
+	emit_range(p->rc, p, TOP_WRITE, addr, len);
 }
 
 /* Write events for the pages of P's footprint written since the last
@@ -485,7 +283,6 @@ static void
 scan_writes(struct rc *rc, struct proc *p)
 {
 	char path[64];
-	int fd, mem;
 
 	if (p->pid == 0 || p->exited)
 		return;
@@ -493,34 +290,14 @@ scan_writes(struct rc *rc, struct proc *p)
 		snprintf(path, sizeof path, "/proc/%d/pagemap", (int)p->pid);
 		p->pagemap_fd = open(path, O_RDONLY | O_CLOEXEC);
 		snprintf(path, sizeof path, "/proc/%d/mem", (int)p->pid);
-		p->mem_fd = rc->softdirty ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+		p->mem_fd = rc->scan.softdirty ? -1 : open(path, O_RDONLY | O_CLOEXEC);
 	}
-	if ((fd = p->pagemap_fd) < 0)
+	if (p->pagemap_fd < 0)
 		return;
-	mem = p->mem_fd;
-	for (size_t k = 0; k < p->nfp; k++) {
-		struct region *r = &p->fp[k];
-		size_t n = (size_t)((r->end - r->start) / rc->ps), run = 0;
-
-		for (size_t i = 0; i <= n; i++) {
-			bool w = false;
-
-			if (i < n) {
-				if (i % PM_BATCH == 0)
-					pm_batch(rc, fd, r->start / rc->ps + i, n - i < PM_BATCH ? n - i : PM_BATCH);
-				w = page_written(rc, mem, r, i, rc->pm_buf[i % PM_BATCH]);
-			}
-			if (w) {
-				run++;
-				continue;
-			}
-			if (run > 0)
-				emit_range(rc, p, TOP_WRITE, r->start + (i - run) * rc->ps, run * rc->ps);
-			run = 0;
-		}
-	}
-	if (rc->softdirty)
-		clear_refs(p->pid);
+	p->rc = rc;
+	fp_scan(&rc->scan, &p->fp, p->pagemap_fd, p->mem_fd, write_run, p);
+	if (rc->scan.softdirty)
+		fp_clear_refs(p->pid);
 }
 
 /* Writes of every live process, before an event changes a map. */
@@ -563,15 +340,12 @@ observe(struct rc *rc, struct proc *p, pid_t tid)
 	if (pm_read_smaps(rc->pm, (int)tid, &rc->snap, err, sizeof err) != PM_OK ||
 	    regs_reserve(rc, rc->snap.n + 1) != 0)
 		return;
-	for (size_t i = 0; i < rc->snap.n; i++) {
-		rc->sel[i] = false;
-		for (size_t k = 0; k < p->nfp; k++)
-			rc->sel[i] |= p->fp[k].start < rc->snap.v[i].end && p->fp[k].end > rc->snap.v[i].start;
-	}
+	for (size_t i = 0; i < rc->snap.n; i++)
+		rc->sel[i] = fp_overlaps(&p->fp, rc->snap.v[i].start, rc->snap.v[i].end);
 	if (pm_read_pages(rc->pm, (int)tid, &rc->snap, rc->sel, err, sizeof err) != PM_OK)
 		return;
 	for (size_t i = 0; i < rc->snap.n; i++) {
-		const struct region *r = fp_find(p, rc->snap.v[i].start);
+		const struct fp_region *r = fp_find(&p->fp, rc->snap.v[i].start);
 
 		if (!rc->sel[i])
 			continue;
@@ -698,7 +472,7 @@ thr_gone(struct rc *rc, struct thr *t, int status)
 		proc_exit(rc, p, live_thread(rc, t->proc));   /* the rest are exiting */
 	if (p->nthreads <= 0) {
 		proc_exit(rc, p, 0);
-		fp_free(p);
+		fp_free(&p->fp);
 		proc_close(p);
 		free(p->names);
 		p->names = NULL;
@@ -769,13 +543,13 @@ seed(struct rc *rc, struct proc *p)
 		else
 			emit_alloc(rc, p, s, e - s, name, prot, "exec");
 		if (strcmp(file, "[heap]") == 0) {
-			fp_add(rc, p, s, e, "[heap]", NULL, 0);
+			fp_add(&p->fp, rc->ps, s, e, "[heap]", NULL, 0);
 			p->brk = e;
 		}
 	}
 	fclose(f);
-	if (rc->softdirty)
-		clear_refs(p->pid);
+	if (rc->scan.softdirty)
+		fp_clear_refs(p->pid);
 }
 
 /* ---- system calls ------------------------------------------------------------------ */
@@ -792,7 +566,7 @@ on_mmap(struct rc *rc, struct proc *p, const struct thr *t, uint64_t a)
 
 	if (flags & MAP_FIXED)
 		emit_range(rc, p, TOP_DEALLOCATE, a, len);   /* MAP_FIXED replaces */
-	fp_remove(rc, p, a, a + len);
+	fp_remove(&p->fp, rc->ps, a, a + len);
 	if (anon) {
 		snprintf(name, sizeof name, "anon%u", ++p->anon_seq);
 		emit_alloc(rc, p, a, len, name, vm_prot(t->a[2]), "mmap");
@@ -814,7 +588,7 @@ on_mmap(struct rc *rc, struct proc *p, const struct thr *t, uint64_t a)
 		emit(rc, &e);
 	}
 	if (anon)
-		fp_add(rc, p, a, a + len, name, NULL, 0);
+		fp_add(&p->fp, rc->ps, a, a + len, name, NULL, 0);
 }
 
 /* brk returned NEW (the break). */
@@ -829,10 +603,10 @@ on_brk(struct rc *rc, struct proc *p, uint64_t nb)
 	}
 	if (now > old) {
 		emit_alloc(rc, p, old, now - old, "[heap]", VM_PROT_READ | VM_PROT_WRITE, "brk");
-		fp_add(rc, p, old, now, "[heap]", NULL, 0);
+		fp_add(&p->fp, rc->ps, old, now, "[heap]", NULL, 0);
 	} else {
 		emit_range(rc, p, TOP_DEALLOCATE, now, old - now);
-		fp_remove(rc, p, now, old);
+		fp_remove(&p->fp, rc->ps, now, old);
 	}
 	p->brk = nb;
 }
@@ -854,16 +628,16 @@ on_madvise(struct rc *rc, struct proc *p, uint64_t a, uint64_t len, int advice)
 		              "the model has no such inheritance");
 #endif
 	if (advice == MADV_DONTNEED) {
-		const struct region *r = fp_find(p, a);
+		const struct fp_region *r = fp_find(&p->fp, a);
 		char name[48];
 
 		snprintf(name, sizeof name, "%s", r != NULL ? r->name : "dontneed");
 		emit_range(rc, p, TOP_DEALLOCATE, a, page_up(rc, len));
 		emit_alloc(rc, p, a, page_up(rc, len), name, VM_PROT_READ | VM_PROT_WRITE,
 		           "madvise(MADV_DONTNEED), as deallocate + allocate");
-		fp_remove(rc, p, a, a + page_up(rc, len));
+		fp_remove(&p->fp, rc->ps, a, a + page_up(rc, len));
 		if (r != NULL)
-			fp_add(rc, p, a, a + page_up(rc, len), name, NULL, 0);
+			fp_add(&p->fp, rc->ps, a, a + page_up(rc, len), name, NULL, 0);
 	}
 }
 
@@ -884,7 +658,7 @@ on_syscall_exit(struct rc *rc, struct thr *t, int64_t ret)
 	case SYS_munmap:
 		scan_all(rc);
 		emit_range(rc, p, TOP_DEALLOCATE, a[0], page_up(rc, a[1]));
-		fp_remove(rc, p, a[0], a[0] + page_up(rc, a[1]));
+		fp_remove(&p->fp, rc->ps, a[0], a[0] + page_up(rc, a[1]));
 		break;
 	case SYS_mprotect: {
 		struct tw_event e = { .op = TOP_PROTECT, .task = p->name, .addr = a[0],
@@ -899,10 +673,10 @@ on_syscall_exit(struct rc *rc, struct thr *t, int64_t ret)
 		scan_all(rc);
 		emit_note(rc, "mremap: recorded as deallocate of the old range and allocate of the new");
 		emit_range(rc, p, TOP_DEALLOCATE, a[0], page_up(rc, a[1]));
-		fp_remove(rc, p, a[0], a[0] + page_up(rc, a[1]));
+		fp_remove(&p->fp, rc->ps, a[0], a[0] + page_up(rc, a[1]));
 		emit_alloc(rc, p, (uint64_t)ret, page_up(rc, a[2]), "mremap", VM_PROT_READ | VM_PROT_WRITE,
 		           "mremap");
-		fp_add(rc, p, (uint64_t)ret, (uint64_t)ret + page_up(rc, a[2]), "mremap", NULL, 0);
+		fp_add(&p->fp, rc->ps, (uint64_t)ret, (uint64_t)ret + page_up(rc, a[2]), "mremap", NULL, 0);
 		break;
 	case SYS_brk:
 		scan_all(rc);
@@ -968,12 +742,12 @@ on_clone(struct rc *rc, struct thr *t, pid_t child)
 			memcpy(np->names, p->names, p->nnames * sizeof *p->names);   /* its names too */
 			np->nnames = p->nnames;
 		}
-		for (size_t i = 0; i < p->nfp; i++)
-			fp_add(rc, np, p->fp[i].start, p->fp[i].end, p->fp[i].name, p->fp[i].hash,
-			       p->fp[i].start);
+		for (size_t i = 0; i < p->fp.n; i++)   /* the child's pages: as the parent's */
+			fp_add(&np->fp, rc->ps, p->fp.r[i].start, p->fp.r[i].end, p->fp.r[i].name,
+			       p->fp.r[i].hash, p->fp.r[i].start);
 		emit_task(rc, TOP_FORK, p, np->name);
-		if (rc->softdirty)
-			clear_refs(child);
+		if (rc->scan.softdirty)
+			fp_clear_refs(child);
 		observe(rc, p, t->tid);
 		observe(rc, np, child);
 	}
@@ -1030,7 +804,7 @@ write_header(struct rc *rc, const struct proc *root)
 	           "processes is an event; the mappings a process starts with are allocates at "
 	           "its start and after each exec; an observe event after each fork and before "
 	           "each exit shows the program's own anonymous memory (smaps + pagemap)";
-	notes[1] = rc->softdirty
+	notes[1] = rc->scan.softdirty
 	           ? "writes: pages of the program's anonymous memory found soft-dirty (pagemap bit "
 	             "55, cleared with clear_refs 4) at each event, as write events before it"
 	           : "writes: this kernel keeps no soft-dirty bits, so a write is a present page of "
@@ -1077,7 +851,7 @@ on_exec(struct rc *rc, struct thr *t, pid_t tid)
 		scan_all(rc);
 		emit_task(rc, TOP_EXEC, p, NULL);
 	}
-	fp_free(p);
+	fp_free(&p->fp);
 	proc_close(p);
 	free(p->names);
 	p->names = NULL;
@@ -1377,7 +1151,7 @@ static void
 rc_free(struct rc *rc)
 {
 	for (int i = 0; i < MAX_PROCS; i++) {
-		fp_free(&rc->procs[i]);
+		fp_free(&rc->procs[i].fp);
 		free(rc->procs[i].names);
 		if (rc->procs[i].pid != 0)
 			proc_close(&rc->procs[i]);
@@ -1387,7 +1161,7 @@ rc_free(struct rc *rc)
 	free(rc->regs);
 	free(rc->rext);
 	free(rc->sel);
-	free(rc->page);
+	fp_scanner_free(&rc->scan);
 }
 
 /* The program did not start: say why from the child's report on FD. */
@@ -1482,11 +1256,13 @@ record_command(const struct record_cmd_opts *o)
 	rc->o = o;
 	rc->root_status = -1;
 	rc->ps = (uint32_t)sysconf(_SC_PAGESIZE);
-	rc->softdirty = probe_softdirty(rc->ps);
-	rc->zero_pfn = probe_zero_pfn(rc->ps);
+	if (fp_scanner_init(&rc->scan, rc->ps) != 0) {
+		rc_free(rc);
+		free(rc);
+		return -1;
+	}
 	rc->pm = pm_sampler_new();
-	rc->page = malloc(rc->ps);
-	if (rc->pm == NULL || rc->page == NULL) {
+	if (rc->pm == NULL) {
 		rc_free(rc);
 		free(rc);
 		return -1;
