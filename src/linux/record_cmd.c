@@ -848,8 +848,17 @@ on_exec(struct rc *rc, struct thr *t, pid_t tid)
 		if (write_header(rc, p) != 0)
 			rc->failed = 1;
 	} else {
+		char link[PATH_MAX], path[64], note[PATH_MAX + 32];
+		struct tw_event e = { .op = TOP_EXEC, .task = p->name, .note = note };
+		ssize_t n;
+
 		scan_all(rc);
-		emit_task(rc, TOP_EXEC, p, NULL);
+		snprintf(path, sizeof path, "/proc/%d/exe", (int)tid);
+		n = readlink(path, link, sizeof link - 1);
+		link[n > 0 ? n : 0] = '\0';
+		text_sanitize(link, sizeof link, link, false);
+		snprintf(note, sizeof note, "%s runs %s", p->name, n > 0 ? link : "another program");
+		emit(rc, &e);
 	}
 	fp_free(&p->fp);
 	proc_close(p);
