@@ -98,6 +98,9 @@ tap_is "execer: exit 0" "$?" 0
 tap_check "execer: the trace is valid" "$V" validate "$trace"
 has exec task execer-2 && tap_ok "execer: the child's exec is an exec event" ||
 	tap_fail "execer: the child's exec is an exec event" "$(grep -n '"op": "\(fork\|exec\)"' "$trace")"
+grep -q '"op": "exec", "task": "execer-2", "note": "execer-2 runs [^"]*/forkwrite"' "$trace" &&
+	tap_ok "execer: the exec says which program runs now" ||
+	tap_fail "execer: the exec says which program runs now" "$(grep '"op": "exec"' "$trace")"
 has fork child execer-3 && tap_ok "execer: the exec'ed program's own fork is recorded too" ||
 	tap_fail "execer: the exec'ed program's own fork is recorded too" "$(grep fork "$trace")"
 tap_is "execer: nothing left running" "$(left execer)$(left forkwrite)" ""
