@@ -94,4 +94,22 @@ tap_is "an imported capture differs from the (empty) model: exit 1" "$rc" 1
 tap_is "one difference per observed region" \
 	"$(printf '%s\n' "$out" | grep -c 'observed, but not in the model')" 4
 
+# Transparent huge pages always on (the recording machine, in the header):
+# 512 resident pages for one written, in an aligned 4 MiB region, are
+# explained -- said, not counted -- and check passes.
+cat >thp.jsonl <<'EOF2'
+{"vmscope": 1, "profile": "linux", "tasks": ["p"], "machine": {"page_size": 4096, "thp": "always"}}
+{"op": "allocate", "task": "p", "addr": "0x200000000", "size": "4M", "as": "big"}
+{"op": "write", "task": "p", "region": "big", "size": "1p"}
+{"op": "observe", "task": "p", "regions": [{"start": "0x200000000", "end": "0x200400000", "name": "big", "pages_resident": 512}]}
+EOF2
+run "$V" check thp.jsonl
+tap_is "THP always: a resident difference it explains does not fail check" "$rc" 0
+case $out in *"model 1, observed 512"*"explained: transparent huge pages"*"0 differences"*"1 explained by the machine"*)
+	tap_ok "THP always: the difference is told, with why" ;;
+*) tap_fail "THP always: the difference is told, with why" "$out" ;; esac
+sed 's/"always"/"madvise"/' thp.jsonl >thp-madvise.jsonl
+run "$V" check thp-madvise.jsonl
+tap_is "THP on madvise only: the same difference fails check" "$rc" 1
+
 tap_done

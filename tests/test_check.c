@@ -258,10 +258,46 @@ test_passes(void)
 	}
 }
 
+/* Transparent huge pages always on (the trace's "machine"): more resident
+ * pages than modelled in a region holding a whole aligned 2 MiB range are
+ * explained, not a difference; with THP on madvise they are one. */
+static void
+test_thp(void)
+{
+	static const char *const modes[] = { "always", "madvise" };
+
+	for (int i = 0; i < 2; i++) {
+		char text[1024];
+		struct fixture f;
+		struct check_step cs;
+
+		snprintf(text, sizeof text,
+		         "{\"vmscope\": 1, \"profile\": \"linux\", \"tasks\": [\"p\"], \"machine\": "
+		         "{\"page_size\": 4096, \"thp\": \"%s\"}}\n"
+		         "{\"op\": \"allocate\", \"task\": \"p\", \"addr\": \"0x200000000\", \"size\": \"4M\", \"as\": \"big\"}\n"
+		         "{\"op\": \"write\", \"task\": \"p\", \"region\": \"big\", \"size\": \"1p\"}\n"
+		         "{\"op\": \"observe\", \"task\": \"p\", \"regions\": [{\"start\": \"0x200000000\", "
+		         "\"end\": \"0x200400000\", \"name\": \"big\", \"pages_resident\": 512}]}\n", modes[i]);
+		if (!load(&f, "thp.jsonl", text))
+			return;
+		memset(&cs, 0, sizeof cs);
+		is_int(pair_at(&f, 3, &cs), 0, "thp: pairs");
+		if (i == 0)
+			ok(cs.npairs == 1 && cs.pairs[0].diff == 0 && cs.pairs[0].explained == CHECK_D_RESIDENT,
+			   "thp always: 512 resident pages for 1 written are explained, not a difference");
+		else
+			ok(cs.npairs == 1 && cs.pairs[0].diff == CHECK_D_RESIDENT && cs.pairs[0].explained == 0,
+			   "thp madvise: the same observation is a difference");
+		check_step_free(&cs);
+		unload(&f);
+	}
+}
+
 int
 main(void)
 {
 	test_diffs();
 	test_passes();
+	test_thp();
 	return tap_done();
 }

@@ -72,10 +72,12 @@ run(int argc, char **argv)
 		return rc;
 	tell_machine(&t->machine, stdout);
 	check_replay(r, stdout, &st);
-	printf("%s: %zu observe step%s, %zu region%s paired, %zu difference%s in %zu step%s "
-	       "(profile %s)\n", t->path, st.steps, plural(st.steps), st.regions,
-	       plural(st.regions), st.diffs, plural(st.diffs), st.diff_steps,
-	       plural(st.diff_steps), replay_profile(r)->name);
+	printf("%s: %zu observe step%s, %zu region%s paired, %zu difference%s in %zu step%s",
+	       t->path, st.steps, plural(st.steps), st.regions, plural(st.regions), st.diffs,
+	       plural(st.diffs), st.diff_steps, plural(st.diff_steps));
+	if (st.explained > 0)   /* told, not counted: the machine explains them */
+		printf(", %zu explained by the machine", st.explained);
+	printf(" (profile %s)\n", replay_profile(r)->name);
 	rc = st.diffs > 0 ? 1 : 0;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "vmscope: check: cannot write to standard output\n");

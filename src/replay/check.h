@@ -33,6 +33,7 @@ struct check_stats {
 	size_t regions;        /* observed regions paired with a model region */
 	size_t diffs;          /* differences found */
 	size_t diff_steps;     /* observe steps with at least one difference */
+	size_t explained;      /* differences the recording machine explains (not in diffs) */
 };
 
 /* The fields a pair can differ in (check_pair.diff), in the order check
@@ -52,6 +53,8 @@ struct check_pair {
 	long obs;                /* index into the observation's regions, -1: model only */
 	long model;              /* index into check_step.model, -1: observed only */
 	unsigned diff;           /* CHECK_D_* that differ (0 unless both sides exist) */
+	unsigned explained;      /* CHECK_D_* that differ in a way the recording machine
+	                            explains (not in diff): transparent huge pages */
 };
 
 /*
