@@ -147,21 +147,21 @@ reserve_pairs(struct check_step *cs, size_t n)
 	return 0;
 }
 
-#define THP_SIZE (2ull << 20)   /* a PMD-mapped huge page with 4 KiB pages */
-
 /* Does the recording machine explain more resident pages observed than
  * modelled in region O: transparent huge pages always on (recorded in the
- * trace's "machine"), and O holds a whole aligned 2 MiB range the kernel
- * may fill at the first fault (mm/huge_memory.c do_huge_pmd_anonymous_page;
- * the model has 4 KiB pages only). */
+ * trace's "machine"), and O holds a whole aligned PMD-sized range -- a
+ * page table's worth of pages: 2 MiB with 4 KiB pages, 32 MiB with 16 KiB
+ * -- the kernel may fill at the first fault (mm/huge_memory.c
+ * do_huge_pmd_anonymous_page; the model maps base pages only). */
 static bool
 thp_explains(const struct trace *t, const struct trace_obs_region *o,
              const struct vm_region_info *m)
 {
-	uint64_t first = (o->start + THP_SIZE - 1) & ~(THP_SIZE - 1);
+	uint64_t ps = t->machine.page_size ? t->machine.page_size : 4096;
+	uint64_t pmd = ps * (ps / 8), first = (o->start + pmd - 1) & ~(pmd - 1);
 
 	return t->machine.present && strcmp(t->machine.thp, "always") == 0 &&
-	       o->pages_resident > m->pages_resident && first + THP_SIZE <= o->end;
+	       o->pages_resident > m->pages_resident && first + pmd <= o->end;
 }
 
 /* Was model region M looked at?  Always, unless the observation is
