@@ -935,12 +935,7 @@ share_frames(const struct ui_row *a, const struct ui_row *b)
 const char *
 ui_state_link(const struct ui_row *a, const struct ui_row *b)
 {
-	bool common = false;
-
-	for (int i = 0; i < a->nchain && !common; i++)
-		for (int j = 0; j < b->nchain && !common; j++)
-			common = a->chain[i] == b->chain[j];
-	if (!common && !share_frames(a, b))
+	if (ui_state_link_object(a, b) == 0 && !share_frames(a, b))
 		return NULL;
 	if (a->ri.share_mode == SM_COW || b->ri.share_mode == SM_COW)
 		return "COW";
