@@ -341,6 +341,131 @@ test_player_live(void)
 	trace_free(f.t);
 }
 
+/* A trace still loading: a loader over a trace_stream, PER events a call. */
+struct fake_loader {
+	struct trace_stream *s;
+	size_t per, calls;
+};
+
+static int
+fake_more(void *ctx, double *fraction, char *msg, size_t msglen)
+{
+	struct fake_loader *fl = ctx;
+	int rc = trace_stream_load(fl->s, trace_stream_trace(fl->s)->nev + fl->per);
+
+	fl->calls++;
+	*fraction = trace_stream_fraction(fl->s);
+	if (rc < 0)
+		trace_error_format(trace_stream_error(fl->s), msg, msglen);
+	return rc;
+}
+
+/* Write the trace of the loading test to PATH: two tasks, 40 writes, a
+ * fork of a third task "c" (a name the first part never sees), its write,
+ * and BAD: a bad line at the end. */
+static void
+loading_trace(const char *path, bool bad)
+{
+	FILE *f = fopen(path, "w");
+
+	fprintf(f, "{\"vmscope\":1,\"profile\":\"linux\",\"tasks\":[\"a\",\"b\"]}\n"
+	        "{\"op\":\"allocate\",\"task\":\"a\",\"size\":\"4p\",\"as\":\"buf\"}\n");
+	for (int i = 0; i < 40; i++)
+		fprintf(f, "{\"op\":\"write\",\"task\":\"a\",\"region\":\"buf\",\"size\":\"1p\"}\n");
+	fprintf(f, "{\"op\":\"fork\",\"task\":\"a\",\"child\":\"c\"}\n"
+	        "{\"op\":\"write\",\"task\":\"c\",\"region\":\"buf\",\"size\":\"1p\"}\n");
+	if (bad)
+		fprintf(f, "{\"op\":\"write\",\"task\":\"c\",\"region\":\"buf\",\"size\":\"-1p\"}\n");
+	fclose(f);
+}
+
+/* Open the player over PATH loading PER events at a time. */
+static void
+loading_open(const char *path, struct fake_loader *fl, struct ui_loader *ld, struct ui *u,
+             struct replay **r)
+{
+	struct trace_error err;
+	struct ui_opts o;
+
+	if (trace_stream_open(path, &fl->s, &err) != 0 || trace_stream_load(fl->s, 5) != 1) {
+		printf("Bail out! cannot open %s\n", path);
+		exit(1);
+	}
+	*r = open_replay(trace_stream_trace(fl->s), NULL, 0);
+	*ld = (struct ui_loader){ .ctx = fl, .more = fake_more };
+	ui_opts_default(&o);
+	o.ascii = true;
+	o.animate = false;
+	o.loader = ld;
+	if (ui_state_init(u, *r, &o) != 0 || ui_state_goto(u, 3, false) != 0) {
+		printf("Bail out! out of memory\n");
+		exit(1);
+	}
+}
+
+/* The player over a trace still loading: the steps loaded so far with "+",
+ * the rest taken in between keys, a task met late gets its pane. */
+static void
+test_player_loading(void)
+{
+	char path[] = "/tmp/vmscope-test-part-XXXXXX";
+	struct fake_loader fl = { NULL, 16, 0 };
+	struct ui_loader ld;
+	struct ui_input key = { 0, 0, 0 };
+	struct ui_grid g;
+	struct replay *r;
+	struct ui u;
+	int fd = mkstemp(path), guard = 0;
+
+	close(fd);
+	loading_trace(path, false);
+	loading_open(path, &fl, &ld, &u, &r);
+	ui_grid_init(&g, 100, 30, true);
+	ui_draw(&u, &g);
+	ok(strstr(row(&g, 0), "step 3/5+ | loading ") != NULL,
+	   "loading: the title says the steps so far, + and loading");
+	is_int(u.ntasks, 2, "loading: two tasks known at first");
+	while (u.load_state == 1 && guard++ < 100)
+		ui_state_load_more(&u);
+	is_int(fl.calls, 3, "loading: the rest came in three parts of 16");
+	is_int(u.load_state, 0, "loading: done");
+	is_int(replay_pos(r), 3, "loading: the shown step stays");
+	is_int(u.ntasks, 3, "loading: the forked task is known");
+	key.key = 'G';
+	ui_handle(&u, &key);
+	ui_draw(&u, &g);
+	ok(strstr(row(&g, 0), "step 43/43 |") != NULL && strstr(row(&g, 0), "| loading") == NULL,
+	   "loading: done, the exact count and no loading");
+	ok(screen_has(&g, " c ") || screen_has(&g, "c  1 region"), "loading: the child's pane");
+	ui_grid_free(&g);
+	ui_state_free(&u);
+	replay_free(r);
+	trace_free(trace_stream_trace(fl.s));
+	trace_stream_close(fl.s);
+
+	/* A bad line: the load stops there, the steps before it stay. */
+	loading_trace(path, true);
+	fl = (struct fake_loader){ NULL, 16, 0 };
+	loading_open(path, &fl, &ld, &u, &r);
+	ui_grid_init(&g, 100, 30, true);
+	for (guard = 0; u.load_state == 1 && guard < 100; guard++)
+		ui_state_load_more(&u);
+	is_int(u.load_state, -1, "bad line: the load failed");
+	is_int(replay_nsteps(r), 43, "bad line: the 43 steps before it stay");
+	ui_draw(&u, &g);
+	ok(strstr(row(&g, 0), "load failed") != NULL, "bad line: the title says so");
+	ok(screen_has(&g, ":45:") && screen_has(&g, "load stopped:"),
+	   "bad line: the message names line 45");
+	ok(strstr(u.load_err, path) != NULL && strstr(u.load_err, ":45:") != NULL,
+	   "bad line: FILE:LINE:COL kept for the exit");
+	ui_grid_free(&g);
+	ui_state_free(&u);
+	replay_free(r);
+	trace_free(trace_stream_trace(fl.s));
+	trace_stream_close(fl.s);
+	unlink(path);
+}
+
 /*
  * pagemap reads that come back short (the process unmapped or exited
  * while it was read; forced here by VMSCOPE_FAULT_PAGEMAP_SHORT): what
@@ -394,5 +519,6 @@ main(void)
 	test_append_observe();
 	test_extend_model_events();
 	test_player_live();
+	test_player_loading();
 	return tap_done();
 }

@@ -5,6 +5,7 @@
 #include <config.h>
 
 #include "cmd.h"
+#include "lazy_load.h"
 #include "replay/replay.h"
 #include "trace/trace.h"
 
@@ -62,7 +63,8 @@ run(int argc, char **argv)
 	struct cmd_view_args a;
 	struct trace *t = NULL;
 	struct replay *r = NULL;
-	int ch, rc;
+	struct lazy_load *lz = NULL;
+	int ch, rc = 0;
 
 	if ((rc = cmd_view_args_init(&a)) != 0)
 		return rc;
@@ -76,17 +78,26 @@ run(int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		return cmd_usage_error(&cmd_play, "more than one trace given: '%s'", argv[optind + 1]);
-	rc = cmd_open(optind < argc ? argv[optind] : NULL, a.profile, &t, &r);
+	/* A big file plays before it is all loaded, unless an option needs
+	 * every step at once (the quiz's questions, a compared replay, tasks
+	 * picked by name). */
+	if (!a.ui.quiz && a.ui.compare == NULL && a.left == NULL && a.right == NULL)
+		rc = lazy_open(optind < argc ? argv[optind] : NULL, a.profile,
+		               a.have_step ? a.step : 0, &t, &r, &lz);
+	if (rc == 0 && lz == NULL)
+		rc = cmd_open(optind < argc ? argv[optind] : NULL, a.profile, &t, &r);
 	if (rc == 0)
 		rc = cmd_view_tasks(&cmd_play, t, &a);
 	if (rc == 0 && a.have_step)
 		rc = cmd_check_step(r, a.step);
 	if (rc == 0) {
 		a.ui.start_step = a.step;
+		lazy_wire(lz, &a.ui);
 		rc = ui_run(r, &a.ui);
 	}
 	replay_free(r);
 	trace_free(t);
+	lazy_close(lz);
 	return rc;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "lazy_load.h"
 #include "replay/replay.h"
 #include "trace/trace.h"
 
@@ -122,7 +123,8 @@ run(int argc, char **argv)
 	struct render_args a = { .format = UI_FORMAT_TEXT };
 	struct trace *t;
 	struct replay *r;
-	int ch, rc;
+	struct lazy_load *lz = NULL;
+	int ch, rc = 0;
 
 	if ((rc = cmd_view_args_init(&a.view)) != 0)
 		return rc;
@@ -136,9 +138,19 @@ run(int argc, char **argv)
 		return cmd_usage_error(&cmd_render, "more than one trace given: '%s'", argv[optind + 1]);
 	if (a.cols == 0)
 		return cmd_usage_error(&cmd_render, "render needs --size COLSxROWS");
-	rc = cmd_open(optind < argc ? argv[optind] : NULL, a.view.profile, &t, &r);
+	/* A still of step N of a big file needs its first N events only
+	 * (the screen says "N+": more were not read), unless keys move on
+	 * or the trace is compared or quizzed. */
+	if (a.view.have_step && a.keys == NULL && a.format != UI_FORMAT_ASCIICAST &&
+	    !a.view.ui.quiz && a.view.ui.compare == NULL && a.view.left == NULL &&
+	    a.view.right == NULL)
+		rc = lazy_open(optind < argc ? argv[optind] : NULL, a.view.profile, a.view.step,
+		               &t, &r, &lz);
+	if (rc == 0 && lz == NULL)
+		rc = cmd_open(optind < argc ? argv[optind] : NULL, a.view.profile, &t, &r);
 	if (rc != 0)
 		return rc;
+	lazy_wire(lz, &a.view.ui);
 	rc = cmd_view_tasks(&cmd_render, t, &a.view);
 	if (rc == 0 && a.view.have_step)
 		rc = cmd_check_step(r, a.view.step);
@@ -146,6 +158,7 @@ run(int argc, char **argv)
 		rc = render(r, &a);
 	replay_free(r);
 	trace_free(t);
+	lazy_close(lz);
 	return rc;
 }
 

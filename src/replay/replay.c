@@ -69,6 +69,9 @@ struct replay {
 	uint8_t *status;      /* [1..n] kern_return_t */
 	uint8_t *reason;      /* [1..n] enum replay_reason */
 	size_t nfailed;
+	size_t *failed;       /* the failed steps, ascending (nfailed of them) */
+	size_t failed_cap;
+	size_t ntasks;        /* entries of every dense task map (trace task ids) */
 	struct checkpoint *cps;
 	size_t ncps, cps_cap;
 	size_t every;         /* events between checkpoints, at least */
@@ -121,7 +124,7 @@ static void
 task_map_clone(const struct replay *r, const struct rstate *src, struct rstate *dst,
                bool sparse)
 {
-	size_t nt = r->t->ntask_names ? r->t->ntask_names : 1;
+	size_t nt = r->ntasks;
 
 	dst->task_map = NULL;
 	dst->live = NULL;
@@ -161,7 +164,7 @@ state_copy(const struct replay *r, const struct rstate *src, struct rstate *dst,
 
 /* The state before the first event: the header's tasks, empty. */
 static int
-state_init(const struct replay *r, struct rstate *s)
+state_init(struct replay *r, struct rstate *s)
 {
 	size_t nt = r->t->ntask_names ? r->t->ntask_names : 1;
 
@@ -176,6 +179,7 @@ state_init(const struct replay *r, struct rstate *s)
 	s->task_map = xmalloc(nt * sizeof *s->task_map);
 	for (size_t i = 0; i < nt; i++)
 		s->task_map[i] = -1;
+	r->ntasks = nt;
 	for (uint16_t i = 0; i < r->t->nheader_tasks; i++)
 		s->task_map[i] = vm_task_create(s->w, trace_task_name(r->t, i));
 	return 0;
@@ -590,8 +594,13 @@ run_events(struct replay *r, size_t first, size_t last)
 
 		r->status[k] = (uint8_t)kr;
 		r->reason[k] = (uint8_t)reason;
-		if (kr != KERN_SUCCESS)
-			r->nfailed++;
+		if (kr != KERN_SUCCESS) {
+			if (r->nfailed == r->failed_cap) {
+				r->failed_cap = r->failed_cap ? r->failed_cap * 2 : 64;
+				r->failed = xrealloc(r->failed, r->failed_cap * sizeof *r->failed);
+			}
+			r->failed[r->nfailed++] = k;
+		}
 		r->pos = k;
 		if (k - r->last_cp >= r->every)
 			checkpoint_add(r);
@@ -662,6 +671,7 @@ replay_free(struct replay *r)
 	free(r->cps);
 	free(r->status);
 	free(r->reason);
+	free(r->failed);
 	free(r);
 }
 
@@ -749,12 +759,37 @@ event_is_stateless(const struct trace_event *ev)
  * to the old last step, apply the new events from there (keeping
  * checkpoints as replay_new does) and seek back to where the replay was.
  */
+/* Make room in the dense task maps for the task names the trace gained
+ * (a trace loaded a little at a time meets new names as it goes). */
+static void
+task_maps_grow(struct replay *r)
+{
+	size_t nt = r->t->ntask_names;
+	struct rstate *dense[RECENT + 1];
+	size_t nd = 0;
+
+	if (nt <= r->ntasks)
+		return;
+	dense[nd++] = &r->cur;
+	for (size_t i = 0; i < r->nrecent; i++)
+		dense[nd++] = &r->recent[i].st;
+	for (size_t d = 0; d < nd; d++) {
+		if (dense[d]->task_map == NULL)
+			continue;
+		dense[d]->task_map = xrealloc(dense[d]->task_map, nt * sizeof *dense[d]->task_map);
+		for (size_t i = r->ntasks; i < nt; i++)
+			dense[d]->task_map[i] = -1;
+	}
+	r->ntasks = nt;
+}
+
 size_t
 replay_extend(struct replay *r)
 {
 	size_t old = r->n, n = r->t->nev, back = r->pos;
 	bool stateless = true;
 
+	task_maps_grow(r);
 	if (n <= old)
 		return 0;
 	r->status = xrealloc(r->status, n + 1);
@@ -782,6 +817,22 @@ size_t replay_nsteps(const struct replay *r) { return r->n; }
 size_t replay_pos(const struct replay *r) { return r->pos; }
 const struct vm_world *replay_world(const struct replay *r) { return r->cur.w; }
 size_t replay_nfailed(const struct replay *r) { return r->nfailed; }
+
+size_t
+replay_failed_from(const struct replay *r, size_t k)
+{
+	size_t lo = 0, hi = r->nfailed;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (r->failed[mid] < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->nfailed ? r->failed[lo] : 0;
+}
 size_t replay_checkpoint_bytes(const struct replay *r) { return r->cp_bytes; }
 
 kern_return_t
@@ -811,7 +862,7 @@ replay_effects(const struct replay *r)
 int
 replay_task(const struct replay *r, uint16_t id)
 {
-	if (id >= r->t->ntask_names)
+	if (id >= r->ntasks)
 		return -1;
 	return map_task(&r->cur, id);
 }

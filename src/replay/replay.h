@@ -68,6 +68,8 @@ const struct vm_world *replay_world(const struct replay *r);
 kern_return_t replay_status(const struct replay *r, size_t k);
 int replay_reason(const struct replay *r, size_t k);
 size_t replay_nfailed(const struct replay *r);
+/* The first failed step at or after step K, 0 if none. */
+size_t replay_failed_from(const struct replay *r, size_t k);
 /* The event of step K (1..nsteps). */
 const struct trace_event *replay_event(const struct replay *r, size_t k);
 /* Effects of the step that led to the current position (pos >= 1). */

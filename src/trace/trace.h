@@ -167,6 +167,25 @@ typedef void (*trace_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 int trace_load_file_progress(const char *path, struct trace **out, struct trace_error *err,
                              trace_progress_fn progress, void *ctx);
 /* Load from memory (built-in scenarios); NAME is used in messages. */
+/*
+ * Loading a big trace a little at a time (the player shows the first steps
+ * at once and loads the rest while it waits for keys).  trace_stream_open()
+ * opens PATH (a file) and loads its header; trace_stream_load() loads
+ * lines until the trace has at least UPTO events or the file ends, and
+ * returns 1 (more to come), 0 (all loaded: the trace is what
+ * trace_load_file would give) or -1 (an error, in trace_stream_error();
+ * the events before it stay).  Loading appends to the trace's arrays and
+ * may move them, and may add task names (ids stay).  trace_stream_trace()
+ * is the trace, which trace_stream_close() leaves to the caller to free.
+ */
+struct trace_stream;
+int trace_stream_open(const char *path, struct trace_stream **out, struct trace_error *err);
+int trace_stream_load(struct trace_stream *s, size_t upto);
+struct trace *trace_stream_trace(const struct trace_stream *s);
+const struct trace_error *trace_stream_error(const struct trace_stream *s);
+/* How much of the file is loaded, 0..1 (-1: its size is unknown). */
+double trace_stream_fraction(const struct trace_stream *s);
+void trace_stream_close(struct trace_stream *s);
 int trace_load_mem(const char *name, const char *buf, size_t len, struct trace **out,
                    struct trace_error *err);
 void trace_free(struct trace *t);

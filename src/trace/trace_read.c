@@ -1506,23 +1506,31 @@ load_line(struct loader *ld, bool too_long, bool newline)
 	return rc;
 }
 
-/* Hand the task names over from the loader's table to t->task_names. */
+/* Give T the task names the loader met since the last call: STEAL hands
+ * the strings over (the load is over), else T gets copies (the loader still
+ * looks names up). */
 static int
-take_task_names(struct loader *ld)
+take_task_names(struct loader *ld, bool steal)
 {
 	struct trace *t = ld->t;
 	uint32_t n = ld->tasks.n > 0 ? ld->tasks.n - 1 : 0;
+	char **names;
 
-	if (n == 0)
+	if (n <= t->ntask_names)
 		return 0;
-	t->task_names = malloc(n * sizeof *t->task_names);
-	if (t->task_names == NULL)
+	names = realloc(t->task_names, n * sizeof *names);
+	if (names == NULL)
 		return fail_oom(ld);
-	for (uint32_t i = 0; i < n; i++) {
-		t->task_names[i] = ld->tasks.strs[i + 1];
-		ld->tasks.strs[i + 1] = NULL;
+	t->task_names = names;
+	for (uint32_t i = t->ntask_names; i < n; i++) {
+		if (steal) {
+			names[i] = ld->tasks.strs[i + 1];
+			ld->tasks.strs[i + 1] = NULL;
+		} else if ((names[i] = dup_str(ld->tasks.strs[i + 1])) == NULL) {
+			return fail_oom(ld);
+		}
+		t->ntask_names = (uint16_t)(i + 1);
 	}
-	t->ntask_names = (uint16_t)n;
 	t->task_names_cap = (uint16_t)n;
 	return 0;
 }
@@ -1543,54 +1551,79 @@ trace_compact(struct trace *t)
 	trace_strtab_compact(&t->strings);
 }
 
+/* Start loading a new trace named NAME into LD (ERR receives errors). */
+static int
+load_begin(struct loader *ld, const char *name, struct trace_error *err)
+{
+	memset(ld, 0, sizeof *ld);
+	ld->err = err;
+	trace_strtab_init(&ld->tasks);
+	ld->t = calloc(1, sizeof *ld->t);
+	/* The path is only ever shown: keep it safe to show. */
+	if (ld->t == NULL || (ld->t->path = dup_str(name)) == NULL ||
+	    text_sanitize(ld->t->path, strlen(ld->t->path) + 1, ld->t->path, false) == NULL) {
+		free(ld->t);
+		ld->t = NULL;
+		return fail_noline(ld, "out of memory");
+	}
+	trace_strtab_init(&ld->t->strings);
+	return 0;
+}
+
+/* Load lines of SRC until the trace has at least UPTO events (and no
+ * observation is left open) or the input ends.  Returns 1 when it stopped
+ * early, 0 at the end, -1 on an error. */
+static int
+load_lines(struct loader *ld, struct line_src *src, size_t upto)
+{
+	while (ld->t->nev < upto || ld->more_obs != 0 || !ld->have_header) {
+		int r = src_next(src), rc;
+
+		if (r < 0)
+			return fail_noline(ld, "read error: %s", strerror(errno));
+		if (r == 0)
+			return 0;
+		if (ld->lineno == UINT32_MAX)
+			return fail_noline(ld, "too many lines");
+		ld->lineno++;
+		ld->line = src->line;
+		ld->len = src->len;
+		if ((rc = load_line(ld, src->too_long, src->newline)) != 0)
+			return rc;
+	}
+	return 1;
+}
+
+/* The checks at the end of the input. */
+static int
+load_end(struct loader *ld)
+{
+	if (!ld->have_header) {
+		ld->lineno = 1;
+		return fail(ld, 1, "missing header (empty file)");
+	}
+	if (ld->more_obs != 0) {
+		ld->lineno = ld->more_line;
+		return fail(ld, 1, "the trace ends inside an observation (\"more\": true on "
+		            "its last line)");
+	}
+	return 0;
+}
+
 /* Load every line of SRC into a new trace named NAME. */
 static int
 load(const char *name, struct line_src *src, struct trace **out, struct trace_error *err)
 {
 	struct loader ld;
-	int rc = 0;
+	int rc;
 
-	memset(&ld, 0, sizeof ld);
-	ld.err = err;
-	trace_strtab_init(&ld.tasks);
-	ld.t = calloc(1, sizeof *ld.t);
-	/* The path is only ever shown: keep it safe to show. */
-	if (ld.t == NULL || (ld.t->path = dup_str(name)) == NULL ||
-	    text_sanitize(ld.t->path, strlen(ld.t->path) + 1, ld.t->path, false) == NULL) {
-		free(ld.t);
-		return fail_noline(&ld, "out of memory");
-	}
-	trace_strtab_init(&ld.t->strings);
-	for (;;) {
-		int r = src_next(src);
-
-		if (r < 0) {
-			rc = fail_noline(&ld, "read error: %s", strerror(errno));
-			break;
-		}
-		if (r == 0)
-			break;
-		if (ld.lineno == UINT32_MAX) {
-			rc = fail_noline(&ld, "too many lines");
-			break;
-		}
-		ld.lineno++;
-		ld.line = src->line;
-		ld.len = src->len;
-		if ((rc = load_line(&ld, src->too_long, src->newline)) != 0)
-			break;
-	}
-	if (rc == 0 && !ld.have_header) {
-		ld.lineno = 1;
-		rc = fail(&ld, 1, "missing header (empty file)");
-	}
-	if (rc == 0 && ld.more_obs != 0) {
-		ld.lineno = ld.more_line;
-		rc = fail(&ld, 1, "the trace ends inside an observation (\"more\": true on "
-		          "its last line)");
-	}
+	if (load_begin(&ld, name, err) != 0)
+		return -1;
+	rc = load_lines(&ld, src, SIZE_MAX);
 	if (rc == 0)
-		rc = take_task_names(&ld);
+		rc = load_end(&ld);
+	if (rc == 0)
+		rc = take_task_names(&ld, true);
 	trace_strtab_free(&ld.tasks);
 	free(src->line);
 	src->line = NULL;
@@ -1656,6 +1689,104 @@ trace_load_file_progress(const char *path, struct trace **out, struct trace_erro
 	if (src.fp != stdin)
 		fclose(src.fp);
 	return rc;
+}
+
+/* ---- loading a little at a time ------------------------------------------------- */
+
+struct trace_stream {
+	struct loader ld;
+	struct line_src src;
+	struct trace_error err;
+	int state;                   /* 1: more to come, 0: all loaded, -1: failed */
+};
+
+int
+trace_stream_open(const char *path, struct trace_stream **out, struct trace_error *err)
+{
+	struct trace_stream *s = calloc(1, sizeof *s);
+	struct stat st;
+
+	*out = NULL;
+	error_init(err, path);
+	if (s == NULL || (s->src.chunk = malloc(READ_CHUNK)) == NULL) {
+		free(s);
+		snprintf(err->msg, sizeof err->msg, "out of memory");
+		return -1;
+	}
+	error_init(&s->err, path);
+	s->state = 1;
+	if ((s->src.fp = fopen(path, "rb")) == NULL) {
+		snprintf(err->msg, sizeof err->msg, "cannot open: %s", strerror(errno));
+		trace_stream_close(s);
+		return -1;
+	}
+	if (fstat(fileno(s->src.fp), &st) == 0 && S_ISREG(st.st_mode))
+		s->src.total = (uint64_t)st.st_size;
+	if (load_begin(&s->ld, path, &s->err) != 0 || trace_stream_load(s, 0) < 0) {
+		*err = s->err;
+		trace_free(s->ld.t);
+		s->ld.t = NULL;
+		trace_stream_close(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+int
+trace_stream_load(struct trace_stream *s, size_t upto)
+{
+	int rc;
+
+	if (s->state != 1)
+		return s->state;
+	errno = 0;
+	rc = load_lines(&s->ld, &s->src, upto);
+	if (rc == 0)
+		rc = load_end(&s->ld);
+	/* Even after an error: the events loaded before it name these tasks. */
+	if (take_task_names(&s->ld, false) != 0)
+		rc = -1;
+	if (rc == 0)
+		trace_compact(s->ld.t);
+	s->state = rc;
+	return rc;
+}
+
+struct trace *
+trace_stream_trace(const struct trace_stream *s)
+{
+	return s->ld.t;
+}
+
+const struct trace_error *
+trace_stream_error(const struct trace_stream *s)
+{
+	return s->state < 0 ? &s->err : NULL;
+}
+
+double
+trace_stream_fraction(const struct trace_stream *s)
+{
+	if (s->state == 0)
+		return 1.0;
+	if (s->src.total == 0)
+		return -1.0;
+	/* The bytes handed to the loader: those read, less what waits in the chunk. */
+	return (double)(s->src.consumed - (s->src.clen - s->src.cpos)) / (double)s->src.total;
+}
+
+void
+trace_stream_close(struct trace_stream *s)
+{
+	if (s == NULL)
+		return;
+	trace_strtab_free(&s->ld.tasks);
+	free(s->src.line);
+	free(s->src.chunk);
+	if (s->src.fp != NULL)
+		fclose(s->src.fp);
+	free(s);
 }
 
 /* Load a trace from the LEN bytes at BUF, calling it NAME in messages. */

@@ -10,6 +10,10 @@
  * `vmscope render` (ui_render) runs the same handlers and the same drawing
  * code into a grid and prints it.
  *
+ * A trace still loading (o->loader): the read does not wait while there is
+ * more to load; each time no key is waiting the loop loads the next part
+ * (ui_state_load_more), so keys are read between parts.
+ *
  * Live (`vmscope attach`, o->live): the read's timeout also ends when the
  * next sample is due; the loop then takes it (ui_state_live_sample) before
  * drawing, so input is read between samples and a slow sample only delays
@@ -855,6 +859,7 @@ struct loop {
 	struct ui_grid g;
 	struct ui_opts o;
 	long long next_step;       /* when playing: time of the next step */
+	long long last_tick;       /* when loop_tick last ran */
 	bool redraw, full;
 };
 
@@ -878,6 +883,8 @@ loop_timeout(const struct loop *l)
 		timeout = wait;
 	if (l->o.presenter != NULL && (timeout < 0 || (int)l->o.presenter->poll_ms < timeout))
 		timeout = (int)l->o.presenter->poll_ms;
+	if (l->u.load_state == 1)
+		timeout = 0;              /* load between keys */
 	return timeout;
 }
 
@@ -955,7 +962,14 @@ loop_run(struct loop *l)
 		if (rc < 0)
 			return 128 + ui_term_signal();
 		if (rc == 0) {
-			loop_tick(l);
+			/* While loading the read does not wait: animate at
+			 * the frame rate all the same. */
+			if (l->u.load_state != 1 || now_ms() - l->last_tick >= UI_FRAME_MS) {
+				loop_tick(l);
+				l->last_tick = now_ms();
+			}
+			if (ui_state_load_more(&l->u) != 0)
+				l->redraw = true;
 			continue;
 		}
 		out = loop_batch(l, &in);
@@ -1006,6 +1020,10 @@ ui_run(struct replay *r, const struct ui_opts *opts)
 	}
 	status = loop_run(&l);
 	ui_term_close();
+	if (status == 0 && l.u.load_state < 0) {
+		fprintf(stderr, "%s\n", l.u.load_err);   /* FILE:LINE:COL: message */
+		status = 2;
+	}
 	ui_grid_free(&l.g);
 	ui_state_free(&l.u);
 	return status;

@@ -63,6 +63,21 @@ struct ui_presenter {
 	unsigned poll_ms;
 };
 
+/*
+ * A trace still loading (a big file; cmd_util.c wires it to trace_stream):
+ * the player calls more(ctx, ...) from its input loop whenever no key
+ * waits, and more() appends the next events to the trace being played;
+ * it returns 1 (more to come), 0 (all loaded) or -1 (the load failed, MSG
+ * says where: FILE:LINE:COL: message), and sets *FRACTION to how much of
+ * the file is loaded (0..1).  The player takes the steps in
+ * (replay_extend), shows "step 5/81920+ loading 8%" meanwhile, and after
+ * a failed load keeps the steps before the bad line and exits 2.
+ */
+struct ui_loader {
+	void *ctx;
+	int (*more)(void *ctx, double *fraction, char *msg, size_t msglen);
+};
+
 struct ui_opts {
 	bool animate;          /* false with --no-animate */
 	bool ascii;            /* --ascii: no UTF-8 line drawing or glyphs */
@@ -78,6 +93,7 @@ struct ui_opts {
 	bool present;          /* presenter mode: the big step counter */
 	const struct vm_profile *compare;   /* --compare: the right pane's profile */
 	struct ui_presenter *presenter;   /* speaker notes elsewhere, or NULL */
+	struct ui_loader *loader;   /* the rest of the trace, still loading, or NULL */
 };
 
 void ui_opts_default(struct ui_opts *o);

@@ -464,12 +464,34 @@ draw_title_live(const struct ui *u, struct ui_grid *g, const char *title)
 	put_clip(g, g->cols - rw, 0, rw, UI_S_TITLE, 0, right);
 }
 
+/* "loading 37% [###-------] | " while the trace loads, "load failed | "
+ * after an error, else nothing. */
+static void
+load_text(const struct ui *u, const struct ui_grid *g, char *buf, size_t len)
+{
+	int pct = (int)(u->load_fraction * 100), full = pct / 10;
+	char bar[64] = "";
+
+	buf[0] = '\0';
+	if (u->load_state < 0) {
+		snprintf(buf, len, "load failed | ");
+		return;
+	}
+	if (u->load_state == 0)
+		return;
+	if (pct < 0)
+		pct = full = 0;
+	for (int i = 0; i < 10; i++)
+		strcat(bar, i < full ? (g->ascii ? "#" : "\u2588") : (g->ascii ? "-" : "\u2591"));
+	snprintf(buf, len, "loading %d%% %s | ", pct, bar);
+}
+
 /* The title bar. */
 static void
 draw_title(struct ui *u, struct ui_grid *g)
 {
 	const struct vm_profile *prof = replay_profile(u->r);
-	char title[256], right[192], ps[16], view[32] = "", pname[80];
+	char title[256], right[256], ps[16], view[96] = "", pname[80], total[32];
 	int rw;
 
 	ui_grid_fill(g, 0, 0, g->cols, UI_S_TITLE, 0, " ");
@@ -491,14 +513,16 @@ draw_title(struct ui *u, struct ui_grid *g)
 		snprintf(pname, sizeof pname, "%s", prof != NULL ? prof->name : "?");
 	if (u->quiz.on)   /* the quiz stops before steps that ask */
 		snprintf(view + strlen(view), sizeof view - strlen(view), "quiz | ");
+	ui_state_total(u, total, sizeof total);
+	load_text(u, g, view + strlen(view), sizeof view - strlen(view));
 	if (g->cols >= 120)
-		snprintf(right, sizeof right, " %s | %s pages | step %zu/%zu | %s%s %s %s ",
-		         pname, ps, replay_pos(u->r), replay_nsteps(u->r), view,
+		snprintf(right, sizeof right, " %s | %s pages | step %zu/%s | %s%s %s %s ",
+		         pname, ps, replay_pos(u->r), total, view,
 		         u->playing ? ui_grid_glyph(g, UI_G_PLAY) : (g->ascii ? "||" : "\u2016"),
 		         u->playing ? "playing" : "paused", ui_speeds[u->speed].label);
 	else
-		snprintf(right, sizeof right, " %s | %s pg | step %zu/%zu | %s%s %s ",
-		         pname, ps, replay_pos(u->r), replay_nsteps(u->r), view,
+		snprintf(right, sizeof right, " %s | %s pg | step %zu/%s | %s%s %s ",
+		         pname, ps, replay_pos(u->r), total, view,
 		         u->playing ? ui_grid_glyph(g, UI_G_PLAY) : (g->ascii ? "||" : "\u2016"),
 		         ui_speeds[u->speed].label);
 	rw = ui_text_width(right);
@@ -1453,26 +1477,32 @@ draw_timeline(struct ui *u, struct ui_grid *g, const struct layout *l)
 }
 
 /* The ruler: the whole trace in one row; step k sits in column
- * k * W / (n + 1); failures win over chapter marks. */
+ * k * W / (n + 1); failures win over chapter marks.  Column by column
+ * (the failed steps and the marks are sorted lists), so that drawing costs
+ * the width, not the length of the trace. */
 static void
 draw_ruler(struct ui *u, struct ui_grid *g, const struct layout *l)
 {
 	size_t n = replay_nsteps(u->r), pos = replay_pos(u->r);
-	int W = g->cols - 2, y = l->ruler_y, last = -1;
+	int W = g->cols - 2, y = l->ruler_y;
 
-	if (y < 0 || n == 0)
+	if (y < 0 || n == 0 || W <= 0)
 		return;
 	ui_grid_fill(g, 1, y, W, UI_S_BORDER, 0, ui_grid_glyph(g, UI_G_HLINE));
-	for (size_t k = 0; k <= n; k++) {
-		int c = (int)(k * (size_t)W / (n + 1));
+	for (int c = 0; c < W; c++) {
+		/* The steps of column c: [k0, k1). */
+		size_t k0 = ((size_t)c * (n + 1) + (size_t)W - 1) / (size_t)W;
+		size_t k1 = ((size_t)(c + 1) * (n + 1) + (size_t)W - 1) / (size_t)W;
+		size_t f, m;
 
-		if (c != last)
-			add_hit(u, 1 + c, y, 1, UI_HIT_STEP, 0, k);
-		last = c;
-		if (k > 0 && replay_status(u->r, k) != KERN_SUCCESS)
+		if (k0 >= k1)
+			continue;
+		add_hit(u, 1 + c, y, 1, UI_HIT_STEP, 0, k0);
+		f = replay_failed_from(u->r, k0 > 0 ? k0 : 1);
+		m = ui_state_mark_from(u, k0 > 0 ? k0 : 1);
+		if (f != 0 && f < k1)
 			ui_grid_put(g, 1 + c, y, 1, UI_S_FAIL, 0, ui_grid_glyph(g, UI_G_FAIL));
-		else if (k > 0 && trace_event_mark(u->t, replay_event(u->r, k)) != NULL &&
-		         ui_grid_at(g, 1 + c, y)->style != UI_S_FAIL)
+		else if (m != 0 && m < k1)
 			ui_grid_put(g, 1 + c, y, 1, UI_S_MARK, 0, ui_grid_glyph(g, UI_G_MARK));
 	}
 	ui_grid_paint(g, 1 + (int)(pos * (size_t)W / (n + 1)), y, 1, UI_S_CURRENT, 0);
@@ -1484,7 +1514,7 @@ draw_story(struct ui *u, struct ui_grid *g, const struct layout *l)
 {
 	size_t pos = replay_pos(u->r), at = 0;
 	const char *chapter = ui_state_chapter(u, pos, &at);
-	char buf[256], clean[256], live[64] = "";
+	char buf[256], clean[256], live[64] = "", total[32];
 	int x = 1, end = g->cols - 1;
 
 	/* Live, looking back: how many samples came since (G follows again). */
@@ -1496,8 +1526,8 @@ draw_story(struct ui *u, struct ui_grid *g, const struct layout *l)
 			end = 1;
 	}
 
-	x += ui_grid_printf(g, x, l->step_y, -1, UI_S_HEADER, 0, "Step %zu/%zu", pos,
-	                    replay_nsteps(u->r));
+	ui_state_total(u, total, sizeof total);
+	x += ui_grid_printf(g, x, l->step_y, -1, UI_S_HEADER, 0, "Step %zu/%s", pos, total);
 	if (chapter != NULL) {
 		text_sanitize(clean, sizeof clean, chapter, u->o.ascii);
 		x += ui_grid_printf(g, x, l->step_y, -1, UI_S_MARK, 0, "  %s %s",

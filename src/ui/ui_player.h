@@ -185,6 +185,9 @@ struct ui {
 	size_t live_samples;     /* samples taken, the first one included */
 	size_t live_new;         /* samples that came since the user moved back */
 	double live_cost_ms;     /* cost of the last sample */
+	int load_state;          /* o.loader: 1 loading, 0 all loaded, -1 failed */
+	double load_fraction;    /* how much of the file is loaded, 0..1 */
+	char load_err[512];      /* why the load failed (FILE:LINE:COL: message) */
 	long long live_next;     /* monotonic ms when the next sample is due */
 };
 
@@ -239,9 +242,16 @@ const char *ui_state_link(const struct ui_row *a, const struct ui_row *b);
 uint32_t ui_state_link_object(const struct ui_row *a, const struct ui_row *b);
 /* The chapter mark in force at step K (NULL: none) and its step. */
 const char *ui_state_chapter(const struct ui *u, size_t k, size_t *at);
+/* The first step at or after K that starts a chapter, 0 if none. */
+size_t ui_state_mark_from(const struct ui *u, size_t k);
 /* Take in the steps appended to the trace (replay_extend): chapters,
  * observations; the position stays.  Returns 0 or -1 (out of memory). */
 int ui_state_extend(struct ui *u);
+/* Load the next part of a trace still loading (o.loader) and take it in.
+ * Returns UI_OUT_REDRAW, or 0 when nothing is loading. */
+int ui_state_load_more(struct ui *u);
+/* The step count for the screen: "10064", or "10064+" while loading. */
+void ui_state_total(const struct ui *u, char *buf, size_t len);
 /* Milliseconds until the next live sample is due at NOW (0: due; -1: no
  * sample will come -- not live, paused or ended). */
 int ui_state_live_wait(const struct ui *u, long long now);

@@ -368,6 +368,8 @@ ui_state_init(struct ui *u, struct replay *r, const struct ui_opts *o)
 		ui_state_free(u);
 		return -1;
 	}
+	if (o->loader != NULL)
+		u->load_state = 1;
 	if (o->live != NULL) {
 		u->live_follow = true;
 		u->live_samples = 1;
@@ -973,6 +975,61 @@ ui_state_chapter(const struct ui *u, size_t k, size_t *at)
 	return trace_event_mark(u->t, replay_event(u->r, u->marks[lo - 1]));
 }
 
+size_t
+ui_state_mark_from(const struct ui *u, size_t k)
+{
+	size_t lo = 0, hi = u->nmarks;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (u->marks[mid] < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < u->nmarks ? u->marks[lo] : 0;
+}
+
+/* Grow ARR (N elements of SIZE bytes) to NN, zeroing the new ones. */
+static int
+grow_zero(void **arr, size_t n, size_t nn, size_t size)
+{
+	char *p = realloc(*arr, nn * size);
+
+	if (p == NULL)
+		return -1;
+	memset(p + n * size, 0, (nn - n) * size);
+	*arr = p;
+	return 0;
+}
+
+/* Make room for the task names the trace gained while loading. */
+static int
+tasks_grow(struct ui *u)
+{
+	size_t nn = u->t->ntask_names, n = u->ntasks;
+
+	if (nn <= n)
+		return 0;
+	if (grow_zero((void **)&u->cur, n, nn, sizeof *u->cur) != 0 ||
+	    grow_zero((void **)&u->prev, n, nn, sizeof *u->prev) != 0 ||
+	    grow_zero((void **)&u->obs, n, nn, sizeof *u->obs) != 0)
+		return -1;
+	u->ntasks = nn;
+	/* Two tasks became more: the panes follow the acting ones, unless
+	 * the user chose them. */
+	if (n <= 2 && nn > 2 && u->o.left < 0 && u->o.right < 0)
+		u->follow = true;
+	if (u->pane_task[1] < 0)
+		for (size_t id = 0; id < u->ntasks; id++)
+			if ((int)id != u->pane_task[0] && !trace_task_unnamed(u->t, (uint16_t)id)) {
+				u->pane_task[1] = (int)id;
+				break;
+			}
+	return 0;
+}
+
 /* Take in the steps appended to the trace. */
 int
 ui_state_extend(struct ui *u)
@@ -981,6 +1038,8 @@ ui_state_extend(struct ui *u)
 	size_t *marks;
 
 	replay_extend(u->r);
+	if (tasks_grow(u) != 0)
+		return -1;
 	n = replay_nsteps(u->r);
 	if (n == old)
 		return 0;
@@ -1006,6 +1065,39 @@ ui_state_extend(struct ui *u)
 		}
 	}
 	return 0;
+}
+
+/* Load the next part of a trace still loading. */
+int
+ui_state_load_more(struct ui *u)
+{
+	struct ui_loader *ld = u->o.loader;
+	int rc;
+
+	if (ld == NULL || u->load_state != 1)
+		return 0;
+	rc = ld->more(ld->ctx, &u->load_fraction, u->load_err, sizeof u->load_err);
+	if (ui_state_extend(u) != 0) {
+		snprintf(u->load_err, sizeof u->load_err, "out of memory while loading");
+		rc = -1;
+	}
+	u->load_state = rc < 0 ? -1 : rc;
+	if (rc < 0) {
+		snprintf(u->msg, sizeof u->msg, "load stopped: %.480s", u->load_err);
+		u->msg_error = true;
+	}
+	/* The trace's arrays moved: look the step up again, in place. */
+	if (ui_state_goto(u, replay_pos(u->r), false) != 0) {
+		snprintf(u->msg, sizeof u->msg, "out of memory while taking the snapshot");
+		u->msg_error = true;
+	}
+	return UI_OUT_REDRAW;
+}
+
+void
+ui_state_total(const struct ui *u, char *buf, size_t len)
+{
+	snprintf(buf, len, "%zu%s", replay_nsteps(u->r), u->load_state == 1 ? "+" : "");
 }
 
 /* Milliseconds until the next live sample. */
