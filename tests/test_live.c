@@ -512,10 +512,109 @@ test_pagemap_short_read(void)
 	munmap(p, 64 * 4096);
 }
 
+/* Does SNAP hold [A, A+LEN) with protection PROT and path ending in TAIL? */
+static bool
+snap_has(const struct pm_snap *snap, const char *a, size_t len, int prot, const char *tail)
+{
+	for (size_t k = 0; k < snap->n; k++) {
+		const struct pm_vma *v = &snap->v[k];
+		size_t pl = strlen(v->path), tl = strlen(tail);
+
+		if (v->start == (uintptr_t)a && v->end == (uintptr_t)a + len)
+			return v->prot == prot && pl >= tl && strcmp(v->path + pl - tl, tail) == 0;
+	}
+	return false;
+}
+
+/*
+ * smaps longer than the sampler's read buffer: 600 mappings of alternating
+ * protections (none merge), every third one a file with a long name, so
+ * that lines and paths straddle reads.  smaps and maps list the same
+ * mappings with their paths; pagemap read for the maps list and taken
+ * over gives the letters a read for smaps' own list gives; a list that
+ * changed meanwhile is refused.
+ */
+static void
+test_smaps_many(void)
+{
+	enum { N = 600 };
+	char path[] = "/tmp/vmscope-test-a-rather-long-file-name-so-that-smaps-lines-"
+	              "get-long-enough-to-straddle-the-read-buffer-XXXXXX";
+	struct pm_snap sm = { 0 }, mp = { 0 }, direct = { 0 };
+	struct pm_sampler *pm = pm_sampler_new();
+	char err[256], *base;
+	bool all = true, same = true, gone = false, miss[4096];
+	size_t nmiss;
+	int fd = mkstemp(path), rc;
+
+	base = mmap(NULL, 2 * N * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (fd < 0 || ftruncate(fd, 4096) != 0 || base == MAP_FAILED || pm == NULL) {
+		ok(0, "many mappings: set up");
+		return;
+	}
+	for (int i = 0; i < N; i++) {
+		int prot = i % 2 ? PROT_READ : PROT_READ | PROT_WRITE;
+		char *p = mmap(base + (size_t)i * 8192, 4096, prot, MAP_PRIVATE | MAP_FIXED |
+		               (i % 3 ? MAP_ANONYMOUS : 0), i % 3 ? -1 : fd, 0);
+
+		if (p != MAP_FAILED && (prot & PROT_WRITE))
+			p[0] = 1;
+	}
+	rc = pm_read_smaps(pm, (int)getpid(), &sm, err, sizeof err);
+	ok(rc == PM_OK && sm.len > 4 * 131072, "many mappings: smaps read (%zu bytes)", sm.len);
+	rc = pm_read_maps((int)getpid(), &mp, err, sizeof err);
+	ok(rc == PM_OK && mp.n == sm.n, "many mappings: maps lists as many (%zu, %zu)", mp.n, sm.n);
+	for (int i = 0; i < N; i++) {
+		int prot = VM_PROT_READ | (i % 2 ? 0 : VM_PROT_WRITE);
+		const char *tail = i % 3 ? "" : path + strlen(path) - 6;
+
+		all = all && snap_has(&sm, base + (size_t)i * 8192, 4096, prot, tail) &&
+		      snap_has(&mp, base + (size_t)i * 8192, 4096, prot, tail);
+	}
+	ok(all, "many mappings: each one in both, with its protection and path");
+	pm_read_pages(pm, (int)getpid(), &mp, NULL, err, sizeof err);
+	direct = (struct pm_snap){ 0 };
+	pm_read_smaps(pm, (int)getpid(), &direct, err, sizeof err);
+	pm_read_pages(pm, (int)getpid(), &direct, NULL, err, sizeof err);
+	nmiss = pm_snap_take_pages(&sm, &mp, miss);
+	/* The test's own allocations since (read buffers) may be new mappings. */
+	ok(nmiss <= 4, "many mappings: the maps list's pages are taken (%zu missing)", nmiss);
+	pm_read_pages(pm, (int)getpid(), &sm, miss, err, sizeof err);
+	/* The test's mappings (others, malloc's, may change in between). */
+	for (size_t k = 0, m = 0; k < sm.n; k++) {
+		const struct pm_vma *v = &sm.v[k];
+
+		if (v->start < (uintptr_t)base || v->start >= (uintptr_t)base + 2 * N * 4096)
+			continue;
+		while (m < direct.n && direct.v[m].start < v->start)
+			m++;
+		same = same && m < direct.n && direct.v[m].start == v->start &&
+		       v->pg_present == direct.v[m].pg_present && v->pages != NULL &&
+		       direct.v[m].pages != NULL && strcmp(v->pages, direct.v[m].pages) == 0;
+	}
+	ok(same, "many mappings: the same pages as a read for smaps' own list");
+	munmap(base + 4096, 4096);    /* splits the PROT_NONE gap after mapping 0 */
+	munmap(base + 8192, 4096);    /* mapping 1 */
+	pm_read_maps((int)getpid(), &mp, err, sizeof err);
+	nmiss = pm_snap_take_pages(&direct, &mp, miss);
+	for (size_t k = 0; k < direct.n; k++)
+		if (direct.v[k].start == (uintptr_t)base + 8192)
+			gone = miss[k];
+	ok(nmiss >= 1 && gone, "many mappings: a mapping gone since is missing (%zu)", nmiss);
+	pm_snap_free(&sm);
+	pm_snap_free(&mp);
+	pm_snap_free(&direct);
+	pm_sampler_free(pm);
+	munmap(base, 2 * N * 4096);
+	close(fd);
+	unlink(path);
+}
+
 int
 main(void)
 {
 	test_pagemap_short_read();
+	test_smaps_many();
 	test_append_observe();
 	test_extend_model_events();
 	test_player_live();

@@ -33,6 +33,11 @@ for s in fork-lifecycle ool-purgeable mach-shared-memory ali-vs-shm gnumach-coal
 	vg ./vmscope render --size 120x40 --step 3 --key '<Enter>' "$s"
 done
 vg ./vmscope check "$SRCDIR/tests/render/observed.jsonl"
+# A trace file read lazily (as files of 8 MiB and more are), up to step 3.
+VMSCOPE_LAZY_BYTES=0
+export VMSCOPE_LAZY_BYTES
+vg ./vmscope render --size 100x30 --step 3 "$SRCDIR/data/fork-lifecycle.jsonl"
+unset VMSCOPE_LAZY_BYTES
 vg ./vmscope import smaps "$SRCDIR/tests/import/python-parent.smaps" -o vg-import.jsonl
 rm -f vg.err vg-import.jsonl
 exit $failed

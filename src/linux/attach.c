@@ -24,6 +24,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -103,6 +104,8 @@ struct at_proc {
 	int pid;
 	char name[48];
 	struct pm_snap snap;
+	struct pm_snap psnap;        /* maps + pagemap, read beside smaps */
+	bool *missing;               /* per mapping of snap: not in psnap */
 	bool pages_ok;               /* pagemap readable */
 	bool sampled;                /* still sampled (not exited or refused) */
 };
@@ -515,6 +518,75 @@ at_follow(struct attach *a, struct attach_result *res)
 	closedir(d);
 }
 
+
+/* The second thread's work: Q's mappings from /proc/PID/maps, then their
+ * pagemap entries (see at_read). */
+struct at_pages_job {
+	struct pm_sampler *pm;
+	struct at_proc *q;
+	int st;
+	char err[512];
+};
+
+static void *
+at_pages_run(void *arg)
+{
+	struct at_pages_job *j = arg;
+
+	j->st = pm_read_maps(j->q->pid, &j->q->psnap, j->err, sizeof j->err);
+	if (j->st == PM_OK)
+		j->st = pm_read_pages(j->pm, j->q->pid, &j->q->psnap, NULL, j->err, sizeof j->err);
+	return NULL;
+}
+
+/*
+ * Read process Q: smaps here and, when pagemap is readable, the mapping
+ * list of /proc/PID/maps and its pagemap entries on a second thread at the
+ * same time -- the kernel's smaps text is most of a sample's cost, and the
+ * page walk no longer waits for it.  A mapping of smaps' list that the
+ * maps list lacks (the process mapped or unmapped meanwhile) has its
+ * pagemap read afterwards.  Returns PM_*; a refused pagemap only stops
+ * the page view.
+ */
+static int
+at_read(struct attach *a, struct at_proc *q, struct attach_result *res, char *err,
+        size_t errlen)
+{
+	struct at_pages_job j = { .pm = a->pm, .q = q, .st = PM_ERR };
+	pthread_t th;
+	bool threaded = q->pages_ok && pthread_create(&th, NULL, at_pages_run, &j) == 0;
+	int st = pm_read_smaps(a->pm, q->pid, &q->snap, err, errlen);
+
+	if (threaded)
+		pthread_join(th, NULL);
+	if (st != PM_OK || !q->pages_ok) {
+		q->snap.ms_pages = 0;
+		return st;
+	}
+	if (threaded && j.st == PM_OK) {
+		bool *miss = realloc(q->missing, (q->snap.n ? q->snap.n : 1) * sizeof *miss);
+
+		if (miss == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return PM_ERR;
+		}
+		q->missing = miss;
+		/* The mappings of smaps' list that maps did not have (the
+		 * process changed between the reads) are read here. */
+		if (pm_snap_take_pages(&q->snap, &q->psnap, miss) == 0)
+			return PM_OK;
+		st = pm_read_pages(a->pm, q->pid, &q->snap, miss, err, errlen);
+	} else {
+		st = pm_read_pages(a->pm, q->pid, &q->snap, NULL, err, errlen);
+	}
+	if (st == PM_DENIED) {
+		at_say(res, "%s; sampling smaps only", err);
+		q->pages_ok = false;
+		return PM_OK;
+	}
+	return st;
+}
+
 /* Take one sample (attach.h). */
 int
 attach_sample(struct attach *a, struct attach_result *res)
@@ -537,19 +609,7 @@ attach_sample(struct attach *a, struct attach_result *res)
 
 		if (!q->sampled)
 			continue;
-		st = pm_read_smaps(a->pm, q->pid, &q->snap, err, sizeof err);
-		if (st == PM_OK && q->pages_ok) {
-			int ps = pm_read_pages(a->pm, q->pid, &q->snap, NULL, err, sizeof err);
-
-			if (ps == PM_DENIED) {
-				at_say(res, "%s; sampling smaps only", err);
-				q->pages_ok = false;
-			} else if (ps != PM_OK) {
-				st = ps;
-			}
-		} else if (st == PM_OK) {
-			q->snap.ms_pages = 0;
-		}
+		st = at_read(a, q, res, err, sizeof err);
 		if (st == PM_GONE) {
 			char note[200];
 
@@ -669,8 +729,11 @@ attach_close(struct attach *a, char *msg, size_t msglen)
 			         a->nsamples == 1 ? "" : "s", a->o.out);
 		}
 	}
-	for (size_t i = 0; i < a->np; i++)
+	for (size_t i = 0; i < a->np; i++) {
 		pm_snap_free(&a->p[i].snap);
+		pm_snap_free(&a->p[i].psnap);
+		free(a->p[i].missing);
+	}
 	free(a->regs);
 	free(a->rext);
 	free(a->tregs);

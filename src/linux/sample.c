@@ -25,6 +25,7 @@
 
 #include "vm/vm.h"
 
+#define PM_READ_BUF (128u << 10)        /* smaps read buffer */
 #define PM_MAX_RUN_PAGES (1u << 18)     /* pagemap entries per pread (and per batch) */
 #define PM_MAX_VMA_PAGES (1u << 22)     /* larger mappings: no per-page view */
 #define PM_WIN 8                        /* kpage window of the unbatched reference path */
@@ -33,6 +34,7 @@
 #define PM_KEY_IDX_BITS 18              /* a sort key: PFN << 18 | entry index */
 #define PM_KEY_PFN_LIMIT (1ull << (64 - PM_KEY_IDX_BITS))   /* larger PFNs: unbatched */
 #define PM_NO_SLOT UINT32_MAX
+#define PM_EXCL_SLOT (UINT32_MAX - 1)           /* pagemap: mapped exclusively (count 1) */
 _Static_assert(PM_MAX_RUN_PAGES == 1u << PM_KEY_IDX_BITS, "an entry index fills the key's low bits");
 
 
@@ -281,12 +283,38 @@ parse_header(char *l, struct pm_vma *v)
 /* Does the line L, N bytes long, begin with the string literal LIT? */
 #define STARTS(l, n, lit) ((n) >= sizeof(lit) - 1 && memcmp((l), (lit), sizeof(lit) - 1) == 0)
 
-/* Parse one smaps line L of TEXT into SNAP; it ends at END, where a NUL
- * is.  A header starts a mapping (its path is kept as an offset into TEXT
- * until the end), other lines fill the last one.  False when out of
- * memory. */
+/* Copy the path of the header just parsed into V to SNAP's arena (kept
+ * as an offset until the snapshot is read: the arena may move).  False
+ * when out of memory. */
 static bool
-parse_line(struct pm_snap *snap, char *text, char *l, const char *end)
+keep_path(struct pm_snap *snap, struct pm_vma *v, const char *end)
+{
+	size_t n = (size_t)(end - v->path);
+
+	if (snap->paths_cap - snap->paths_len < n + 1) {
+		size_t nc = snap->paths_cap ? snap->paths_cap : 4096;
+		char *nb;
+
+		while (nc - snap->paths_len < n + 1)
+			nc *= 2;
+		if ((nb = realloc(snap->paths, nc)) == NULL)
+			return false;
+		snap->paths = nb;
+		snap->paths_cap = nc;
+	}
+	memcpy(snap->paths + snap->paths_len, v->path, n);
+	snap->paths[snap->paths_len + n] = '\0';
+	v->path_off = snap->paths_len;
+	v->path = NULL;
+	snap->paths_len += n + 1;
+	return true;
+}
+
+/* Parse one smaps line L into SNAP; it ends at END, where a NUL is.  A
+ * header starts a mapping, other lines fill the last one.  False when out
+ * of memory. */
+static bool
+parse_line(struct pm_snap *snap, char *l, const char *end)
 {
 	struct pm_vma *v;
 	size_t n = (size_t)(end - l);
@@ -303,9 +331,7 @@ parse_line(struct pm_snap *snap, char *text, char *l, const char *end)
 		}
 		v = &snap->v[snap->n++];
 		parse_header(l, v);
-		v->path_off = (size_t)(v->path - text);
-		v->path = NULL;
-		return true;
+		return keep_path(snap, v, end);
 	}
 	if (snap->n == 0)
 		return true;
@@ -369,20 +395,45 @@ parse_line(struct pm_snap *snap, char *text, char *l, const char *end)
 	return true;
 }
 
-/* Read /proc/PID/smaps into SNAP, parsing each chunk as it arrives (while
- * it is still in the cache). */
-int
-pm_read_smaps(struct pm_sampler *s, int pid, struct pm_snap *snap, char *err, size_t errlen)
+/* Parse the complete lines of BUF[0..LEN) into SNAP; returns the bytes
+ * parsed (a partial last line stays), or SIZE_MAX when out of memory. */
+static size_t
+parse_lines(struct pm_snap *snap, char *buf, size_t len)
+{
+	char *l = buf, *end = buf + len;
+
+	while (l < end) {
+		char *nl = memchr(l, '\n', (size_t)(end - l));
+
+		if (nl == NULL)
+			break;
+		*nl = '\0';
+		if (!parse_line(snap, l, nl))
+			return SIZE_MAX;
+		l = nl + 1;
+	}
+	return (size_t)(l - buf);
+}
+
+/* Read /proc/PID/FILE (smaps or maps) into SNAP through a buffer of
+ * PM_READ_BUF bytes, parsing each read as it arrives (while it is still in
+ * the cache); only the paths are kept. */
+static int
+read_maps_file(int pid, const char *file, struct pm_snap *snap, char *err, size_t errlen)
 {
 	char path[64];
-	size_t len = 0, done = 0;
+	size_t have = 0, total = 0;
 	int fd, e = 0;
+	bool skip = false;
 	double t0 = now_ms();
 
-	(void)s;
-	snprintf(path, sizeof path, "/proc/%d/smaps", pid);
+	snprintf(path, sizeof path, "/proc/%d/%s", pid, file);
 	snap->n = 0;
-	snap->len = 0;
+	snap->paths_len = 0;
+	if (snap->text == NULL && (snap->text = malloc(PM_READ_BUF + 1)) == NULL) {
+		e = ENOMEM;
+		goto fail;
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		e = errno;
@@ -390,20 +441,15 @@ pm_read_smaps(struct pm_sampler *s, int pid, struct pm_snap *snap, char *err, si
 	}
 	for (;;) {
 		ssize_t n;
-		char *l, *end;
+		size_t used;
 
-		if (snap->textcap - len < 65536) {
-			size_t nc = snap->textcap ? snap->textcap * 2 : 1 << 20;
-			char *nb = realloc(snap->text, nc);
-
-			if (nb == NULL) {
-				e = ENOMEM;
-				break;
-			}
-			snap->text = nb;
-			snap->textcap = nc;
+		/* A line longer than the buffer (the kernel writes none: a
+		 * path is at most PATH_MAX) is dropped up to its end. */
+		if (have == PM_READ_BUF) {
+			have = 0;
+			skip = true;
 		}
-		n = read(fd, snap->text + len, snap->textcap - len - 1);
+		n = read(fd, snap->text + have, PM_READ_BUF - have);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -412,41 +458,42 @@ pm_read_smaps(struct pm_sampler *s, int pid, struct pm_snap *snap, char *err, si
 		}
 		if (n == 0)
 			break;
-		len += (size_t)n;
-		/* The complete lines read so far. */
-		end = snap->text + len;
-		for (l = snap->text + done; l < end;) {
-			char *nl = memchr(l, '\n', (size_t)(end - l));
+		total += (size_t)n;
+		have += (size_t)n;
+		if (skip) {
+			char *nl = memchr(snap->text, '\n', have);
 
-			if (nl == NULL)
-				break;
-			*nl = '\0';
-			if (!parse_line(snap, snap->text, l, nl)) {
-				e = ENOMEM;
-				break;
+			if (nl == NULL) {
+				have = 0;
+				continue;
 			}
-			l = nl + 1;
+			skip = false;
+			have -= (size_t)(nl + 1 - snap->text);
+			memmove(snap->text, nl + 1, have);
 		}
-		done = (size_t)(l - snap->text);
-		if (e != 0)
+		if ((used = parse_lines(snap, snap->text, have)) == SIZE_MAX) {
+			e = ENOMEM;
 			break;
+		}
+		memmove(snap->text, snap->text + used, have - used);
+		have -= used;
 	}
 	close(fd);
 	if (e != 0)
 		goto fail;
-	if (len == 0) {
+	if (total == 0) {
 		/* A zombie or an exiting process reads empty. */
 		snprintf(err, errlen, "%s is empty (the process is exiting)", path);
 		return PM_GONE;
 	}
-	snap->text[len] = '\0';
-	if (done < len && !parse_line(snap, snap->text, snap->text + done, snap->text + len)) {
+	snap->text[have] = '\0';
+	if (have > 0 && !parse_line(snap, snap->text, snap->text + have)) {
 		e = ENOMEM;
 		goto fail;
 	}
-	snap->len = len;
+	snap->len = total;
 	for (size_t i = 0; i < snap->n; i++)
-		snap->v[i].path = snap->text + snap->v[i].path_off;
+		snap->v[i].path = snap->paths + snap->v[i].path_off;
 	snap->ms_smaps = now_ms() - t0;
 	return PM_OK;
 fail:
@@ -457,6 +504,54 @@ fail:
 	}
 	snprintf(err, errlen, "cannot read %s: %s", path, strerror(e));
 	return e == ENOENT || e == ESRCH ? PM_GONE : e == EACCES || e == EPERM ? PM_DENIED : PM_ERR;
+}
+
+int
+pm_read_smaps(struct pm_sampler *s, int pid, struct pm_snap *snap, char *err, size_t errlen)
+{
+	(void)s;
+	return read_maps_file(pid, "smaps", snap, err, errlen);
+}
+
+int
+pm_read_maps(int pid, struct pm_snap *snap, char *err, size_t errlen)
+{
+	return read_maps_file(pid, "maps", snap, err, errlen);
+}
+
+size_t
+pm_snap_take_pages(struct pm_snap *dst, const struct pm_snap *src, bool *missing)
+{
+	size_t j = 0, nmiss = 0;
+
+	/* Both lists are in address order: one walk pairs them. */
+	for (size_t i = 0; i < dst->n; i++) {
+		struct pm_vma *d = &dst->v[i];
+		const struct pm_vma *v;
+
+		while (j < src->n && src->v[j].end <= d->start)
+			j++;
+		if (j == src->n || src->v[j].start != d->start || src->v[j].end != d->end) {
+			missing[i] = true;
+			nmiss++;
+			continue;
+		}
+		v = &src->v[j];
+		missing[i] = false;
+		d->have_pages = v->have_pages;
+		d->have_counts = v->have_counts;
+		d->pg_present = v->pg_present;
+		d->pg_swapped = v->pg_swapped;
+		d->pg_zero = v->pg_zero;
+		d->pg_private = v->pg_private;
+		d->pg_cow = v->pg_cow;
+		d->pg_shared = v->pg_shared;
+		d->pg_exclusive = v->pg_exclusive;
+		d->max_mapcount = v->max_mapcount;
+		d->pages = v->pages;
+	}
+	dst->ms_pages = src->ms_pages;
+	return nmiss;
 }
 
 /* Append N letters to SNAP's arena; returns the offset or SIZE_MAX. */
@@ -589,8 +684,12 @@ kpages_batch(struct pm_sampler *s, size_t ne)
 	for (size_t i = 0; i < ne; i++) {
 		uint64_t x = s->pm[i], pfn = x & PM_PFN_MASK;
 
-		/* Only these entries are looked up (classify). */
-		if ((x & PM_PRESENT) && pfn != 0) {
+		/* Only these entries are looked up (classify); a page that
+		 * pagemap says is mapped exclusively is mapped once, and
+		 * never the zero page: nothing to look up. */
+		if ((x & PM_PRESENT) && pfn != 0 && (x & PM_EXCLUSIVE)) {
+			s->slot[i] = PM_EXCL_SLOT;
+		} else if ((x & PM_PRESENT) && pfn != 0) {
 			s->slot[i] = PM_NO_SLOT;
 			if (pfn < PM_KEY_PFN_LIMIT)
 				s->key[n++] = pfn << PM_KEY_IDX_BITS | i;
@@ -640,6 +739,11 @@ kpage_lookup(struct pm_sampler *s, uint64_t pfn, size_t idx, uint64_t *cnt, bool
 {
 	uint32_t m = s->unbatched ? PM_NO_SLOT : s->slot[idx];
 
+	if (m == PM_EXCL_SLOT) {
+		*cnt = 1;
+		*zero = false;
+		return true;
+	}
 	if (m == PM_NO_SLOT) {
 		/* The reference path (and PFNs too large to be batched). */
 		uint64_t fl = 0;
@@ -892,7 +996,8 @@ pm_read_pages(struct pm_sampler *s, int pid, struct pm_snap *snap, const bool *s
 		goto oom;
 	close(fd);
 	for (size_t k = 0; k < snap->n; k++)
-		snap->v[k].pages = loff[k] == SIZE_MAX ? NULL : snap->letters + loff[k];
+		if (select == NULL || select[k])
+			snap->v[k].pages = loff[k] == SIZE_MAX ? NULL : snap->letters + loff[k];
 	free(loff);
 	snap->ms_pages = now_ms() - t0;
 	return PM_OK;
@@ -915,6 +1020,7 @@ pm_snap_free(struct pm_snap *snap)
 {
 	free(snap->v);
 	free(snap->text);
+	free(snap->paths);
 	free(snap->letters);
 	memset(snap, 0, sizeof *snap);
 }

@@ -50,8 +50,10 @@ struct pm_vma {
 struct pm_snap {
 	struct pm_vma *v;
 	size_t n, cap;
-	char *text;                  /* the smaps text (paths point into it) */
-	size_t len, textcap;
+	char *text;                  /* read buffer (PM_READ_BUF bytes) */
+	size_t len, textcap;         /* bytes of smaps read */
+	char *paths;                 /* the mappings' paths, one after another */
+	size_t paths_len, paths_cap;
 	char *letters;               /* page letters of all VMAs */
 	size_t letters_len, letters_cap;
 	double ms_smaps, ms_pages;   /* time spent reading */
@@ -74,6 +76,15 @@ enum { PM_OK = 0, PM_GONE = 1, PM_DENIED = 2, PM_ERR = 3 };
 /* Read /proc/PID/smaps into SNAP (every mapping).  Returns PM_*; ERR is a
  * message on failure. */
 int pm_read_smaps(struct pm_sampler *s, int pid, struct pm_snap *snap, char *err, size_t errlen);
+/* Read /proc/PID/maps into SNAP: the mappings without their sizes or
+ * flags (cheap), for reading pagemap while smaps is read. */
+int pm_read_maps(int pid, struct pm_snap *snap, char *err, size_t errlen);
+/* Give each mapping of DST the page counts and letters that pm_read_pages
+ * found for the same range in SRC (DST's letters then point into SRC,
+ * which must outlive them).  A mapping SRC lacks (mapped, unmapped or
+ * changed between the two reads) gets MISSING[i] set (DST->n entries)
+ * and is left as it was; returns how many. */
+size_t pm_snap_take_pages(struct pm_snap *dst, const struct pm_snap *src, bool *missing);
 /* Read pagemap (and counts) for the mappings of SNAP whose SELECT flag is
  * set (SELECT NULL: all).  A mapping left out, or beyond what pagemap
  * returns, keeps have_pages false.  Returns PM_*. */

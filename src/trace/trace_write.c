@@ -64,11 +64,12 @@ sb_room(struct sbuf *b, size_t n)
 	return true;
 }
 
-/* Append N bytes at S to B. */
-static void
+/* Append N bytes at S to B (growing it only when full: the common case
+ * is a copy). */
+static inline void
 sb_add(struct sbuf *b, const char *s, size_t n)
 {
-	if (!sb_room(b, n))
+	if (b->oom || (b->len + n + 1 > b->cap && !sb_room(b, n)))
 		return;
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
@@ -439,16 +440,21 @@ trace_writer_header(struct trace_writer *w, const struct tw_header *h)
 static bool
 sb_obs_region(struct sbuf *b, const struct tw_obs_region *r)
 {
-	static const struct { uint32_t bit; const char *key; size_t off; } counters[] = {
-		{ TOBS_REF_COUNT, "ref_count", offsetof(struct tw_obs_region, ref_count) },
-		{ TOBS_RESIDENT, "pages_resident", offsetof(struct tw_obs_region, pages_resident) },
-		{ TOBS_DIRTIED, "pages_dirtied", offsetof(struct tw_obs_region, pages_dirtied) },
-		{ TOBS_SWAPPED, "pages_swapped", offsetof(struct tw_obs_region, pages_swapped) },
-		{ TOBS_PRIVATE, "pages_private", offsetof(struct tw_obs_region, pages_private) },
-		{ TOBS_COW, "pages_cow", offsetof(struct tw_obs_region, pages_cow) },
-		{ TOBS_SHARED, "pages_shared", offsetof(struct tw_obs_region, pages_shared) },
-		{ TOBS_ZERO, "pages_zero", offsetof(struct tw_obs_region, pages_zero) },
+	/* The members written with their separator, ready to copy (a sample
+	 * of 20,000 mappings writes 160,000 of them). */
+#define COUNTER(bit, key, field) { bit, ", \"" key "\": ", sizeof(key) + 5, \
+                                   offsetof(struct tw_obs_region, field) }
+	static const struct { uint32_t bit; const char *key; size_t len, off; } counters[] = {
+		COUNTER(TOBS_REF_COUNT, "ref_count", ref_count),
+		COUNTER(TOBS_RESIDENT, "pages_resident", pages_resident),
+		COUNTER(TOBS_DIRTIED, "pages_dirtied", pages_dirtied),
+		COUNTER(TOBS_SWAPPED, "pages_swapped", pages_swapped),
+		COUNTER(TOBS_PRIVATE, "pages_private", pages_private),
+		COUNTER(TOBS_COW, "pages_cow", pages_cow),
+		COUNTER(TOBS_SHARED, "pages_shared", pages_shared),
+		COUNTER(TOBS_ZERO, "pages_zero", pages_zero),
 	};
+#undef COUNTER
 	sb_add(b, "{", 1);
 	/* Inside a line sb_key always puts a comma: start and end come first. */
 	sb_lit(b, "\"start\": \"0x");
@@ -468,10 +474,12 @@ sb_obs_region(struct sbuf *b, const struct tw_obs_region *r)
 		sb_kprot(b, "max_prot", r->max_prot);
 	if ((r->have & TOBS_SHARE_MODE) && r->share_mode >= SM_COW && r->share_mode <= SM_LARGE_PAGE)
 		sb_kstr(b, "share_mode", vm_share_mode_name(r->share_mode));
-	for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++)
-		if (r->have & counters[i].bit)
-			sb_kuint(b, counters[i].key,
-			         *(const uint32_t *)(const void *)((const char *)r + counters[i].off));
+	for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++) {
+		if (!(r->have & counters[i].bit))
+			continue;
+		sb_add(b, counters[i].key, counters[i].len);
+		sb_uint(b, *(const uint32_t *)(const void *)((const char *)r + counters[i].off), false);
+	}
 	if (!sb_ext(b, r->ext, r->next))
 		return false;
 	sb_add(b, "}", 1);
