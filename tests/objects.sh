@@ -40,7 +40,7 @@ for case in fork-lifecycle:3 fork-lifecycle:4 fork-lifecycle:6 mach-shared-memor
 			printf '%s\n' "$v" | grep -q "│ #$obj  [a-z]* [0-9.]*[KMG]  ref $ref\\b" ||
 				echo "#$obj ref $ref"
 		else
-			printf '%s\n' "$v" | grep -q "→ #$obj → .*ref_count $ref = " ||
+			printf '%s\n' "$v" | grep -q "→ #$obj\( (needs_copy)\)\? → .*ref_count $ref = " ||
 				echo "#$obj (depth $depth) ref_count $ref = ..."
 		fi
 	done)

@@ -328,7 +328,12 @@ test_memory_entry(void)
 	EXPECT(k, m, SM_TRUESHARED, 4, 1, "entry: child's explicit mapping TRUESHARED");
 	vm_op_write(W, p, a, 1);
 	ok(vm_world_effects(W)->flags & VMFX_PUSHED, "entry: parent write pushed the page to the copy object");
-	EXPECT(k, a, SM_PRIVATE, 1, 1, "entry: child's inherited copy now holds its own page");
+	/* The copy object holds the pushed page, but the child's entry maps it
+	 * needs_copy (vm_object_copy_strategically's COPY_DELAY case sets
+	 * dst_needs_copy): still copy-on-write until the child writes. */
+	EXPECT(k, a, SM_COW, 1, 1, "entry: child's inherited copy holds the pushed page, needs_copy");
+	vm_op_write(W, k, a, 1);
+	EXPECT(k, a, SM_PRIVATE, 1, 1, "entry: the child's write gives it a page of its own");
 	check_world("memory entry fork");
 	world("mach");
 	p = vm_task_create(W, "p");

@@ -366,19 +366,30 @@ vm_object_copy_slowly(struct vm_world *w, struct vm_object *src, uint64_t off, u
 }
 
 /*
- * vm_object_copy_delayed(): the copy is a new object shadowing SRC (SRC +1
- * ref) and registered as SRC's copy object; a later write to SRC first
- * pushes the original page into it (vm_fault_page's copy-object push).  An
- * older copy object is made to shadow the new one.
+ * vm_object_copy_delayed() (xnu-11417.101.15 osfmk/vm/vm_object.c): the
+ * copy is an object shadowing SRC (SRC +1 ref) and registered as SRC's copy
+ * object; a later write to SRC first pushes the original page into it
+ * (vm_fault_page's copy-object push).  If SRC already has a copy object
+ * that is still unmodified -- no resident page -- it is returned again with
+ * one more reference instead of a new one; a modified one is made to shadow
+ * the new copy.  The caller maps the copy with needs_copy set, so that the
+ * copy itself stays unmodified and can be shared this way.
  */
 struct vm_object *
 vm_object_copy_delayed(struct vm_world *w, struct vm_object *src, uint64_t off, uint64_t size)
 {
-	struct vm_object *c = vm_obj_new(w, src->size, true);
-	struct vm_object *old = vm_obj(w, src->copy);
+	struct vm_object *old = vm_obj(w, src->copy), *c;
 
 	(void)off;
 	(void)size;
+	if (old != NULL && old->shadow == src->id && old->resident == 0) {
+		if (old->size < src->size)
+			vm_obj_resize(w, old, src->size);
+		vm_obj_ref(w, old->id);
+		w->fx.flags |= VMFX_COPY_DELAYED;
+		return old;
+	}
+	c = vm_obj_new(w, src->size, true);
 	c->shadow = src->id;
 	c->shadow_offset = 0;
 	vm_obj_ref(w, src->id);

@@ -384,13 +384,14 @@ fork_share(struct vm_world *w, struct vm_map_entry *e, struct vm_map *child)
 
 /*
  * The object a copy of entry E maps, by the object's copy strategy
- * (vm_object_copy_strategically): DELAY (and DELAY_FORK when forking) take
- * a delayed copy, NONE and wired entries a slow copy.  *OFFSET receives the
- * copy's offset.
+ * (vm_object_copy_strategically, xnu-11417.101.15 osfmk/vm/vm_object.c):
+ * DELAY (and DELAY_FORK when forking) take a delayed copy, which the copy's
+ * entry maps with needs_copy set (*NEEDS_COPY); NONE and wired entries a
+ * slow copy, mapped as it is.  *OFFSET receives the copy's offset.
  */
 static uint32_t
 copy_strategically(struct vm_world *w, const struct vm_map_entry *e, bool forking,
-                   uint64_t *offset)
+                   uint64_t *offset, bool *needs_copy)
 {
 	struct vm_object *o = vm_obj(w, e->object), *c;
 	uint64_t size = e->end - e->start;
@@ -400,10 +401,12 @@ copy_strategically(struct vm_world *w, const struct vm_map_entry *e, bool forkin
 	     (o->copy_strategy == COPY_DELAY_FORK && forking))) {
 		c = vm_object_copy_delayed(w, o, e->offset, size);
 		*offset = e->offset;
+		*needs_copy = true;
 		return c->id;
 	}
 	c = vm_object_copy_slowly(w, o, e->offset, size);
 	*offset = 0;
+	*needs_copy = false;
 	return c->id;
 }
 
@@ -433,7 +436,7 @@ fork_copy_mach(struct vm_world *w, struct vm_map_entry *e, struct vm_map *child)
 		return;
 	}
 	n = append_copy(child, e);
-	n->object = copy_strategically(w, e, true, &n->offset);
+	n->object = copy_strategically(w, e, true, &n->offset, &n->needs_copy);
 }
 
 /*
@@ -651,7 +654,7 @@ copyin_entries(struct vm_world *w, struct vm_map *m, uint64_t start, uint64_t en
 			r.needs_copy = true;
 			w->fx.flags |= VMFX_COPY_QUICKLY;
 		} else {
-			r.object = copy_strategically(w, e, false, &r.offset);
+			r.object = copy_strategically(w, e, false, &r.offset, &r.needs_copy);
 		}
 		if (n == cap) {
 			cap = cap ? cap * 2 : 4;
