@@ -940,8 +940,8 @@ file_index(struct vm_world *w, const char *name)
  * reference counted in ref_count (memory_object_recover_named: "named =
  * TRUE; ref_count++"; vm_map_region_top_walk treats "ref 2 and named" as
  * private); that it is held whenever a file is mapped is inferred.  MAP_SHARED
- * maps the object with inheritance share; MAP_PRIVATE maps it needs_copy
- * (Mach) or under a private anonymous object (Linux).
+ * maps the object with inheritance share; MAP_PRIVATE maps a delayed copy
+ * of it needs_copy (Mach) or a private anonymous object over it (Linux).
  */
 kern_return_t
 vm_op_map_file(struct vm_world *w, int task, const char *file, uint64_t offset,
@@ -991,11 +991,22 @@ vm_op_map_file(struct vm_world *w, int task, const char *file, uint64_t offset,
 		o->shadowed = true;
 		e = vm_map_enter(w, m, addr, addr + len, a->id, 0, VM_PROT_READ | VM_PROT_WRITE,
 		                 VM_PROT_ALL, VM_INHERIT_COPY, 0, false);
+	} else if (priv) {
+		/* vm_map_enter_mem_object with copy (xnu-11417.101.15
+		 * osfmk/vm/vm_map.c): vm_object_copy_strategically takes a
+		 * delayed copy of the file's DELAY object, the reference to the
+		 * file object itself is thrown away ("it won't be mapped"), and
+		 * the copy is mapped needs_copy. */
+		struct vm_object *c = vm_object_copy_delayed(w, o, offset, len);
+
+		vm_obj_deref(w, o->id);
+		e = vm_map_enter(w, m, addr, addr + len, c->id, offset, VM_PROT_READ | VM_PROT_WRITE,
+		                 VM_PROT_ALL, VM_INHERIT_COPY, 0, false);
+		e->needs_copy = true;
 	} else {
 		e = vm_map_enter(w, m, addr, addr + len, o->id, offset, VM_PROT_READ | VM_PROT_WRITE,
-		                 VM_PROT_ALL, priv ? VM_INHERIT_COPY : VM_INHERIT_SHARE, 0, false);
-		e->needs_copy = priv;
-		e->is_shared = !priv && w->prof->fork == FORK_LINUX;
+		                 VM_PROT_ALL, VM_INHERIT_SHARE, 0, false);
+		e->is_shared = w->prof->fork == FORK_LINUX;
 		if (e->is_shared)
 			vm_entry_track_presence(w, e, false);
 	}
