@@ -831,11 +831,22 @@ vm_op_make_memory_entry(struct vm_world *w, int task, uint64_t addr, uint64_t si
 		e->offset = 0;
 		w->fx.flags |= VMFX_OBJECT_CREATED;
 	}
-	if (e->needs_copy) {
+	o = vm_obj(w, e->object);
+	/*
+	 * mach_make_memory_entry_internal (xnu-11417.101.15
+	 * osfmk/vm/vm_memory_entry.c): an entry that needs_copy, whose object
+	 * is shadowed, or that maps less than its whole object is given a
+	 * shadow object of its own size first (VME_OBJECT_SHADOW) -- unless
+	 * the object is already true_share or COPY_NONE -- so that the entry
+	 * shares exactly its range.  Linux: copy-on-write is resolved first.
+	 */
+	if (w->prof->fork == FORK_LINUX ? e->needs_copy
+	    : (e->needs_copy || o->shadowed || o->size > e->end - e->start) && !o->true_share &&
+	      o->copy_strategy != COPY_NONE) {
 		vm_object_shadow(w, e, false);
 		e->needs_copy = false;
+		o = vm_obj(w, e->object);
 	}
-	o = vm_obj(w, e->object);
 	/*
 	 * mach_make_memory_entry_internal (xnu-11417.101.15
 	 * osfmk/vm/vm_memory_entry.c): a SYMMETRIC object is converted --
