@@ -254,6 +254,9 @@ test_coalesce_gnumach(void)
 		vm_op_allocate(W, t, &a, 4 * KB, VM_FLAGS_FIXED, 0);
 	}
 	is_int(vm_task_nentries(W, t), 1, "gnumach: forward merging makes one entry");
+	ok((vm_world_effects(W)->flags & VMFX_COALESCED_NEXT) &&
+	   !(vm_world_effects(W)->flags & VMFX_COALESCED),
+	   "gnumach: the last one joined the next entry's front, not a previous entry");
 	check_world("gnumach coalesce");
 }
 

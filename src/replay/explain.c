@@ -80,6 +80,7 @@ static const struct phrase linux_phrases[] = {
 	{ VMFX_PAGES_FAULTED_IN, "pages faulted in", 0 },
 	{ VMFX_PAGED_IN, "file pages read into the page cache", 0 },
 	{ VMFX_COALESCED, "the new range joined the mapping before it (vma_merge)", 0 },
+	{ VMFX_COALESCED_NEXT, "the new range joined the mapping after it (vma_merge)", 0 },
 	{ VMFX_CLIPPED, "%u mapping split(s) (split_vma)", 5 },
 	{ VMFX_SIMPLIFIED, "%u mappings merged back (vma_merge)", 6 },
 	{ VMFX_SOURCE_REMOVED, "the source range was unmapped", 0 },
@@ -110,6 +111,8 @@ static const struct phrase phrases[] = {
 	{ VMFX_COLLAPSED, "vm_object_collapse moved the backing object's pages up", 0 },
 	{ VMFX_BYPASSED, "the shadow bypassed the object below it (its ref_count drops by 1)", 0 },
 	{ VMFX_COALESCED, "the range extended the previous entry (coalesced, no new entry)", 0 },
+	{ VMFX_COALESCED_NEXT, "the range was joined to the front of the next entry (coalesced, "
+	  "no new entry)", 0 },
 	{ VMFX_CLIPPED, "%u entry clip(s)", 5 },
 	{ VMFX_SIMPLIFIED, "%u entries merged back (vm_map_simplify_entry)", 6 },
 	{ VMFX_SOURCE_REMOVED, "the source range was deallocated", 0 },

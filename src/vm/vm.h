@@ -95,6 +95,7 @@ enum vm_effect_flag {
 	VMFX_PAGED_IN         = 1u << 24, /* file pages read from the pager */
 	VMFX_ZERO_PAGE        = 1u << 25, /* linux: a read mapped the zero page */
 	VMFX_OOL_RECEIVED     = 1u << 26, /* OOL: see desc_physical/desc_dealloc */
+	VMFX_COALESCED_NEXT   = 1u << 27, /* the range was joined to the next entry's front */
 };
 
 struct vm_effects {

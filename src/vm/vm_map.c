@@ -588,10 +588,20 @@ enter_coalesce(struct vm_world *w, struct vm_map *m, uint64_t start, uint64_t en
 		struct vm_map_entry *before = next->prev;
 
 		next->start = start;
-		if (next->object != 0)
+		if (next->object != 0) {
+			struct vm_object *o = vm_obj(w, next->object);
+
 			next->offset -= size;
+			/* The new memory is zero: pages left in that part of the
+			 * object by an earlier deallocation go (GNU Mach's
+			 * vm_object_coalesce removes them, vm_object_page_remove,
+			 * as for a range glued after an object). */
+			for (uint64_t pg = next->offset >> w->page_shift;
+			     pg < (next->offset + size) >> w->page_shift; pg++)
+				vm_page_clear(w, o, pg);
+		}
 		(void)before;
-		w->fx.flags |= VMFX_COALESCED;
+		w->fx.flags |= VMFX_COALESCED_NEXT;
 		return next;
 	}
 	return NULL;
