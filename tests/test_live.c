@@ -27,6 +27,7 @@
 #include "trace/trace_write.h"
 #include "ui/ui_player.h"
 #include "vm/vm.h"
+#include "vm/vm_profile.h"
 
 /* Append an observation of task TASK with N regions named NAME. */
 static int
@@ -610,6 +611,81 @@ test_smaps_many(void)
 	unlink(path);
 }
 
+/*
+ * Profile compare pairs the rows of the two panes in one sorted walk; it
+ * must pair them as looking each row up does (by name and ordinal among
+ * rows of that name, unnamed rows by start): a trace with clipped regions
+ * (several rows of one name), unnamed regions and regions only one profile
+ * has (gnumach merges what xnu keeps apart).
+ */
+static void
+test_compare_pairing(void)
+{
+	char text[16384];
+	size_t len = 0;
+	struct trace *t;
+	struct replay *r;
+	struct ui_opts o;
+	struct ui u;
+	bool same = true;
+	size_t checked = 0;
+
+	len += (size_t)snprintf(text + len, sizeof text - len,
+	                        "{\"vmscope\":1,\"profile\":\"xnu-x86_64\",\"tasks\":[\"p\",\"q\"]}\n"
+	                        "{\"op\":\"allocate\",\"task\":\"q\",\"size\":\"1p\",\"tag\":250,\"as\":\"qa\"}\n"
+	                        "{\"op\":\"allocate\",\"task\":\"q\",\"size\":\"1p\",\"tag\":251,\"as\":\"qb\"}\n");
+	for (int i = 0; i < 40; i++)
+		len += (size_t)snprintf(text + len, sizeof text - len,
+		                        "{\"op\":\"allocate\",\"task\":\"p\",\"size\":\"%dp\",\"tag\":%d%s%d%s}\n",
+		                        1 + i % 3, 240 + i % 2, i % 5 ? ",\"as\":\"r" : ",\"x_n\":",
+		                        i % 7, i % 5 ? "\"" : "");
+	for (int i = 0; i < 7; i++)
+		len += (size_t)snprintf(text + len, sizeof text - len,
+		                        "{\"op\":\"protect\",\"task\":\"p\",\"region\":\"r%d\",\"size\":\"1p\","
+		                        "\"prot\":\"r--\"}\n", i);
+	t = load(text);
+	r = open_replay(t, NULL, 0);
+	ui_opts_default(&o);
+	o.animate = false;
+	o.compare = vm_profile_find("gnumach");
+	if (ui_state_init(&u, r, &o) != 0 || ui_state_goto(&u, replay_nsteps(r), false) != 0) {
+		printf("Bail out! out of memory\n");
+		exit(1);
+	}
+	for (int p = 0; p < 2; p++) {
+		struct ui_snap *self = (struct ui_snap *)ui_state_pane(&u, p);
+		const struct ui_snap *other = ui_state_pane(&u, !p);
+		const struct ui_snap *saved = self->match_other;
+
+		for (size_t i = 0; i < self->n; i++) {
+			unsigned fast, slow;
+
+			self->match_other = saved;
+			fast = ui_state_compare_diff(&self->rows[i], self, other);
+			self->match_other = NULL;        /* row by row */
+			slow = ui_state_compare_diff(&self->rows[i], self, other);
+			same = same && fast == slow;
+			checked++;
+		}
+		self->match_other = saved;
+		ok(saved == other, "compare: pane %d's rows are paired with the other pane's", p);
+	}
+	ok(same && checked > 40, "compare: the sorted pairing agrees with row-by-row lookup (%zu rows)",
+	   checked);
+	ok(strstr(u.narration, "under gnumach") != NULL && strstr(u.narration, "qa") == NULL,
+	   "compare: the narration tells the differences of p");
+	{
+		struct ui_input key = { 'T', 0, 0 };
+
+		ui_handle(&u, &key);
+	}
+	ok(strstr(u.narration, "under gnumach") != NULL && strstr(u.narration, "qa") != NULL,
+	   "compare: after T the narration tells q's (%s)", u.narration);
+	ui_state_free(&u);
+	replay_free(r);
+	trace_free(t);
+}
+
 int
 main(void)
 {
@@ -619,5 +695,6 @@ main(void)
 	test_extend_model_events();
 	test_player_live();
 	test_player_loading();
+	test_compare_pairing();
 	return tap_done();
 }

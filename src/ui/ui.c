@@ -492,10 +492,18 @@ act_next_task(struct ui *u, int arg)
 	(void)arg;
 	u->follow = false;
 	if (u->cmp != NULL) {   /* both panes: the next task, two profiles */
+		char msg[sizeof u->msg];
+
 		u->pane_task[1] = -1;
 		pick_task(u, 0);
 		u->pane_task[1] = u->pane_task[0];
 		u->cursor[1] = u->scroll[1] = 0;
+		/* The narration's compare line is about the task shown. */
+		memcpy(msg, u->msg, sizeof msg);
+		if (ui_state_goto(u, replay_pos(u->r), false) != 0)
+			say(u, true, "out of memory");
+		else
+			memcpy(u->msg, msg, sizeof msg);
 		return UI_OUT_REDRAW;
 	}
 	pick_task(u, u->focus);

@@ -75,6 +75,13 @@ struct ui_snap {
 	size_t nghost;           /* vanished rows after them (rows[n..n+nghost)) */
 	size_t cap;
 	struct ui_row *rows;
+	unsigned gen;            /* changes each time the rows are taken */
+	/* Profile compare: per live row, the row of MATCH_OTHER showing the
+	 * same region (-1: none), valid while both snapshots' gen are those
+	 * it was computed for. */
+	long *match;
+	const struct ui_snap *match_other;
+	unsigned match_gen, match_other_gen;
 };
 
 /* One row of the both view: a model row with its observed region, or

@@ -54,6 +54,7 @@ snap_free(struct ui_snap *s)
 {
 	snap_clear_rows(s, 0, s->n + s->nghost);
 	free(s->rows);
+	free(s->match);
 	memset(s, 0, sizeof *s);
 }
 
@@ -133,8 +134,11 @@ snap_take(struct ui *u, struct replay *r, struct ui_snap *s, uint16_t id)
 	const struct vm_world *w = replay_world(r);
 	size_t n;
 
+	static unsigned gen;
+
 	snap_clear_rows(s, 0, s->n + s->nghost);
 	s->n = s->nghost = 0;
+	s->gen = ++gen;
 	s->task = replay_task(r, id);
 	if (s->task < 0 || !vm_task_alive(w, s->task)) {
 		s->task = -1;
@@ -516,7 +520,10 @@ ui_state_follow(struct ui *u, size_t k)
 
 /* ---- profile compare ---------------------------------------------------- */
 
-/* Snapshots of every task under the compared profile at step K. */
+static void compare_pair(struct ui_snap *a, struct ui_snap *b);
+
+/* Snapshots of every task under the compared profile at step K, each
+ * paired with the task's own. */
 static int
 compare_take(struct ui *u, size_t k)
 {
@@ -526,9 +533,97 @@ compare_take(struct ui *u, size_t k)
 		return 0;
 	if (replay_seek(u->cmp, k) != 0)
 		return -1;
-	for (size_t id = 0; id < u->ntasks; id++)
+	for (size_t id = 0; id < u->ntasks; id++) {
 		rc |= snap_take(u, u->cmp, &u->cmp_cur[id], (uint16_t)id);
+		compare_pair(&u->cur[id], &u->cmp_cur[id]);
+	}
 	return rc;
+}
+
+/* A row of a snapshot as compare pairs them: by name (the same ordinal
+ * among rows of that name: a clipped region has several), unnamed ones
+ * by start. */
+struct pair_key {
+	const char *name;
+	uint64_t start;
+	size_t idx;
+};
+
+static int
+pair_key_cmp(const void *x, const void *y)
+{
+	const struct pair_key *a = x, *b = y;
+	int c = strcmp(a->name, b->name);
+
+	if (c != 0)
+		return c;
+	if (a->name[0] == '\0' && a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* S's rows sorted as pair_key_cmp says; NULL when out of memory. */
+static struct pair_key *
+pair_keys(const struct ui_snap *s)
+{
+	struct pair_key *k = malloc((s->n ? s->n : 1) * sizeof *k);
+
+	if (k == NULL)
+		return NULL;
+	for (size_t i = 0; i < s->n; i++)
+		k[i] = (struct pair_key){ s->rows[i].name, s->rows[i].ri.start, i };
+	qsort(k, s->n, sizeof *k, pair_key_cmp);
+	return k;
+}
+
+/* Set A->match to B's rows (and B->match to A's) in one walk over both
+ * sorted row lists: O(n log n), where looking each row up was O(n^2). */
+static void
+compare_pair(struct ui_snap *a, struct ui_snap *b)
+{
+	struct pair_key *ka = pair_keys(a), *kb = pair_keys(b);
+	long *ma = realloc(a->match, (a->n ? a->n : 1) * sizeof *ma);
+	long *mb = ma != NULL ? realloc(b->match, (b->n ? b->n : 1) * sizeof *mb) : NULL;
+	size_t i = 0, j = 0;
+
+	if (ma != NULL)
+		a->match = ma;
+	if (mb != NULL)
+		b->match = mb;
+	a->match_other = b->match_other = NULL;
+	if (ka == NULL || kb == NULL || ma == NULL || mb == NULL) {
+		free(ka);
+		free(kb);
+		return;   /* compare_match looks rows up one by one */
+	}
+	for (size_t x = 0; x < a->n; x++)
+		ma[x] = -1;
+	for (size_t x = 0; x < b->n; x++)
+		mb[x] = -1;
+	while (i < a->n && j < b->n) {
+		int c = strcmp(ka[i].name, kb[j].name);
+
+		if (c == 0 && ka[i].name[0] == '\0' && ka[i].start != kb[j].start)
+			c = ka[i].start < kb[j].start ? -1 : 1;
+		if (c < 0) {
+			i++;
+		} else if (c > 0) {
+			j++;
+		} else {
+			ma[ka[i].idx] = (long)kb[j].idx;
+			mb[kb[j].idx] = (long)ka[i].idx;
+			i++;
+			j++;
+		}
+	}
+	free(ka);
+	free(kb);
+	a->match_other = b;
+	b->match_other = a;
+	a->match_gen = a->gen;
+	a->match_other_gen = b->gen;
+	b->match_gen = b->gen;
+	b->match_other_gen = a->gen;
 }
 
 /* The ordinal of row I among the rows of S named as it is. */
@@ -543,15 +638,22 @@ name_ordinal(const struct ui_snap *s, size_t i)
 }
 
 /* The row of OTHER that shows what A shows: the same name (the same
- * ordinal among rows of that name: a clipped region has several), as
- * profiles with other page sizes place regions elsewhere; unnamed, the
- * same start.  SELF is A's snapshot.  NULL: none. */
+ * ordinal among rows of that name), as profiles with other page sizes
+ * place regions elsewhere; unnamed, the same start.  SELF is A's
+ * snapshot.  NULL: none.  From the pairing compare_pair made when it is
+ * still valid, else row by row. */
 static const struct ui_row *
 compare_match(const struct ui_row *a, const struct ui_snap *self, const struct ui_snap *other)
 {
-	size_t want = a->name[0] != '\0' ? name_ordinal(self, (size_t)(a - self->rows)) : 0, k = 0;
+	size_t ai = (size_t)(a - self->rows), want, k = 0;
 
-	for (size_t i = 0; other != NULL && i < other->n; i++) {
+	if (other == NULL)
+		return NULL;
+	if (self->match_other == other && self->match_gen == self->gen &&
+	    self->match_other_gen == other->gen && ai < self->n)
+		return self->match[ai] >= 0 ? &other->rows[self->match[ai]] : NULL;
+	want = a->name[0] != '\0' ? name_ordinal(self, ai) : 0;
+	for (size_t i = 0; i < other->n; i++) {
 		const struct ui_row *b = &other->rows[i];
 
 		if (a->name[0] == '\0' ? b->ri.start == a->ri.start && b->name[0] == '\0'
