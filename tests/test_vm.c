@@ -142,8 +142,8 @@ test_coalesce_xnu(void)
 	/* Different tags do not coalesce. */
 	world("xnu-arm64");
 	t = vm_task_create(W, "t");
-	vm_op_allocate(W, t, &a, 16 * KB, VM_FLAGS_ANYWHERE, 1);
-	vm_op_allocate(W, t, &b, 16 * KB, VM_FLAGS_ANYWHERE, 2);
+	vm_op_allocate(W, t, &a, 16 * KB, VM_FLAGS_ANYWHERE, 240);
+	vm_op_allocate(W, t, &b, 16 * KB, VM_FLAGS_ANYWHERE, 241);
 	is_int(vm_task_nentries(W, t), 2, "coalesce: different user tags stay apart");
 	/* Purgeable allocations get an object at once and never coalesce. */
 	vm_op_allocate(W, t, &b, 16 * KB, VM_FLAGS_ANYWHERE | VM_FLAGS_PURGABLE, 2);
@@ -270,9 +270,9 @@ test_inherit(void)
 
 	world("xnu-arm64");
 	p = vm_task_create(W, "p");
-	vm_op_allocate(W, p, &a, 16 * KB, VM_FLAGS_ANYWHERE, 1);
-	vm_op_allocate(W, p, &b, 16 * KB, VM_FLAGS_ANYWHERE, 2);
-	vm_op_allocate(W, p, &c, 16 * KB, VM_FLAGS_ANYWHERE, 3);
+	vm_op_allocate(W, p, &a, 16 * KB, VM_FLAGS_ANYWHERE, 240);
+	vm_op_allocate(W, p, &b, 16 * KB, VM_FLAGS_ANYWHERE, 241);
+	vm_op_allocate(W, p, &c, 16 * KB, VM_FLAGS_ANYWHERE, 242);
 	vm_op_write(W, p, a, 1);
 	vm_op_write(W, p, b, 1);
 	vm_op_write(W, p, c, 1);

@@ -93,6 +93,8 @@ static const struct phrase linux_phrases[] = {
 
 /* Why-phrases for the effects flags, in the order they are told. */
 static const struct phrase phrases[] = {
+	{ VMFX_MALLOC_NO_COW, "a malloc tag: the object is made at once, copied only by fork "
+	  "(COPY_DELAY_FORK, true_share)", 0 },
 	{ VMFX_OBJECT_CREATED, "first touch: a VM object was created for the entry", 0 },
 	{ VMFX_ZERO_FILL, "%u page(s) zero-filled", 1 },
 	{ VMFX_SHADOW_SKIPPED, "no copy needed: the object had ref_count 1, so needs_copy was "

@@ -96,6 +96,7 @@ enum vm_effect_flag {
 	VMFX_ZERO_PAGE        = 1u << 25, /* linux: a read mapped the zero page */
 	VMFX_OOL_RECEIVED     = 1u << 26, /* OOL: see desc_physical/desc_dealloc */
 	VMFX_COALESCED_NEXT   = 1u << 27, /* the range was joined to the next entry's front */
+	VMFX_MALLOC_NO_COW    = 1u << 28, /* a malloc tag: object at once, DELAY_FORK */
 };
 
 struct vm_effects {

@@ -99,7 +99,8 @@ clip_range(struct vm_world *w, struct vm_map *m, uint64_t start, uint64_t end)
 /*
  * vm_allocate() -> vm_map_enter(): an entry with a NULL object (rw-/rwx,
  * inherit copy) that may coalesce with a neighbour; VM_FLAGS_PURGABLE gets
- * an object at once with copy strategy NONE (vm_purgable_control objects).
+ * an object at once with copy strategy NONE (vm_purgable_control objects),
+ * a malloc tag (XNU) one with COPY_DELAY_FORK and true_share.
  */
 kern_return_t
 vm_op_allocate(struct vm_world *w, int task, uint64_t *addr, uint64_t size, int flags, int tag)
@@ -135,6 +136,19 @@ vm_op_allocate(struct vm_world *w, int task, uint64_t *addr, uint64_t size, int 
 		o->purgeable = true;
 		o->copy_strategy = COPY_NONE;
 		w->fx.flags |= VMFX_OBJECT_CREATED;
+		e = vm_map_enter(w, m, start, end, o->id, 0, VM_PROT_READ | VM_PROT_WRITE,
+		                 VM_PROT_ALL, VM_INHERIT_COPY, tag, false);
+	} else if (tag < 64 && (w->prof->malloc_no_cow_tags >> tag) & 1) {
+		/* vm_map_enter (xnu-11417.101.15 osfmk/vm/vm_map.c): a malloc
+		 * tag in vm_memory_malloc_no_cow_mask gets its object at once,
+		 * COPY_DELAY_FORK and true_share, so it is never copied
+		 * copy-on-write except by fork; with an object it does not
+		 * coalesce with a neighbour. */
+		struct vm_object *o = vm_obj_new(w, end - start, true);
+
+		o->copy_strategy = COPY_DELAY_FORK;
+		o->true_share = true;
+		w->fx.flags |= VMFX_OBJECT_CREATED | VMFX_MALLOC_NO_COW;
 		e = vm_map_enter(w, m, start, end, o->id, 0, VM_PROT_READ | VM_PROT_WRITE,
 		                 VM_PROT_ALL, VM_INHERIT_COPY, tag, false);
 	} else {

@@ -12,6 +12,17 @@
 
 #define KiB 1024ull
 
+/*
+ * The malloc tags of vm_memory_malloc_no_cow_mask (xnu-11417.101.15
+ * osfmk/vm/vm_map.c, set at boot when malloc_no_cow is on, as on macOS):
+ * VM_MEMORY_MALLOC (1), _SMALL (2), _LARGE (3), _TINY (7),
+ * _LARGE_REUSABLE (8), _LARGE_REUSED (9), _NANO (11), _MEDIUM (12).  The
+ * list is from a reading of the source not quoted here (no source at
+ * hand when it was written): _HUGE (4) and REALLOC (6) are left out of it.
+ */
+#define XNU_MALLOC_NO_COW_TAGS ((1ull << 1) | (1ull << 2) | (1ull << 3) | (1ull << 7) | \
+                                (1ull << 8) | (1ull << 9) | (1ull << 11) | (1ull << 12))
+
 /* XNU on Apple silicon (xnu-11417). */
 static const struct vm_profile xnu_arm64 = {
 	.name = "xnu-arm64",
@@ -29,6 +40,7 @@ static const struct vm_profile xnu_arm64 = {
 	.has_memory_entries = true,
 	.file_named_ref = true,               /* UBC's named reference; inferred */
 	.user_tags = true,                    /* vm_map_enter compares VME_ALIAS */
+	.malloc_no_cow_tags = XNU_MALLOC_NO_COW_TAGS,
 	.ool_dealloc_moves = false,          /* vm_map_copyin_internal copies, then deletes */
 	.fork = FORK_MACH,
 	.report = REPORT_MACH,
@@ -51,6 +63,7 @@ static const struct vm_profile xnu_x86_64 = {
 	.has_memory_entries = true,
 	.file_named_ref = true,
 	.user_tags = true,
+	.malloc_no_cow_tags = XNU_MALLOC_NO_COW_TAGS,
 	.ool_dealloc_moves = false,
 	.fork = FORK_MACH,
 	.report = REPORT_MACH,

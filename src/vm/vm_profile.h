@@ -51,6 +51,8 @@ struct vm_profile {
 	bool has_memory_entries;          /* mach_make_memory_entry exists */
 	bool file_named_ref;              /* the file cache holds a named ref */
 	bool user_tags;                   /* entries with other tags never merge */
+	uint64_t malloc_no_cow_tags;      /* bit T: an allocation with user tag T gets its
+	                                     object at once, COPY_DELAY_FORK, true_share */
 	bool ool_dealloc_moves;           /* OOL with deallocate moves the source's
 	                                     entries (GNU Mach) instead of copying
 	                                     and then deleting them (XNU) */
