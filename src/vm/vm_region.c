@@ -70,7 +70,8 @@ top_share_mode(const struct vm_world *w, const struct vm_map_entry *e)
 	return SM_SHARED;
 }
 
-/* vm_map_region_walk() + the external-pager fix-up of vm_map_region(). */
+/* vm_map_region_walk(): share mode, ref_count, the external-pager fix-up
+ * and the alias scan. */
 static void
 walk_mach(const struct vm_world *w, const struct vm_map *m, const struct vm_map_entry *e,
           struct vm_region_info *out)
@@ -132,6 +133,13 @@ walk_mach(const struct vm_world *w, const struct vm_map *m, const struct vm_map_
 		out->share_mode = SM_TRUESHARED;
 	else
 		out->share_mode = SM_SHARED;
+	/* The external-pager fix-up: a file mapping whose other reference is
+	 * the file cache's is private.  In xnu-11417.101.15
+	 * osfmk/vm/vm_map.c vm_map_region_walk it runs before the alias scan
+	 * (older tags ran it after).  Only where the file cache holds a named
+	 * reference (XNU): elsewhere a second reference is a second mapping. */
+	if (w->prof->file_named_ref && external && ref == 2 && out->share_mode == SM_SHARED)
+		out->share_mode = SM_PRIVATE;
 	if (out->share_mode == SM_SHARED) {
 		uint32_t my_refs = 0;
 
@@ -142,9 +150,6 @@ walk_mach(const struct vm_world *w, const struct vm_map *m, const struct vm_map_
 		else if (my_refs > 1)
 			out->share_mode = SM_SHARED_ALIASED;
 	}
-	/* vm_map_region(): a file mapping held only by the file cache. */
-	if (external && ref == 2 && out->share_mode == SM_SHARED)
-		out->share_mode = SM_PRIVATE;
 }
 
 /* Number of live named entries holding object ID (memfd analogue). */
