@@ -261,8 +261,9 @@ backing_pages_visible(const struct vm_world *w, const struct vm_object *o,
 }
 
 /*
- * vm_object_collapse(): while O has a backing object,
- *  - if the backing object has no other reference (ref 1, internal), move
+ * vm_object_collapse(): while O has a backing object that is internal,
+ * has no copy object and is no copy object itself,
+ *  - if the backing object has no other reference (ref 1), move
  *    its pages that O lacks up into O and unlink it (collapse);
  *  - else, if O already holds every page of the backing object that could
  *    show through, point O past it and drop O's reference (bypass).
@@ -274,6 +275,14 @@ vm_object_collapse(struct vm_world *w, struct vm_object *o)
 		struct vm_object *b = vm_obj(w, o->shadow);
 
 		if (b == NULL || !b->internal || b->copy != 0)
+			return;
+		/* A backing object that is its own shadow's copy object is
+		 * neither collapsed nor bypassed: it must keep receiving the
+		 * pushes (xnu-11417.101.15 osfmk/vm/vm_object.c
+		 * vm_object_collapse returns when the backing object's
+		 * shadow's vo_copy is the backing object). */
+		if (b->shadow != 0 && vm_obj(w, b->shadow) != NULL &&
+		    vm_obj(w, b->shadow)->copy == b->id)
 			return;
 		if (b->ref_count == 1) {
 			uint64_t first = o->shadow_offset >> w->page_shift;
@@ -290,12 +299,6 @@ vm_object_collapse(struct vm_world *w, struct vm_object *o)
 			}
 			o->shadow = b->shadow;
 			o->shadow_offset += b->shadow_offset;
-			if (o->shadow != 0) {
-				struct vm_object *bb = vm_obj(w, o->shadow);
-
-				if (bb != NULL && bb->copy == b->id)
-					bb->copy = o->id;
-			}
 			b->shadow = 0;  /* O took over that reference */
 			(void)obj_terminate(w, b);
 			w->fx.flags |= VMFX_COLLAPSED;
