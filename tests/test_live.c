@@ -426,6 +426,14 @@ test_player_loading(void)
 	ok(strstr(row(&g, 0), "step 3/5+ | loading ") != NULL,
 	   "loading: the title says the steps so far, + and loading");
 	is_int(u.ntasks, 2, "loading: two tasks known at first");
+	key.key = 'a';
+	ui_handle(&u, &key);
+	ok(strstr(u.msg, "quiz waits until the trace is loaded") != NULL && !u.quiz.on,
+	   "loading: the quiz waits for the whole trace");
+	key.key = 'p';
+	ui_handle(&u, &key);
+	ok(strstr(u.msg, "compare waits until the trace is loaded") != NULL && u.cmp == NULL,
+	   "loading: profile compare waits for the whole trace");
 	while (u.load_state == 1 && guard++ < 100)
 		ui_state_load_more(&u);
 	is_int(fl.calls, 3, "loading: the rest came in three parts of 16");

@@ -562,6 +562,11 @@ act_quiz(struct ui *u, int arg)
 		say(u, true, "no quiz on live processes");
 		return UI_OUT_REDRAW;
 	}
+	if (u->load_state == 1) {   /* its questions are in the whole trace */
+		say(u, true, "the quiz waits until the trace is loaded (%d%%)",
+		    (int)(u->load_fraction * 100));
+		return UI_OUT_REDRAW;
+	}
 	if (!u->quiz.built) {
 		int rc = ui_quiz_build(u);
 
@@ -593,6 +598,11 @@ act_compare(struct ui *u, int arg)
 	(void)arg;
 	if (u->o.live != NULL) {
 		say(u, true, "no profile compare on live processes");
+		return UI_OUT_REDRAW;
+	}
+	if (u->load_state == 1) {   /* the compared replay needs every step */
+		say(u, true, "profile compare waits until the trace is loaded (%d%%)",
+		    (int)(u->load_fraction * 100));
 		return UI_OUT_REDRAW;
 	}
 	while (vm_profiles[i] != NULL && vm_profiles[i] != cur)
