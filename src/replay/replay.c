@@ -753,12 +753,6 @@ event_is_stateless(const struct trace_event *ev)
 	return ev->op == TOP_OBSERVE || ev->op == TOP_NOTE || ev->op == TOP_NONE;
 }
 
-/*
- * Take in the events appended to the trace since the last call.  Statuses
- * of stateless events are known at once; when any other event came, seek
- * to the old last step, apply the new events from there (keeping
- * checkpoints as replay_new does) and seek back to where the replay was.
- */
 /* Make room in the dense task maps for the task names the trace gained
  * (a trace loaded a little at a time meets new names as it goes). */
 static void
@@ -783,6 +777,12 @@ task_maps_grow(struct replay *r)
 	r->ntasks = nt;
 }
 
+/*
+ * Take in the events appended to the trace since the last call.  Statuses
+ * of stateless events are known at once; when any other event came, seek
+ * to the old last step, apply the new events from there (keeping
+ * checkpoints as replay_new does) and seek back to where the replay was.
+ */
 size_t
 replay_extend(struct replay *r)
 {
