@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bench.h"
 #include "replay/replay.h"
@@ -141,6 +142,61 @@ bench_fork(void)
 	return median(t, 11);
 }
 
+/*
+ * The player's lazy path: the same trace from a file, loaded 8,192 events
+ * at a time (trace_stream) with the replay taking each part in
+ * (replay_extend), as the player does between keys; then the same seeks.
+ */
+static void
+bench_lazy(const struct buf *b, size_t nev)
+{
+	char path[] = "/tmp/vmscope-bench-lazy-XXXXXX", msg[256];
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	struct trace_stream *s;
+	struct trace_error err;
+	struct trace *t;
+	struct replay *r;
+	double t0, first, seek[21], back[21];
+	int rc;
+
+	if (f == NULL || fwrite(b->p, 1, b->n, f) != b->n || fclose(f) != 0) {
+		printf("lazy:  skipped (cannot write %s)\n", path);
+		return;
+	}
+	t0 = now();
+	if (trace_stream_open(path, &s, &err) != 0 || trace_stream_load(s, 5) < 0) {
+		printf("lazy:  skipped (cannot load %s)\n", path);
+		unlink(path);
+		return;
+	}
+	t = trace_stream_trace(s);
+	r = replay_new(t, NULL, msg, sizeof msg);
+	first = now() - t0;
+	while ((rc = trace_stream_load(s, t->nev + 8192)) == 1)
+		replay_extend(r);
+	replay_extend(r);
+	printf("lazy:  first 5 steps %.2f ms; all %zu events indexed in %.3f s (%s)\n", first * 1e3,
+	       replay_nsteps(r), now() - t0, rc == 0 && replay_nsteps(r) == nev ? "complete" : "FAILED");
+	for (int k = 0; k < 21; k++) {
+		size_t target = rnd((unsigned)nev);
+		double m;
+
+		t0 = now();
+		replay_seek(r, target);
+		seek[k] = now() - t0;
+		m = now();
+		replay_seek(r, target > 0 ? target - 1 : 0);
+		back[k] = now() - m;
+	}
+	printf("lazy:  after indexing, seek median %.2f ms (target <= 50 ms), step back median "
+	       "%.2f ms (target <= 5 ms)\n", median(seek, 21) * 1e3, median(back, 21) * 1e3);
+	replay_free(r);
+	trace_stream_close(s);
+	trace_free(t);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -236,6 +292,7 @@ main(void)
 		       median(run_back, 32) * 1e3, worst * 1e3);
 	}
 	replay_free(r);
+	bench_lazy(&b, nev);
 	{
 		struct rusage ru;
 

@@ -14,7 +14,10 @@
  * replay_extend(): the replay knows r->n steps, and events appended after
  * them get their statuses without replaying what came before.  Events that
  * cannot change the state (observe, note) need no state at all; others are
- * applied from the state at the old last step, reached by an ordinary seek.
+ * applied to a state kept at the last step (made by an ordinary seek the
+ * first time), so that taking in a part costs that part, and the state
+ * shown does not move.  A big file loaded a little at a time (the player)
+ * comes in the same way.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +68,9 @@ struct replay {
 	uint32_t page_size;
 	struct rstate cur;
 	size_t pos;
+	struct rstate front;  /* replay_extend: the state at step n, where the
+	                         next events go on from (valid: have_front) */
+	bool have_front;
 	size_t n;             /* steps known: events of t taken in so far */
 	uint8_t *status;      /* [1..n] kern_return_t */
 	uint8_t *reason;      /* [1..n] enum replay_reason */
@@ -665,6 +671,8 @@ replay_free(struct replay *r)
 	if (r == NULL)
 		return;
 	state_free(&r->cur);
+	if (r->have_front)
+		state_free(&r->front);
 	for (size_t i = 0; i < r->ncps; i++)
 		state_free(&r->cps[i].st);
 	recent_drop_from(r, 0);
@@ -759,12 +767,14 @@ static void
 task_maps_grow(struct replay *r)
 {
 	size_t nt = r->t->ntask_names;
-	struct rstate *dense[RECENT + 1];
+	struct rstate *dense[RECENT + 2];
 	size_t nd = 0;
 
 	if (nt <= r->ntasks)
 		return;
 	dense[nd++] = &r->cur;
+	if (r->have_front)
+		dense[nd++] = &r->front;
 	for (size_t i = 0; i < r->nrecent; i++)
 		dense[nd++] = &r->recent[i].st;
 	for (size_t d = 0; d < nd; d++) {
@@ -779,9 +789,10 @@ task_maps_grow(struct replay *r)
 
 /*
  * Take in the events appended to the trace since the last call.  Statuses
- * of stateless events are known at once; when any other event came, seek
- * to the old last step, apply the new events from there (keeping
- * checkpoints as replay_new does) and seek back to where the replay was.
+ * of stateless events are known at once; when any other event came, apply
+ * the new events to the state kept at the old last step (made by a seek
+ * the first time), keeping checkpoints as replay_new does; the state shown
+ * stays where it was.
  */
 size_t
 replay_extend(struct replay *r)
@@ -803,11 +814,27 @@ replay_extend(struct replay *r)
 		r->n = n;
 		return n - old;
 	}
-	replay_seek(r, old);
-	recent_drop_from(r, 0);
-	run_events(r, old + 1, n);
+	if (!r->have_front) {
+		/* Once: the state at the old last step, kept for the next parts. */
+		replay_seek(r, old);
+		state_copy(r, &r->cur, &r->front, false);
+		r->have_front = true;
+	}
+	/* Run the new events on the kept state, leaving the shown one be. */
+	{
+		struct rstate shown = r->cur;
+		size_t shown_pos = r->pos;
+
+		r->cur = r->front;
+		r->pos = old;
+		run_events(r, old + 1, n);
+		r->front = r->cur;
+		r->cur = shown;
+		r->pos = shown_pos;
+	}
 	r->n = n;
-	replay_seek(r, back);
+	if (r->pos != back)
+		replay_seek(r, back);
 	return n - old;
 }
 
