@@ -112,4 +112,21 @@ sed 's/"always"/"madvise"/' thp.jsonl >thp-madvise.jsonl
 run "$V" check thp-madvise.jsonl
 tap_is "THP on madvise only: the same difference fails check" "$rc" 1
 
+# KSM running and a mergeable mapping (VmFlags mg): more sharing than the
+# model makes is told with why, not counted; without mg it is a difference.
+cat >ksm.jsonl <<'EOF2'
+{"vmscope": 1, "profile": "linux", "tasks": ["p"], "machine": {"page_size": 4096, "ksm": 1}}
+{"op": "allocate", "task": "p", "addr": "0x200000000", "size": "2p", "as": "buf"}
+{"op": "write", "task": "p", "region": "buf"}
+{"op": "observe", "task": "p", "regions": [{"start": "0x200000000", "end": "0x200002000", "name": "buf", "share_mode": "SM_COW", "ref_count": 3, "pages_resident": 2, "x_vmflags": "rd wr mr mw me ac mg "}]}
+EOF2
+run "$V" check ksm.jsonl
+tap_is "KSM on, mergeable: the sharing it explains does not fail check" "$rc" 0
+case $out in *"observed SM_COW; explained: KSM runs here"*"model 1, observed 3; explained: KSM"*"1 explained by the machine"*)
+	tap_ok "KSM on, mergeable: share mode and ref_count told, with why" ;;
+*) tap_fail "KSM on, mergeable: share mode and ref_count told, with why" "$out" ;; esac
+sed 's/ mg //' ksm.jsonl >ksm-unmergeable.jsonl
+run "$V" check ksm-unmergeable.jsonl
+tap_is "KSM on, not mergeable: the same sharing fails check" "$rc" 1
+
 tap_done

@@ -293,11 +293,61 @@ test_thp(void)
 	}
 }
 
+/* KSM running (the trace's "machine") and a mergeable mapping (VmFlags
+ * "mg"): pages observed shared copy-on-write with a larger map count than
+ * modelled are explained; without "mg", or with KSM off, they are a
+ * difference; so is a COW page without a larger map count. */
+static void
+test_ksm(void)
+{
+	static const unsigned both = CHECK_D_SHARE_MODE | CHECK_D_REF_COUNT;
+	static const struct { int ksm; const char *flags; int ref; bool explained; unsigned diff;
+	                      const char *what; }
+	cases[] = {
+		{ 1, "rd wr mr mw me ac mg ", 3, true, both, "ksm on, mergeable: explained" },
+		{ 1, "rd wr mr mw me ac ", 3, false, both, "ksm on, not mergeable: a difference" },
+		{ 0, "rd wr mr mw me ac mg ", 3, false, both, "ksm off: a difference" },
+		{ 1, "rd wr mg mr mw me ac ", 3, true, both, "mg anywhere among the flags" },
+		{ 1, "rd wr mr mw me ac amg ", 3, false, both, "only the flag mg, not a longer one" },
+		{ 1, "rd wr mr mw me ac mg ", 1, false, CHECK_D_SHARE_MODE,
+		  "COW without a larger map count: not KSM's doing, a difference" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char text[1024];
+		struct fixture f;
+		struct check_step cs;
+
+		snprintf(text, sizeof text,
+		         "{\"vmscope\": 1, \"profile\": \"linux\", \"tasks\": [\"p\"], \"machine\": "
+		         "{\"page_size\": 4096, \"ksm\": %d}}\n"
+		         "{\"op\": \"allocate\", \"task\": \"p\", \"addr\": \"0x200000000\", \"size\": \"2p\", \"as\": \"buf\"}\n"
+		         "{\"op\": \"write\", \"task\": \"p\", \"region\": \"buf\"}\n"
+		         "{\"op\": \"observe\", \"task\": \"p\", \"regions\": [{\"start\": \"0x200000000\", "
+		         "\"end\": \"0x200002000\", \"name\": \"buf\", \"share_mode\": \"SM_COW\", "
+		         "\"ref_count\": %d, \"pages_resident\": 2, \"x_vmflags\": \"%s\"}]}\n",
+		         cases[i].ksm, cases[i].ref, cases[i].flags);
+		if (!load(&f, "ksm.jsonl", text))
+			return;
+		memset(&cs, 0, sizeof cs);
+		is_int(pair_at(&f, 3, &cs), 0, "ksm: pairs");
+		if (cases[i].explained)
+			ok(cs.npairs == 1 && cs.pairs[0].diff == 0 && cs.pairs[0].explained == cases[i].diff,
+			   "%s", cases[i].what);
+		else
+			ok(cs.npairs == 1 && cs.pairs[0].diff == cases[i].diff && cs.pairs[0].explained == 0,
+			   "%s", cases[i].what);
+		check_step_free(&cs);
+		unload(&f);
+	}
+}
+
 int
 main(void)
 {
 	test_diffs();
 	test_passes();
 	test_thp();
+	test_ksm();
 	return tap_done();
 }

@@ -341,6 +341,10 @@ at_observe(struct attach *a, size_t i, size_t sample, double t0)
 		r->pages_cow = o->pages_cow;
 		r->pages_shared = o->pages_shared;
 		r->pages_zero = o->pages_zero;
+		/* The loader reads the same from x_vmflags (KSM may merge it). */
+		if (v->have_vmflags && (strncmp(v->vmflags, "mg ", 3) == 0 ||
+		                        strstr(v->vmflags, " mg ") != NULL))
+			r->xflags |= TOBSX_MERGEABLE;
 		nr++;
 	}
 	snprintf(mark, sizeof mark, "sample %zu", sample);

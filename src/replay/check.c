@@ -164,6 +164,21 @@ thp_explains(const struct trace *t, const struct trace_obs_region *o,
 	       o->pages_resident > m->pages_resident && first + pmd <= o->end;
 }
 
+/* Does the recording machine explain more sharing observed than modelled
+ * in region O: KSM running (the trace's "machine") and O a mapping it may
+ * merge (VmFlags "mg", MADV_MERGEABLE).  Merged pages are one KSM page
+ * mapped by every sharer, write-protected: a private mapping then shows
+ * COW pages and a larger map count (mm/ksm.c try_to_merge_one_page; the
+ * model does not merge pages).  Only more sharing is explained. */
+static bool
+ksm_explains(const struct trace *t, const struct trace_obs_region *o,
+             const struct vm_region_info *m)
+{
+	return t->machine.present && t->machine.ksm == 1 && (o->xflags & TOBSX_MERGEABLE) &&
+	       (!(o->have & TOBS_REF_COUNT) || o->ref_count > m->ref_count) &&
+	       (!(o->have & TOBS_SHARE_MODE) || o->share_mode == SM_COW || o->share_mode == m->share_mode);
+}
+
 /* Was model region M looked at?  Always, unless the observation is
  * partial: then only when it overlaps an observed region. */
 static bool
@@ -230,6 +245,12 @@ check_pair_step(struct replay *r, uint16_t task, const struct trace_obs *obs,
 		    thp_explains(cs->t, &obs->regions[j], &cs->model[p->model])) {
 			p->diff &= ~CHECK_D_RESIDENT;
 			p->explained |= CHECK_D_RESIDENT;
+		}
+		if ((p->diff & (CHECK_D_SHARE_MODE | CHECK_D_REF_COUNT)) &&
+		    !(p->diff & ~(unsigned)(CHECK_D_SHARE_MODE | CHECK_D_REF_COUNT)) &&
+		    ksm_explains(cs->t, &obs->regions[j], &cs->model[p->model])) {
+			p->explained |= p->diff;
+			p->diff = 0;
 		}
 		cs->paired++;
 		cs->agree += p->diff == 0;
@@ -365,8 +386,11 @@ print_step(FILE *out, const struct check_step *cs, const struct trace_event *ev,
 					continue;
 				check_field_values(cs, p, b, msg, sizeof msg);
 				if (p->explained & b)
-					snprintf(msg + strlen(msg), sizeof msg - strlen(msg), "; explained: "
-					         "transparent huge pages are always on here (2 MiB at a fault)");
+					snprintf(msg + strlen(msg), sizeof msg - strlen(msg), "; explained: %s",
+					         b == CHECK_D_RESIDENT
+					         ? "transparent huge pages are always on here (2 MiB at a fault)"
+					         : "KSM runs here and the mapping is mergeable (merged pages "
+					           "are shared)");
 				print_diff(out, t, ev, k, nm, o->start, o->end, check_field_name(b), msg);
 			}
 		} else {

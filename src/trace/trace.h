@@ -100,10 +100,15 @@ struct trace_obs_region {
 	uint16_t have;               /* TOBS_* */
 	uint8_t prot, max_prot;
 	uint8_t share_mode;          /* enum vm_share_mode, 0 = not observed */
+	uint8_t xflags;              /* TOBSX_*: what its x_ keys tell check */
 	uint32_t ref_count;
 	uint32_t pages_resident, pages_dirtied, pages_swapped;
 	uint32_t pages_private, pages_cow, pages_shared, pages_zero;
 };
+
+/* From "x_vmflags" (smaps VmFlags, written by attach and record): "mg",
+ * the mapping is one KSM may merge (MADV_MERGEABLE). */
+enum { TOBSX_MERGEABLE = 1u << 0 };
 
 struct trace_obs {
 	uint32_t nregions;

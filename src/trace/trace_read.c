@@ -1055,6 +1055,19 @@ obs_counter(struct trace_obs_region *r, int k)
 	return NULL;
 }
 
+
+/* Does the smaps VmFlags text FLAGS ("rd wr mr mw me ac mg ") hold the
+ * two-letter flag F? */
+static bool
+vmflags_have(const char *flags, const char *f)
+{
+	for (const char *p = flags; p[0] != '\0' && p[1] != '\0'; p++)
+		if ((p == flags || p[-1] == ' ') && p[0] == f[0] && p[1] == f[1] &&
+		    (p[2] == ' ' || p[2] == '\0'))
+			return true;
+	return false;
+}
+
 /* Load one region object O of an observation into R. */
 static int
 load_obs_region(struct loader *ld, const cJSON *o, struct trace_obs_region *r)
@@ -1069,6 +1082,9 @@ load_obs_region(struct loader *ld, const cJSON *o, struct trace_obs_region *r)
 		int k = name_index(rkey_names, R_NKEYS, c->string);
 
 		if (k < 0) {
+			if (strcmp(c->string, "x_vmflags") == 0 && cJSON_IsString(c) &&
+			    vmflags_have(c->valuestring, "mg"))
+				r->xflags |= TOBSX_MERGEABLE;
 			if (strncmp(c->string, "x_", 2) == 0)
 				continue;
 			return fail(ld, key_col(ld, c->string), "unknown key '%s'",
