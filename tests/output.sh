@@ -140,4 +140,29 @@ else
 	tap_skip "progress on a terminal" "script(1) is not available"
 fi
 
+# An import shows its meter too (bytes of the captures parsed).
+awk 'BEGIN {
+	for (i = 0; i < 2000; i++) {
+		printf "%x-%x rw-p 00000000 00:00 0 \n", 268435456 + i * 8192, 268439552 + i * 8192
+		print "Size:                  4 kB"
+		print "Rss:                   4 kB"
+		print "Private_Dirty:         4 kB"
+		print "VmFlags: rd wr mr mw me ac "
+	}
+}' >cap.smaps
+VMSCOPE_PROGRESS_DELAY=0 "$V" import smaps cap.smaps -o cap.jsonl >/dev/null 2>piped.err
+tap_is "progress: an import prints nothing on a standard error that is not a terminal" \
+	"$(cat piped.err)" ""
+if command -v script >/dev/null 2>&1 && script -q -c true /dev/null >/dev/null 2>&1; then
+	VMSCOPE_PROGRESS_DELAY=0 script -q -c "'$V' import smaps cap.smaps -o cap2.jsonl" /dev/null \
+		>tty.out 2>&1
+	if grep -q 'vmscope: importing: *[0-9]*% ([0-9]* of [0-9]* MB)' tty.out && [ -s cap2.jsonl ]; then
+		tap_ok "progress: an import's meter on a terminal"
+	else
+		tap_fail "progress: an import's meter on a terminal" "$(cat -v tty.out | head -c 400)"
+	fi
+else
+	tap_skip "progress: an import's meter on a terminal" "script(1) is not available"
+fi
+
 tap_done

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "cmd.h"
+#include "progress.h"
 #include "import/import.h"
 
 static const char help[] =
@@ -54,13 +55,16 @@ run(int argc, char **argv)
 	o.nfiles = (size_t)(argc - optind - 1);
 	if (o.out == NULL || o.nfiles == 0)
 		return cmd_usage_error(&cmd_import, "import needs capture files and -o TRACE");
-	switch (trace_import(&o)) {
-	case IMPORT_OK:
-		return 0;
-	case IMPORT_IO:
-		return EXIT_IO;
-	default:
-		return EXIT_BAD_INPUT;
+	{
+		struct progress pr;
+		int rc;
+
+		progress_begin(&pr, "importing");
+		o.progress = progress_bytes;
+		o.progress_ctx = &pr;
+		rc = trace_import(&o);
+		progress_end(&pr);
+		return rc == IMPORT_OK ? 0 : rc == IMPORT_IO ? EXIT_IO : EXIT_BAD_INPUT;
 	}
 }
 

@@ -12,6 +12,7 @@
  * in the header's x_notes, never filled in with a guess.
  */
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -412,8 +413,16 @@ trace_import(const struct import_opts *o)
 		free(caps);
 		return IMPORT_BAD;
 	}
+	uint64_t total = 0, before = 0;
+	struct stat st;
+
+	/* The progress meter's whole: every file given that has a size. */
+	for (size_t i = 0; i < o->nfiles; i++)
+		if (strcmp(o->files[i], "-") != 0 && stat(o->files[i], &st) == 0 && S_ISREG(st.st_mode))
+			total += (uint64_t)st.st_size;
 	for (size_t i = 0; i < o->nfiles; i++) {
-		struct imp_ctx c = { .file = o->files[i], .errs = o->errs };
+		struct imp_ctx c = { .file = o->files[i], .errs = o->errs, .o = o, .before = before,
+		                     .total = total };
 		char *text = NULL;
 		size_t len = 0;
 		const char *what;
@@ -421,6 +430,8 @@ trace_import(const struct import_opts *o)
 
 		text_sanitize(c.name, sizeof c.name, strcmp(c.file, "-") == 0 ? "<stdin>" : c.file, false);
 		r = read_file(&c, &text, &len);
+		c.text = text;
+		before += len;
 		if (r != IMPORT_OK) {
 			if (rc == IMPORT_OK || r == IMPORT_IO)
 				rc = r;

@@ -15,6 +15,7 @@
 #define VMSCOPE_TRACE_IMPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum import_kind { IMPORT_NONE = 0, IMPORT_VMMAP, IMPORT_SMAPS, IMPORT_VMINFO };
@@ -33,6 +34,10 @@ struct import_opts {
 	const char *out;                 /* the trace to write */
 	const char *task;                /* task name; NULL: from the capture */
 	FILE *errs;                      /* where messages go (stderr) */
+	/* Called as the captures are parsed (every 4,096 lines): DONE of
+	 * TOTAL bytes of all the files given.  NULL: not called. */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total);
+	void *progress_ctx;
 };
 
 /* "vmmap" -> IMPORT_VMMAP ...; IMPORT_NONE for anything else. */

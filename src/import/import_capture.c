@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "import.h"
 #include "import_int.h"
 #include "trace/text.h"
 
@@ -163,6 +164,14 @@ imp_capture_free(struct imp_capture *cap)
 	for (size_t i = 0; i < cap->nnotes; i++)
 		free(cap->notes[i]);
 	memset(cap, 0, sizeof *cap);
+}
+
+void
+imp_progress(const struct imp_ctx *c, const char *pos, unsigned line)
+{
+	if ((line & 4095) != 0 || c->o == NULL || c->o->progress == NULL || c->text == NULL)
+		return;
+	c->o->progress(c->o->progress_ctx, c->before + (uint64_t)(pos - c->text), c->total);
 }
 
 /* Next line of the buffer at *POS. */

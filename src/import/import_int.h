@@ -51,7 +51,13 @@ struct imp_ctx {
 	char name[256];                  /* as shown in messages (sanitized) */
 	FILE *errs;
 	unsigned nerrors;
+	const struct import_opts *o;     /* for its progress callback (may be NULL) */
+	const char *text;                /* the capture being parsed */
+	uint64_t before, total;          /* bytes of the files before this one, of all */
 };
+
+/* Report that a parser is at POS of C's text (every 4,096th call of LINE). */
+void imp_progress(const struct imp_ctx *c, const char *pos, unsigned line);
 
 void imp_error(struct imp_ctx *c, unsigned line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -248,6 +248,7 @@ imp_parse_smaps(struct imp_ctx *c, const char *text, struct imp_capture *cap)
 	memset(&cur, 0, sizeof cur);
 	while ((l = imp_next_line(&pos, &len)) != NULL) {
 		line++;
+		imp_progress(c, pos, line);
 		if (len == 0)
 			continue;
 		if (imp_is_maps_line(l, len)) {

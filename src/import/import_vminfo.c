@@ -177,6 +177,7 @@ imp_parse_vminfo(struct imp_ctx *c, const char *text, struct imp_capture *cap)
 		struct imp_region *r;
 
 		line++;
+		imp_progress(c, pos, line);
 		while (p < end && (*p == ' ' || *p == '\t'))
 			p++;
 		if (p == end)

@@ -335,6 +335,7 @@ imp_parse_vmmap(struct imp_ctx *c, const char *text, struct imp_capture *cap)
 		size_t i = 0;
 
 		line++;
+		imp_progress(c, pos, line);
 		while (i < len && (l[i] == ' ' || l[i] == '\t'))
 			i++;
 		if (i == len)
