@@ -555,6 +555,7 @@ test_smaps_many(void)
 	static bool miss[1 << 16];
 	bool all = true, same = true, gone = false;
 	size_t nmiss, mine_missing = 0;
+	bool merge = false;
 	int fd = mkstemp(path), rc;
 
 	base = mmap(NULL, 2 * N * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -570,8 +571,20 @@ test_smaps_many(void)
 		if (p != MAP_FAILED && (prot & PROT_WRITE))
 			p[0] = 1;
 	}
+#ifdef MADV_MERGEABLE
+	/* Mapping 1, anonymous (EINVAL without CONFIG_KSM). */
+	merge = madvise(base + 8192, 4096, MADV_MERGEABLE) == 0;
+#endif
 	rc = pm_read_smaps(pm, (int)getpid(), &sm, err, sizeof err);
 	ok(rc == PM_OK && sm.len > 4 * 131072, "many mappings: smaps read (%zu bytes)", sm.len);
+	for (size_t k = 0; merge && k < sm.n; k++) {
+		if (sm.v[k].start == (uintptr_t)base + 8192)
+			ok(sm.v[k].mergeable, "many mappings: MADV_MERGEABLE read from VmFlags mg");
+		if (sm.v[k].start == (uintptr_t)base + 2 * 8192)
+			ok(!sm.v[k].mergeable, "many mappings: the others are not mergeable");
+	}
+	if (!merge)
+		tap_skip("many mappings: MADV_MERGEABLE read from VmFlags mg", "no KSM in this kernel");
 	rc = pm_read_maps((int)getpid(), &mp, err, sizeof err);
 	/* Not always as many: the test's own allocations in between (and a
 	 * sanitizer's) may be mappings too. */

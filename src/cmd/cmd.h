@@ -74,6 +74,11 @@ bool cmd_parse_count(const char *s, size_t *out);
  * NULL: the default demo.  Returns 0, or an exit status after printing
  * the error. */
 int cmd_load_trace(const char *arg, struct trace **t);
+/* Print the load error ERR (FILE:LINE:COL: message) and return its exit
+ * status: EXIT_BAD_INPUT for malformed input, EXIT_IO when it is not
+ * about a line (the file could not be read). */
+struct trace_error;
+int cmd_trace_error(const struct trace_error *err);
 /* The scenario NAME in the data directories ($VMSCOPE_DATADIR, then the
  * installed one) as "DIR/NAME.jsonl" in BUF; false when there is none. */
 bool cmd_data_file(const char *name, char *buf, size_t len);

@@ -169,7 +169,7 @@ cmd_load_trace(const char *arg, struct trace **t)
 {
 	struct trace_error err;
 	const struct scenario_builtin *s = NULL;
-	char msg[600], path[4096];
+	char path[4096];
 	int rc;
 
 	if (arg == NULL)
@@ -193,12 +193,17 @@ cmd_load_trace(const char *arg, struct trace **t)
 		rc = trace_load_file_progress(arg, t, &err, progress_bytes, &pr);
 		progress_end(&pr);
 	}
-	if (rc != 0) {
-		trace_error_format(&err, msg, sizeof msg);
-		fprintf(stderr, "%s\n", msg);
-		return err.line == 0 ? EXIT_IO : EXIT_BAD_INPUT;
-	}
-	return 0;
+	return rc != 0 ? cmd_trace_error(&err) : 0;
+}
+
+int
+cmd_trace_error(const struct trace_error *err)
+{
+	char msg[600];
+
+	trace_error_format(err, msg, sizeof msg);
+	fprintf(stderr, "%s\n", msg);
+	return err->line == 0 ? EXIT_IO : EXIT_BAD_INPUT;
 }
 
 int

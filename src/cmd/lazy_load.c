@@ -36,17 +36,6 @@ lazy_bytes(void)
 	return *end == '\0' ? v : LAZY_BYTES;
 }
 
-/* Print the load error ERR and return its exit status. */
-static int
-lazy_error(const struct trace_error *err)
-{
-	char msg[600];
-
-	trace_error_format(err, msg, sizeof msg);
-	fprintf(stderr, "%s\n", msg);
-	return err->line == 0 ? EXIT_IO : EXIT_BAD_INPUT;
-}
-
 /* ui_loader: load the next part. */
 static int
 lazy_more(void *ctx, double *fraction, char *msg, size_t msglen)
@@ -80,11 +69,11 @@ lazy_open(const char *arg, const char *profile, size_t upto, struct trace **t,
 	}
 	if (trace_stream_open(arg, &lz->s, &err) != 0) {
 		free(lz);
-		return lazy_error(&err);
+		return cmd_trace_error(&err);
 	}
 	*t = trace_stream_trace(lz->s);
 	if (trace_stream_load(lz->s, upto) < 0) {
-		rc = lazy_error(trace_stream_error(lz->s));
+		rc = cmd_trace_error(trace_stream_error(lz->s));
 		goto fail;
 	}
 	rc = cmd_open_replay(*t, profile, r);

@@ -341,9 +341,8 @@ at_observe(struct attach *a, size_t i, size_t sample, double t0)
 		r->pages_cow = o->pages_cow;
 		r->pages_shared = o->pages_shared;
 		r->pages_zero = o->pages_zero;
-		/* The loader reads the same from x_vmflags (KSM may merge it). */
-		if (v->have_vmflags && (strncmp(v->vmflags, "mg ", 3) == 0 ||
-		                        strstr(v->vmflags, " mg ") != NULL))
+		/* The loader reads the same from x_vmflags. */
+		if (v->mergeable)
 			r->xflags |= TOBSX_MERGEABLE;
 		nr++;
 	}

@@ -368,7 +368,7 @@ parse_line(struct pm_snap *snap, char *l, const char *end)
 			const char *f = l + 8;
 			size_t fl;
 			uint8_t mp = 0;
-			bool dc = false;
+			bool dc = false, mg = false;
 
 			while (*f == ' ')
 				f++;
@@ -383,12 +383,14 @@ parse_line(struct pm_snap *snap, char *l, const char *end)
 				if (q[0] == 'm') {
 					mp |= q[1] == 'r' ? VM_PROT_READ : q[1] == 'w' ? VM_PROT_WRITE
 					                  : q[1] == 'e' ? VM_PROT_EXECUTE : 0;
+					mg = mg || q[1] == 'g';
 				} else if (q[0] == 'd' && q[1] == 'c') {
 					dc = true;
 				}
 			}
 			v->max_prot = mp;
 			v->dontfork = dc;
+			v->mergeable = mg;
 		}
 		break;
 	}

@@ -30,6 +30,7 @@ struct pm_vma {
 	uint8_t prot, max_prot;      /* VM_PROT_* (max from VmFlags mr/mw/me) */
 	bool shared;                 /* perms 's' */
 	bool dontfork;               /* VmFlags dc (MADV_DONTFORK) */
+	bool mergeable;              /* VmFlags mg (MADV_MERGEABLE: KSM may merge it) */
 	bool have_vmflags;
 	const char *path;            /* pathname column, "" when none (in the snapshot) */
 	size_t path_off;             /* (the path's offset in the snapshot's text) */

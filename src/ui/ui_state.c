@@ -341,6 +341,18 @@ obs_update(struct ui *u, size_t id, size_t k)
 	return 0;
 }
 
+/* The right pane's task when none was chosen: the first named task the
+ * left pane does not show (none: -1 stays). */
+static void
+right_pane_default(struct ui *u)
+{
+	for (size_t id = 0; id < u->ntasks; id++)
+		if ((int)id != u->pane_task[0] && !trace_task_unnamed(u->t, (uint16_t)id)) {
+			u->pane_task[1] = (int)id;
+			return;
+		}
+}
+
 /* Set up the player over replay R. */
 int
 ui_state_init(struct ui *u, struct replay *r, const struct ui_opts *o)
@@ -395,11 +407,7 @@ ui_state_init(struct ui *u, struct replay *r, const struct ui_opts *o)
 	                : u->ntasks > 0 ? 0 : -1;
 	u->pane_task[1] = o->right >= 0 && (size_t)o->right < u->ntasks ? o->right : -1;
 	if (u->pane_task[1] < 0)
-		for (size_t id = 0; id < u->ntasks; id++)
-			if ((int)id != u->pane_task[0] && !trace_task_unnamed(u->t, (uint16_t)id)) {
-				u->pane_task[1] = (int)id;
-				break;
-			}
+		right_pane_default(u);
 	/* With more than two tasks the panes follow the acting ones, unless
 	 * the user chose the panes' tasks. */
 	u->follow = u->ntasks > 2 && o->left < 0 && o->right < 0;
@@ -1124,11 +1132,7 @@ tasks_grow(struct ui *u)
 	if (n <= 2 && nn > 2 && u->o.left < 0 && u->o.right < 0)
 		u->follow = true;
 	if (u->pane_task[1] < 0)
-		for (size_t id = 0; id < u->ntasks; id++)
-			if ((int)id != u->pane_task[0] && !trace_task_unnamed(u->t, (uint16_t)id)) {
-				u->pane_task[1] = (int)id;
-				break;
-			}
+		right_pane_default(u);
 	return 0;
 }
 
