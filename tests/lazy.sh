@@ -4,7 +4,9 @@
 #
 # VMSCOPE_LAZY_BYTES=0 makes every trace file load a little at a time, as
 # files of 8 MiB and more do.  render --step N then reads the first N
-# events only: its title says "step N/N+ | loading 0%", a step past the end
+# events only: its title says "step N/N+ | loading P%" (how much of the
+# file that is; a bar from 100 columns; "vmscope" never overwritten at 80
+# columns, however long the step count), a step past the end
 # is refused as before, a bad line before step N fails with FILE:LINE:COL
 # and exit 2, one after it is never read.  In a real terminal (tmux), the
 # player loads the rest between keys: the title ends with the exact count
@@ -47,12 +49,28 @@ mk "$tmpdir/good.jsonl" none
 mk "$tmpdir/before.jsonl" before
 mk "$tmpdir/after.jsonl" after
 
-out=$("$VMSCOPE" render --size 100x30 --step 3 "$tmpdir/good.jsonl" 2>&1)
+out=$("$VMSCOPE" render --ascii --size 100x30 --step 3 "$tmpdir/good.jsonl" 2>&1)
 rc=$?
 first=$(printf '%s\n' "$out" | head -n 1)
 case "$rc:$first" in
-0:*"step 3/3+ | loading 0% "*) tap_ok "render --step 3 reads 3 events: step 3/3+, loading" ;;
-*) tap_fail "render --step 3 reads 3 events: step 3/3+, loading" "exit $rc" "$first" ;;
+0:*"step 3/3+ | loading "[1-9]*"% "[#-]*" | "*) tap_ok "render --step 3 reads 3 events: step 3/3+, loading P% and a bar" ;;
+*) tap_fail "render --step 3 reads 3 events: step 3/3+, loading P% and a bar" "exit $rc" "$first" ;;
+esac
+first=$("$VMSCOPE" render --ascii --size 80x24 --step 3 "$tmpdir/good.jsonl" 2>&1 | head -n 1)
+case $first in
+" vmscope "*"step 3/3+ | loading "[1-9]*"% | "*) tap_ok "at 80 columns: loading P%, no bar" ;;
+*) tap_fail "at 80 columns: loading P%, no bar" "$first" ;;
+esac
+awk 'BEGIN {
+	print "{\"vmscope\":1,\"profile\":\"gnumach-2022\",\"tasks\":[\"p\"]}"
+	print "{\"op\":\"allocate\",\"task\":\"p\",\"size\":\"1p\",\"as\":\"a\"}"
+	for (i = 0; i < 100100; i++)
+		print "{\"op\":\"observe\",\"task\":\"p\",\"regions\":[{\"start\":\"0x10000\",\"end\":\"0x11000\"}]}"
+}' >"$tmpdir/obs.jsonl"
+first=$("$VMSCOPE" render --ascii --size 80x24 --step 100000 "$tmpdir/obs.jsonl" 2>&1 | head -n 1)
+case $first in
+" vmscope "*"step 100000/100000+ | both | loading"*) tap_ok "a long title keeps vmscope and the step at 80 columns" ;;
+*) tap_fail "a long title keeps vmscope and the step at 80 columns" "$first" ;;
 esac
 out=$(VMSCOPE_LAZY_BYTES= "$VMSCOPE" render --size 100x30 --step 3 "$tmpdir/good.jsonl" 2>&1)
 first=$(printf '%s\n' "$out" | head -n 1)

@@ -94,6 +94,8 @@ lazy_wire(struct lazy_load *lz, struct ui_opts *o)
 {
 	o->loader = lz != NULL && trace_stream_error(lz->s) == NULL &&
 	            trace_stream_fraction(lz->s) < 1.0 ? &lz->loader : NULL;
+	if (o->loader != NULL)
+		lz->loader.fraction = trace_stream_fraction(lz->s);
 }
 
 void

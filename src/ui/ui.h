@@ -76,6 +76,7 @@ struct ui_presenter {
 struct ui_loader {
 	void *ctx;
 	int (*more)(void *ctx, double *fraction, char *msg, size_t msglen);
+	double fraction;       /* how much was loaded when the player started */
 };
 
 struct ui_opts {

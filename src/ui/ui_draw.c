@@ -464,8 +464,8 @@ draw_title_live(const struct ui *u, struct ui_grid *g, const char *title)
 	put_clip(g, g->cols - rw, 0, rw, UI_S_TITLE, 0, right);
 }
 
-/* "loading 37% [###-------] | " while the trace loads, "load failed | "
- * after an error, else nothing. */
+/* "loading 37% ███░░░░░░░ | " while the trace loads (the bar from 100
+ * columns), "load failed | " after an error, else nothing. */
 static void
 load_text(const struct ui *u, const struct ui_grid *g, char *buf, size_t len)
 {
@@ -481,9 +481,9 @@ load_text(const struct ui *u, const struct ui_grid *g, char *buf, size_t len)
 		return;
 	if (pct < 0)
 		pct = full = 0;
-	for (int i = 0; i < 10; i++)
+	for (int i = 0; i < 10 && g->cols >= 100; i++)   /* the bar from 100 columns */
 		strcat(bar, i < full ? (g->ascii ? "#" : "\u2588") : (g->ascii ? "-" : "\u2591"));
-	snprintf(buf, len, "loading %d%% %s | ", pct, bar);
+	snprintf(buf, len, "loading %d%%%s%s | ", pct, bar[0] ? " " : "", bar);
 }
 
 /* The title bar. */
@@ -526,9 +526,11 @@ draw_title(struct ui *u, struct ui_grid *g)
 		         u->playing ? ui_grid_glyph(g, UI_G_PLAY) : (g->ascii ? "||" : "\u2016"),
 		         ui_speeds[u->speed].label);
 	rw = ui_text_width(right);
+	if (rw > g->cols - 9)   /* never over "vmscope": cut in the middle */
+		rw = g->cols - 9;
 	ui_grid_put(g, 1, 0, 8, UI_S_TITLE, UI_A_BOLD, "vmscope");
 	put_clip(g, 9, 0, g->cols - rw - 10, UI_S_TITLE, 0, title);
-	ui_grid_put(g, g->cols - rw, 0, rw, UI_S_TITLE, 0, right);
+	put_clip(g, g->cols - rw, 0, rw, UI_S_TITLE, 0, right);
 }
 
 /* Pages per strip cell for NPAGES pages in W columns, and the "xN"

@@ -384,8 +384,10 @@ ui_state_init(struct ui *u, struct replay *r, const struct ui_opts *o)
 		ui_state_free(u);
 		return -1;
 	}
-	if (o->loader != NULL)
+	if (o->loader != NULL) {
 		u->load_state = 1;
+		u->load_fraction = o->loader->fraction;
+	}
 	if (o->live != NULL) {
 		u->live_follow = true;
 		u->live_samples = 1;
