@@ -7,7 +7,12 @@
  * references that exist, maps sorted and disjoint, frames accounted), a
  * failed operation must leave the world unchanged, and a deep copy must
  * report the same regions as the original -- and the run goes on with the
- * copy, so copies are mutated too.  Fixed seeds: deterministic.
+ * copy, so copies are mutated too.  And pages kept as runs must behave as
+ * pages taken one at a time: a twin world faults, resolves and counts page
+ * by page (vm_world_set_page_at_a_time), runs the same operations over
+ * larger ranges, and must report the same regions, pages, objects and
+ * effects after each one (frame ids aside: a run takes its frames in one
+ * block).  Fixed seeds: deterministic.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +24,7 @@
 #include "vm/vm_profile.h"
 
 static unsigned long long seed;
+static unsigned max_pages = 5;   /* sizes of 1..max_pages pages */
 
 static unsigned
 rnd(unsigned n)
@@ -54,7 +60,7 @@ random_op(struct vm_world *w, int *nent, int *forks)
 		task = rnd((unsigned)ntask);
 	uint32_t ps = vm_world_page_size(w);
 	uint64_t a = some_addr(w, task);
-	uint64_t size = rnd(20) == 0 ? 0 : (uint64_t)(1 + rnd(5)) * ps - (rnd(8) == 0 ? 1 : 0);
+	uint64_t size = rnd(20) == 0 ? 0 : (uint64_t)(1 + rnd(max_pages)) * ps - (rnd(8) == 0 ? 1 : 0);
 	uint64_t out;
 	int e;
 
@@ -97,6 +103,78 @@ random_op(struct vm_world *w, int *nent, int *forks)
 	default:
 		return vm_op_release_entry(w, *nent ? (int)rnd((unsigned)*nent + 1) : 0);
 	}
+}
+
+/* Append to BUF what a region, its pages and its object say (frame ids
+ * only as present or not). */
+static size_t
+region_digest(const struct vm_world *w, int t, size_t i, char *buf, size_t len)
+{
+	static struct vm_page_info pg[4096];
+	struct vm_region_info ri;
+	struct vm_object_info oi;
+	size_t n = 0, np;
+
+	vm_region_get(w, t, i, &ri);
+	n += (size_t)snprintf(buf + n, len - n, "%d:%llx-%llx:%d/%d:%u:%u:%u:%u:%u:%u:%u:%d%d:",
+	                      t, (unsigned long long)ri.start, (unsigned long long)ri.end,
+	                      ri.share_mode, ri.top_share_mode, ri.ref_count, ri.pages_resident,
+	                      ri.pages_dirtied, ri.pages_shared_now_private, ri.pages_cow,
+	                      ri.pages_shared, ri.shadow_depth, ri.needs_copy, ri.external);
+	if (vm_object_get(w, ri.object, &oi))
+		n += (size_t)snprintf(buf + n, len - n, "#%u r%u s%u res%u:", oi.id, oi.ref_count,
+		                      oi.shadow, oi.resident);
+	np = vm_region_pages(w, t, i, pg, sizeof pg / sizeof pg[0]);
+	for (size_t p = 0; p < np && p < sizeof pg / sizeof pg[0] && n + 8 < len; p++)
+		n += (size_t)snprintf(buf + n, len - n, "%d%d%d%d", pg[p].kind, pg[p].dirty,
+		                      pg[p].depth, pg[p].frame != 0);
+	return n;
+}
+
+/* Everything W reports, for comparing a world with its page-at-a-time twin. */
+static void
+full_digest(const struct vm_world *w, char *buf, size_t len)
+{
+	const struct vm_effects *fx = vm_world_effects(w);
+	size_t n = (size_t)snprintf(buf, len, "fx %x %u %u %u %zu %zu;", fx->flags,
+	                            fx->pages_zero_filled, fx->pages_copied, fx->pages_pushed,
+	                            vm_world_nobjects(w), vm_world_nframes(w));
+
+	for (int t = 0; t < vm_task_count(w) && n + 64 < len; t++)
+		for (size_t i = 0; i < vm_task_nentries(w, t) && n + 64 < len; i++)
+			n += region_digest(w, t, i, buf + n, len - n);
+}
+
+/* The same operations on a world and its page-at-a-time twin, compared
+ * after each; returns the first step that differs, or STEPS. */
+static size_t
+twin_run(const struct vm_profile *prof, unsigned run, size_t steps, char *a, char *b, size_t len)
+{
+	struct vm_world *w = vm_world_new(prof, 0), *r = vm_world_new(prof, 0);
+	int nent[2] = { 0, 0 }, forks[2] = { 0, 0 };
+	size_t s;
+
+	vm_world_set_page_at_a_time(r, true);
+	for (int k = 0; k < 2; k++) {
+		vm_task_create(k ? r : w, "a");
+		vm_task_create(k ? r : w, "b");
+	}
+	seed = 0x2545f4914f6cdd1dull * (run + 1) + prof->name[0];
+	for (s = 0; s < steps; s++) {
+		unsigned long long at = seed;
+		kern_return_t k1 = random_op(w, &nent[0], &forks[0]), k2;
+		char msg[256];
+
+		seed = at;
+		k2 = random_op(r, &nent[1], &forks[1]);
+		full_digest(w, a, len);
+		full_digest(r, b, len);
+		if (k1 != k2 || strcmp(a, b) != 0 || !vm_world_check(w, msg, sizeof msg))
+			break;
+	}
+	vm_world_free(w);
+	vm_world_free(r);
+	return s;
 }
 
 int
@@ -155,6 +233,24 @@ main(void)
 			ok(nok > 450 && nok < 1400, "%s run %u: a real mix (%d of %zu operations succeeded)",
 			   vm_profiles[p]->name, run, nok, steps);
 			vm_world_free(w);
+		}
+	}
+	max_pages = 48;
+	for (size_t p = 0; vm_profiles[p] != NULL; p++) {
+		for (unsigned run = 0; run < 3; run++) {
+			static char a[1 << 20], b[1 << 20];
+			size_t s = twin_run(vm_profiles[p], run, 600, a, b, sizeof a);
+
+			if (s < 600) {
+				size_t d = 0;
+
+				while (a[d] == b[d] && a[d] != '\0')
+					d++;
+				printf("# step %zu differs at %zu: runs \"%.60s\" vs one by one \"%.60s\"\n",
+				       s, d, a + (d > 20 ? d - 20 : 0), b + (d > 20 ? d - 20 : 0));
+			}
+			ok(s == 600, "%s twin %u: page runs behave as pages one at a time (%zu steps)",
+			   vm_profiles[p]->name, run, s);
 		}
 	}
 	return tap_done();

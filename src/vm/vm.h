@@ -127,6 +127,9 @@ void vm_world_free(struct vm_world *w);
  * the shared zero page (true, the default: mm/memory.c do_anonymous_page)
  * or allocates a zeroed page, as on a machine whose recording said so. */
 void vm_world_set_zero_page(struct vm_world *w, bool on);
+/* Resolve, fault and count pages one at a time instead of by runs of
+ * alike pages: the reference the runs are tested against (tests only). */
+void vm_world_set_page_at_a_time(struct vm_world *w, bool on);
 /* Deep copy, for replay checkpoints. */
 struct vm_world *vm_world_clone(const struct vm_world *w);
 const struct vm_profile *vm_world_profile(const struct vm_world *w);

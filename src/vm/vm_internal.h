@@ -3,10 +3,16 @@
  * vm_internal.h -- data structures shared by the vm_*.c files only.
  *
  * Objects live in a table indexed by their id (ids are never reused, so a
- * stale id reads as NULL).  A page slot is a 32-bit word: 0 when absent,
- * else the physical frame id with VM_PAGE_DIRTY or-ed in.  Frames carry a
- * count of the slots holding them (1 under Mach profiles; more under the
- * linux profile, where fork shares frames between private objects).
+ * stale id reads as NULL).  An object's resident pages are kept as runs
+ * (extents): pages [pg, pg+n) holding the consecutive frames
+ * [frame, frame+n), all dirty or all clean, so a region whose pages do not
+ * differ one by one costs one run however large it is.  A page slot, as
+ * vm_page_get() returns it, is 0 when absent, else the frame id with
+ * VM_PAGE_DIRTY or-ed in.  Frame ids are handed out in ascending order and
+ * never reused; a frame held by one page slot -- always under the Mach
+ * profiles -- needs no record; only frames held by more slots (the linux
+ * profile, where fork shares frames between private objects) are kept, as
+ * runs of equal count.
  *
  * A map is an AVL tree keyed by entry start plus a doubly linked list in
  * address order (like XNU's rb-tree + list), so lookups are O(log n) and
@@ -21,16 +27,26 @@
 #define VM_PAGE_DIRTY 0x80000000u
 
 /*
- * Model limits, so that a hostile trace cannot exhaust memory: one region
- * of at most 2^24 pages (64 GiB of 4 KiB pages), at most 2^26 resident
- * frames in the world.  Past them an operation fails with
+ * Model limits: one region of at most 2^28 pages (1 TiB of 4 KiB pages;
+ * page runs count pages in 32 bits, and a linux shared mapping keeps one
+ * presence bit per page), and at most 2^31 - 1 frame ids over the whole
+ * replay (ids are never reused).  Past them an operation fails with
  * KERN_RESOURCE_SHORTAGE and changes nothing.
  */
-#define VM_MAX_REGION_PAGES (1ull << 24)
-#define VM_MAX_FRAMES (1ull << 26)
+#define VM_MAX_REGION_PAGES (1ull << 28)
+#define VM_MAX_FRAME_ID 0x7fffffffu
 #define VM_PAGE_FRAME(s) ((s) & ~VM_PAGE_DIRTY)
-/* frame_refs[f] of a free frame id: this bit, or-ed with the next free id. */
-#define VM_FRAME_FREE 0x80000000u
+
+/* Resident pages [pg, pg+n) of an object: frames VM_PAGE_FRAME(slot) + i,
+ * with slot's VM_PAGE_DIRTY for all of them. */
+struct vm_prun {
+	uint32_t pg, n, slot;
+};
+
+/* Frames [f, f+n), each held by REFS (>= 2) page slots. */
+struct vm_frun {
+	uint32_t f, n, refs;
+};
 
 struct vm_object {
 	uint32_t id;
@@ -39,9 +55,10 @@ struct vm_object {
 	uint32_t shadow;           /* backing object id, 0 = none */
 	uint64_t shadow_offset;
 	uint32_t copy;             /* delayed-copy object (vo_copy), 0 = none */
-	uint32_t *pages;           /* size / page_size slots */
-	uint32_t npages;           /* slots allocated */
-	uint32_t resident;         /* slots in use */
+	struct vm_prun *runs;      /* resident pages, sorted by pg, disjoint */
+	uint32_t nruns, runs_cap;
+	uint32_t npages;           /* pages the object covers (size rounded up) */
+	uint32_t resident;         /* pages in runs */
 	uint8_t copy_strategy;     /* enum vm_copy_strategy */
 	bool internal;             /* anonymous; false: file (external pager) */
 	bool true_share;
@@ -99,6 +116,7 @@ struct vm_file {
 struct vm_world {
 	const struct vm_profile *prof;
 	bool no_zero_page;         /* linux: read faults allocate (the machine said so) */
+	bool page_at_a_time;       /* no runs of alike pages (the tests' reference) */
 	uint32_t page_size;
 	unsigned page_shift;
 	struct vm_task *tasks;
@@ -106,9 +124,9 @@ struct vm_world {
 	struct vm_object **objs;   /* by id; [0] unused */
 	uint32_t nobj_ids, objs_cap;
 	size_t live_objects;
-	uint32_t *frame_refs;      /* by frame id; [0] unused; VM_FRAME_FREE: free */
-	uint32_t free_frame;       /* first free frame id, 0 = none */
-	uint32_t nframe_ids, frames_cap;
+	struct vm_frun *shared_frames; /* frames held by 2+ slots, sorted */
+	uint32_t nshared, shared_cap;
+	uint32_t next_frame;       /* the next frame id (ids start at 1) */
 	size_t live_frames;
 	struct vm_named_entry *entries;
 	int nentries, entries_cap;
@@ -125,18 +143,27 @@ struct vm_object *vm_obj_new(struct vm_world *w, uint64_t size, bool internal);
 void vm_obj_ref(struct vm_world *w, uint32_t id);
 void vm_obj_deref(struct vm_world *w, uint32_t id);
 void vm_obj_resize(struct vm_world *w, struct vm_object *o, uint64_t size);
-uint32_t vm_frame_new(struct vm_world *w);
-void vm_frame_unref(struct vm_world *w, uint32_t frame);
 void vm_page_set(struct vm_world *w, struct vm_object *o, uint64_t pg, uint32_t slot);
 void vm_page_clear(struct vm_world *w, struct vm_object *o, uint64_t pg);
-static inline uint32_t
-vm_page_get(const struct vm_object *o, uint64_t pg)
-{
-	return pg < o->npages ? o->pages[pg] : 0;
-}
 /* Find the page at byte offset OFF of object O down its shadow chain. */
 struct vm_object *vm_page_lookup_chain(const struct vm_world *w, struct vm_object *o,
                                        uint64_t off, unsigned *depth, uint32_t *slot);
+
+/* vm_pages.c: page runs and frames */
+uint32_t vm_page_span(const struct vm_object *o, uint64_t pg, uint64_t *n);
+uint32_t vm_page_get(const struct vm_object *o, uint64_t pg);
+void vm_pages_set(struct vm_world *w, struct vm_object *o, uint64_t pg, uint64_t n,
+                  uint32_t slot);
+void vm_pages_clear(struct vm_world *w, struct vm_object *o, uint64_t pg, uint64_t n);
+void vm_pages_dirty(struct vm_object *o, uint64_t pg, uint64_t n);
+void vm_pages_own(struct vm_object *o, uint32_t need);
+void vm_pages_release(struct vm_world *w, struct vm_object *o);
+uint32_t vm_frames_new(struct vm_world *w, uint64_t n);
+bool vm_frames_available(const struct vm_world *w, uint64_t n);
+void vm_frames_adjust(struct vm_world *w, uint32_t f, uint64_t n, int delta);
+uint32_t vm_frame_refs(const struct vm_world *w, uint32_t f, uint64_t *n);
+struct vm_object *vm_chain_span(const struct vm_world *w, struct vm_object *o, uint64_t off,
+                                uint64_t *n, unsigned *depth, uint32_t *slot);
 void vm_object_collapse(struct vm_world *w, struct vm_object *o);
 bool vm_object_shadow(struct vm_world *w, struct vm_map_entry *e, bool always);
 struct vm_object *vm_object_copy_slowly(struct vm_world *w, struct vm_object *src,
@@ -144,6 +171,7 @@ struct vm_object *vm_object_copy_slowly(struct vm_world *w, struct vm_object *sr
 struct vm_object *vm_object_copy_delayed(struct vm_world *w, struct vm_object *src,
                                          uint64_t off, uint64_t size);
 void vm_object_push_page(struct vm_world *w, struct vm_object *o, uint64_t off);
+void vm_object_push_pages(struct vm_world *w, struct vm_object *o, uint64_t off, uint64_t n);
 
 /* vm_map.c */
 void vm_map_init(struct vm_map *m, uint64_t min, uint64_t max);

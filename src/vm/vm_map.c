@@ -77,9 +77,13 @@ vm_entry_track_presence(struct vm_world *w, struct vm_map_entry *e, bool residen
 		abort();
 	if (!resident_present || top == NULL)
 		return;
-	for (uint64_t i = 0; i < n; i++)
-		if (vm_page_lookup_chain(w, top, e->offset + (i << w->page_shift), NULL, NULL) != NULL)
-			vm_entry_set_present(e, i);
+	for (uint64_t i = 0, k; i < n; i += k) {
+		k = n - i;
+		if (vm_chain_span(w, top, e->offset + (i << w->page_shift), &k, NULL, NULL) == NULL)
+			continue;
+		for (uint64_t j = i; j < i + k; j++)
+			vm_entry_set_present(e, j);
+	}
 }
 
 /* Initialise an empty map over [min, max). */
@@ -505,8 +509,8 @@ extend_object(struct vm_world *w, struct vm_map_entry *prev, uint64_t add)
 
 		if (need > o->size)
 			vm_obj_resize(w, o, need);
-		for (uint64_t pg = from >> w->page_shift; pg < (need >> w->page_shift); pg++)
-			vm_page_clear(w, o, pg);
+		vm_pages_clear(w, o, from >> w->page_shift,
+		               (need >> w->page_shift) - (from >> w->page_shift));
 	}
 }
 
@@ -523,13 +527,12 @@ static void
 rebase_object(struct vm_world *w, struct vm_map_entry *next, uint64_t delta)
 {
 	struct vm_object *o = vm_obj(w, next->object);
-	uint64_t dp = delta >> w->page_shift, old = o->npages;
+	uint32_t dp = (uint32_t)(delta >> w->page_shift);
 
 	vm_obj_resize(w, o, o->size + delta);
-	for (uint64_t i = old; i-- > 0;) {
-		o->pages[i + dp] = o->pages[i];
-		o->pages[i] = 0;
-	}
+	vm_pages_own(o, o->nruns);
+	for (uint32_t k = 0; k < o->nruns; k++)
+		o->runs[k].pg += dp;
 	next->offset += delta;
 }
 
@@ -596,9 +599,9 @@ enter_coalesce(struct vm_world *w, struct vm_map *m, uint64_t start, uint64_t en
 			 * object by an earlier deallocation go (GNU Mach's
 			 * vm_object_coalesce removes them, vm_object_page_remove,
 			 * as for a range glued after an object). */
-			for (uint64_t pg = next->offset >> w->page_shift;
-			     pg < (next->offset + size) >> w->page_shift; pg++)
-				vm_page_clear(w, o, pg);
+			vm_pages_clear(w, o, next->offset >> w->page_shift,
+			               ((next->offset + size) >> w->page_shift) -
+			               (next->offset >> w->page_shift));
 		}
 		(void)before;
 		w->fx.flags |= VMFX_COALESCED_NEXT;

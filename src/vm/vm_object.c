@@ -3,9 +3,8 @@
  * vm_object.c -- VM objects, their resident pages, physical frames, shadow
  * chains, and the copy strategies.
  *
- * Page slots are indexed by page number within the object (byte offset >>
- * page_shift).  Every resident slot holds a frame; a frame's reference count
- * is the number of slots holding it (always 1 under the Mach profiles).
+ * Pages are numbered within the object (byte offset >> page_shift) and
+ * kept as runs (vm_pages.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -58,27 +57,15 @@ vm_obj_new(struct vm_world *w, uint64_t size, bool internal)
 	return o;
 }
 
-/* Grow (never shrink) the page table of O to cover SIZE bytes. */
+/* Grow (never shrink) O to SIZE bytes; its runs need no room. */
 void
 vm_obj_resize(struct vm_world *w, struct vm_object *o, uint64_t size)
 {
 	uint64_t np = (size + w->page_size - 1) >> w->page_shift;
 
 	o->size = size;
-	if (np > o->npages) {
-		if (o->arena & VMO_ARENA_PAGES) {
-			/* The old table is in a clone's arena: copy, never realloc. */
-			uint32_t *p = xrealloc(NULL, np * sizeof *p);
-
-			memcpy(p, o->pages, o->npages * sizeof *p);
-			o->pages = p;
-			o->arena &= (uint8_t)~VMO_ARENA_PAGES;
-		} else {
-			o->pages = xrealloc(o->pages, np * sizeof *o->pages);
-		}
-		memset(o->pages + o->npages, 0, (np - o->npages) * sizeof *o->pages);
+	if (np > o->npages)
 		o->npages = (uint32_t)np;
-	}
 }
 
 /* Take one more reference on object ID. */
@@ -97,16 +84,12 @@ obj_terminate(struct vm_world *w, struct vm_object *o)
 {
 	uint32_t shadow = o->shadow;
 
-	for (uint32_t i = 0; i < o->npages; i++)
-		if (o->pages[i] != 0)
-			vm_frame_unref(w, VM_PAGE_FRAME(o->pages[i]));
+	vm_pages_release(w, o);
 	if (o->file >= 0 && o->file < w->nfiles && w->files[o->file].object == o->id)
 		w->files[o->file].object = 0;
 	/* A copy object that shadows us keeps us alive, so o->copy is gone. */
 	w->objs[o->id] = NULL;
 	w->live_objects--;
-	if (!(o->arena & VMO_ARENA_PAGES))
-		free(o->pages);
 	if (!(o->arena & VMO_ARENA_STRUCT))
 		free(o);
 	w->fx.flags |= VMFX_OBJECT_FREED;
@@ -140,73 +123,6 @@ vm_obj_deref(struct vm_world *w, uint32_t id)
 				s->copy = 0;
 		}
 		id = obj_terminate(w, o);
-	}
-}
-
-/* A new frame with one slot reference: a freed id when there is one (the
- * free ids are a list threaded through frame_refs, so a clone of the world
- * copies it with the table), else the next id. */
-uint32_t
-vm_frame_new(struct vm_world *w)
-{
-	if (w->free_frame != 0) {
-		uint32_t f = w->free_frame;
-
-		w->free_frame = w->frame_refs[f] & ~VM_FRAME_FREE;
-		w->frame_refs[f] = 1;
-		w->live_frames++;
-		return f;
-	}
-	if (w->nframe_ids == 0)
-		w->nframe_ids = 1;
-	if (w->nframe_ids >= w->frames_cap) {
-		uint32_t cap = w->frames_cap ? w->frames_cap * 2 : 256;
-
-		w->frame_refs = xrealloc(w->frame_refs, cap * sizeof *w->frame_refs);
-		memset(w->frame_refs + w->frames_cap, 0,
-		       (cap - w->frames_cap) * sizeof *w->frame_refs);
-		w->frames_cap = cap;
-	}
-	w->frame_refs[w->nframe_ids] = 1;
-	w->live_frames++;
-	return w->nframe_ids++;
-}
-
-/* Drop one slot reference on FRAME. */
-void
-vm_frame_unref(struct vm_world *w, uint32_t frame)
-{
-	if (frame != 0 && frame < w->nframe_ids && w->frame_refs[frame] > 0 &&
-	    !(w->frame_refs[frame] & VM_FRAME_FREE)) {
-		if (--w->frame_refs[frame] == 0) {
-			w->live_frames--;
-			w->frame_refs[frame] = VM_FRAME_FREE | w->free_frame;
-			w->free_frame = frame;
-		}
-	}
-}
-
-/* Put SLOT at page PG of O (O must cover PG), releasing what was there. */
-void
-vm_page_set(struct vm_world *w, struct vm_object *o, uint64_t pg, uint32_t slot)
-{
-	if (pg >= o->npages)
-		vm_obj_resize(w, o, (pg + 1) << w->page_shift);
-	if (o->pages[pg] != 0)
-		vm_frame_unref(w, VM_PAGE_FRAME(o->pages[pg]));
-	else
-		o->resident++;
-	o->pages[pg] = slot;
-}
-
-/* Remove page PG of O. */
-void
-vm_page_clear(struct vm_world *w, struct vm_object *o, uint64_t pg)
-{
-	if (pg < o->npages && o->pages[pg] != 0) {
-		vm_frame_unref(w, VM_PAGE_FRAME(o->pages[pg]));
-		o->pages[pg] = 0;
-		o->resident--;
 	}
 }
 
@@ -247,17 +163,45 @@ backing_pages_visible(const struct vm_world *w, const struct vm_object *o,
                       const struct vm_object *backing)
 {
 	uint64_t first = o->shadow_offset >> w->page_shift;
-	uint64_t n = o->npages;
 
-	for (uint64_t i = 0; i < n; i++) {
-		uint64_t bp = first + i;
+	for (uint32_t k = 0; k < backing->nruns; k++) {
+		const struct vm_prun *r = &backing->runs[k];
+		uint64_t lo = r->pg > first ? r->pg : first;
+		uint64_t hi = (uint64_t)r->pg + r->n, stop = first + o->npages;
 
-		if (bp >= backing->npages)
-			break;
-		if (backing->pages[bp] != 0 && o->pages[i] == 0)
-			return true;
+		if (hi > stop)
+			hi = stop;
+		for (uint64_t bp = lo, n; bp < hi; bp += n)
+			if (vm_page_span(o, bp - first, &n) == 0)
+				return true;
 	}
 	return false;
+}
+
+/* Move the pages of B that O lacks (within O's window onto B) up into O. */
+static void
+collapse_pages(struct vm_world *w, struct vm_object *o, struct vm_object *b)
+{
+	uint64_t first = o->shadow_offset >> w->page_shift, stop = first + o->npages;
+
+	for (uint32_t k = 0; k < b->nruns; k++) {
+		struct vm_prun r = b->runs[k];
+		uint64_t lo = r.pg > first ? r.pg : first, hi = (uint64_t)r.pg + r.n;
+
+		if (hi > stop)
+			hi = stop;
+		for (uint64_t bp = lo, n; bp < hi; bp += n) {
+			uint32_t slot = r.slot + (uint32_t)(bp - r.pg);
+
+			if (vm_page_span(o, bp - first, &n) != 0)
+				continue;
+			if (n > hi - bp)
+				n = hi - bp;
+			/* O takes a reference; B's goes with B. */
+			vm_frames_adjust(w, VM_PAGE_FRAME(slot), n, +1);
+			vm_pages_set(w, o, bp - first, n, slot);
+		}
+	}
 }
 
 /*
@@ -285,18 +229,7 @@ vm_object_collapse(struct vm_world *w, struct vm_object *o)
 		    vm_obj(w, b->shadow)->copy == b->id)
 			return;
 		if (b->ref_count == 1) {
-			uint64_t first = o->shadow_offset >> w->page_shift;
-
-			for (uint64_t i = 0; i < o->npages; i++) {
-				uint64_t bp = first + i;
-
-				if (bp < b->npages && b->pages[bp] != 0 && o->pages[i] == 0) {
-					o->pages[i] = b->pages[bp];
-					o->resident++;
-					b->pages[bp] = 0;
-					b->resident--;
-				}
-			}
+			collapse_pages(w, o, b);
 			o->shadow = b->shadow;
 			o->shadow_offset += b->shadow_offset;
 			b->shadow = 0;  /* O took over that reference */
@@ -356,13 +289,12 @@ vm_object_copy_slowly(struct vm_world *w, struct vm_object *src, uint64_t off, u
 	struct vm_object *n = vm_obj_new(w, size, true);
 	uint64_t np = (size + w->page_size - 1) >> w->page_shift;
 
-	for (uint64_t i = 0; i < np; i++) {
-		uint32_t slot;
-
-		if (vm_page_lookup_chain(w, src, off + (i << w->page_shift), NULL, &slot) == NULL)
+	for (uint64_t i = 0, k; i < np; i += k) {
+		k = np - i;
+		if (vm_chain_span(w, src, off + (i << w->page_shift), &k, NULL, NULL) == NULL)
 			continue;
-		vm_page_set(w, n, i, vm_frame_new(w) | VM_PAGE_DIRTY);
-		w->fx.pages_copied++;
+		vm_pages_set(w, n, i, k, vm_frames_new(w, k) | VM_PAGE_DIRTY);
+		w->fx.pages_copied += (uint32_t)k;
 	}
 	w->fx.flags |= VMFX_COPY_SLOWLY;
 	return n;
@@ -407,18 +339,37 @@ vm_object_copy_delayed(struct vm_world *w, struct vm_object *src, uint64_t off, 
 	return c;
 }
 
+/*
+ * Before pages [OFF, OFF + N pages) of O are modified, push the originals
+ * that O holds and its copy object lacks into the copy object.
+ */
+void
+vm_object_push_pages(struct vm_world *w, struct vm_object *o, uint64_t off, uint64_t n)
+{
+	struct vm_object *c = vm_obj(w, o->copy);
+	uint64_t pg = off >> w->page_shift, end = pg + n;
+
+	if (c == NULL)
+		return;
+	if (end > c->npages)
+		end = c->npages;
+	for (uint64_t k1, k2; pg < end; pg += k1 < k2 ? k1 : k2) {
+		uint32_t so = vm_page_span(o, pg, &k1), sc = vm_page_span(c, pg, &k2);
+		uint64_t k = k1 < k2 ? k1 : k2;
+
+		if (so == 0 || sc != 0)
+			continue;
+		if (k > end - pg)
+			k = end - pg;
+		vm_pages_set(w, c, pg, k, vm_frames_new(w, k) | (so & VM_PAGE_DIRTY));
+		w->fx.flags |= VMFX_PUSHED;
+		w->fx.pages_pushed += (uint32_t)k;
+	}
+}
+
 /* Before page OFF of O is modified, push the original into O's copy object. */
 void
 vm_object_push_page(struct vm_world *w, struct vm_object *o, uint64_t off)
 {
-	struct vm_object *c = vm_obj(w, o->copy);
-	uint64_t pg = off >> w->page_shift;
-
-	if (c == NULL || vm_page_get(o, pg) == 0)
-		return;
-	if (pg >= c->npages || c->pages[pg] != 0)
-		return;
-	vm_page_set(w, c, pg, vm_frame_new(w) | (o->pages[pg] & VM_PAGE_DIRTY));
-	w->fx.flags |= VMFX_PUSHED;
-	w->fx.pages_pushed++;
+	vm_object_push_pages(w, o, off, 1);
 }

@@ -54,11 +54,11 @@ page_range(const struct vm_world *w, uint64_t addr, uint64_t size, uint64_t *sta
 	return true;
 }
 
-/* May the world take N more frames (VM_MAX_FRAMES)? */
+/* May the world take N more frames (VM_MAX_FRAME_ID)? */
 static bool
 frames_available(const struct vm_world *w, uint64_t n)
 {
-	return w->live_frames + n <= VM_MAX_FRAMES;
+	return vm_frames_available(w, n);
 }
 
 /* Is [start, end) a region size the model accepts (VM_MAX_REGION_PAGES)? */
@@ -205,7 +205,7 @@ chain_bottom(const struct vm_world *w, struct vm_object *o)
  * clean; otherwise a zero-filled page is allocated in the top object.
  */
 static void
-fault_in_missing(struct vm_world *w, struct vm_object *top, uint64_t off)
+fault_in_missing(struct vm_world *w, struct vm_object *top, uint64_t off, uint64_t n)
 {
 	struct vm_object *o = top, *bottom = chain_bottom(w, top);
 	uint64_t boff = off;
@@ -215,13 +215,13 @@ fault_in_missing(struct vm_world *w, struct vm_object *top, uint64_t off)
 			boff += o->shadow_offset;
 			o = vm_obj(w, o->shadow);
 		}
-		vm_page_set(w, bottom, boff >> w->page_shift, vm_frame_new(w));
+		vm_pages_set(w, bottom, boff >> w->page_shift, n, vm_frames_new(w, n));
 		w->fx.flags |= VMFX_PAGED_IN;
 		return;
 	}
-	vm_page_set(w, top, off >> w->page_shift, vm_frame_new(w));
+	vm_pages_set(w, top, off >> w->page_shift, n, vm_frames_new(w, n));
 	w->fx.flags |= VMFX_ZERO_FILL;
-	w->fx.pages_zero_filled++;
+	w->fx.pages_zero_filled += (uint32_t)n;
 }
 
 /*
@@ -263,7 +263,7 @@ fault_page(struct vm_world *w, struct vm_map_entry *e, uint64_t va, bool write)
 		return;
 	}
 	if (found == NULL) {
-		fault_in_missing(w, o, off);
+		fault_in_missing(w, o, off, 1);
 		found = vm_page_lookup_chain(w, o, off, &depth, &slot);
 	}
 	vm_entry_set_present(e, (va - e->start) >> w->page_shift);
@@ -271,7 +271,7 @@ fault_page(struct vm_world *w, struct vm_map_entry *e, uint64_t va, bool write)
 		return;
 	if (depth > 0) {
 		/* Copy-on-write: copy the page up into the top object. */
-		vm_page_set(w, o, pg, vm_frame_new(w) | VM_PAGE_DIRTY);
+		vm_page_set(w, o, pg, vm_frames_new(w, 1) | VM_PAGE_DIRTY);
 		w->fx.flags |= VMFX_COW_COPY;
 		w->fx.pages_copied++;
 		vm_object_push_page(w, o, off);
@@ -279,15 +279,97 @@ fault_page(struct vm_world *w, struct vm_map_entry *e, uint64_t va, bool write)
 		return;
 	}
 	if (w->prof->fork == FORK_LINUX && !e->is_shared &&
-	    w->frame_refs[VM_PAGE_FRAME(slot)] > 1) {
+	    vm_frame_refs(w, VM_PAGE_FRAME(slot), &(uint64_t){ 0 }) > 1) {
 		/* do_wp_page(): a page mapped more than once is copied. */
-		vm_page_set(w, o, pg, vm_frame_new(w) | VM_PAGE_DIRTY);
+		vm_page_set(w, o, pg, vm_frames_new(w, 1) | VM_PAGE_DIRTY);
 		w->fx.flags |= VMFX_COW_COPY;
 		w->fx.pages_copied++;
 		return;
 	}
 	vm_object_push_page(w, o, off);
-	o->pages[pg] |= VM_PAGE_DIRTY;
+	vm_pages_dirty(o, pg, 1);
+}
+
+/* Set E's page-table presence for pages [I, I+N) (linux shared mappings). */
+static void
+set_present(struct vm_map_entry *e, uint64_t i, uint64_t n)
+{
+	if (e->present != NULL)
+		for (uint64_t k = 0; k < n; k++)
+			vm_entry_set_present(e, i + k);
+}
+
+/*
+ * Write the N pages at OFF of E's top object O, all found in FOUND at
+ * DEPTH with consecutive frames from SLOT's: what fault_page() does to each
+ * of them, at once.
+ */
+static void
+write_span(struct vm_world *w, struct vm_map_entry *e, struct vm_object *o, uint64_t off,
+           uint64_t n, unsigned depth, uint32_t slot)
+{
+	uint64_t pg = off >> w->page_shift, same;
+
+	if (depth > 0) {
+		vm_pages_set(w, o, pg, n, vm_frames_new(w, n) | VM_PAGE_DIRTY);
+		w->fx.flags |= VMFX_COW_COPY;
+		w->fx.pages_copied += (uint32_t)n;
+		vm_object_push_pages(w, o, off, n);
+		vm_object_collapse(w, o);
+		return;
+	}
+	if (w->prof->fork == FORK_LINUX && !e->is_shared &&
+	    vm_frame_refs(w, VM_PAGE_FRAME(slot), &same) > 1) {
+		vm_pages_set(w, o, pg, n, vm_frames_new(w, n) | VM_PAGE_DIRTY);
+		w->fx.flags |= VMFX_COW_COPY;
+		w->fx.pages_copied += (uint32_t)n;
+		return;
+	}
+	vm_object_push_pages(w, o, off, n);
+	vm_pages_dirty(o, pg, n);
+}
+
+/*
+ * Fault up to N pages from VA of E that resolve alike (vm_chain_span) in
+ * one step; return how many were done (0: leave VA to fault_page()).
+ * Called after fault_page() has done the page before, so the entry has
+ * its object and no needs_copy left to resolve; what a fault of one page
+ * may change in the chain (a collapse or bypass) cannot change for the
+ * next page of the same span, so the span ends in the state that faulting
+ * its pages one by one leaves.
+ */
+static uint64_t
+fault_span(struct vm_world *w, struct vm_map_entry *e, uint64_t va, uint64_t n, bool write)
+{
+	struct vm_object *o = vm_obj(w, e->object), *found;
+	uint64_t off = e->offset + (va - e->start), i = (va - e->start) >> w->page_shift, k = n;
+	unsigned depth = 0;
+	uint32_t slot = 0;
+
+	if (o == NULL || (write && e->needs_copy) || e->present != NULL || w->page_at_a_time)
+		return 0;
+	found = vm_chain_span(w, o, off, &k, &depth, &slot);
+	if (found == NULL && !write && w->prof->fork == FORK_LINUX && !w->no_zero_page &&
+	    chain_bottom(w, o)->internal) {
+		w->fx.flags |= VMFX_ZERO_PAGE;
+		return k;
+	}
+	if (found == NULL) {
+		fault_in_missing(w, o, off, k);
+		found = vm_chain_span(w, o, off, &k, &depth, &slot);
+	}
+	set_present(e, i, k);
+	if (write && found != NULL) {
+		if (depth == 0 && w->prof->fork == FORK_LINUX && !e->is_shared) {
+			uint64_t same;
+
+			(void)vm_frame_refs(w, VM_PAGE_FRAME(slot), &same);
+			if (same < k)
+				k = same;
+		}
+		write_span(w, e, o, off, k, depth, slot);
+	}
+	return k;
 }
 
 /* Touch every page of [addr, addr+size) of TASK. */
@@ -312,8 +394,13 @@ fault_range(struct vm_world *w, int task, uint64_t addr, uint64_t size, bool wri
 		uint64_t a = e->start > start ? e->start : start;
 		uint64_t b = e->end < end ? e->end : end;
 
-		for (uint64_t va = a; va < b; va += w->page_size)
+		for (uint64_t va = a; va < b;) {
 			fault_page(w, e, va, write);
+			va += w->page_size;
+			if (va < b)
+				va += fault_span(w, e, va, (b - va) >> w->page_shift, write)
+				      << w->page_shift;
+		}
 	}
 	return KERN_SUCCESS;
 }
@@ -472,13 +559,16 @@ fork_copy_linux(struct vm_world *w, struct vm_map_entry *e, struct vm_map *child
 	if (c->shadow != 0)
 		vm_obj_ref(w, c->shadow);
 	/* Only the pages this entry maps: a clipped neighbour's are not ours. */
-	for (uint64_t i = e->offset >> w->page_shift;
-	     i < ((e->offset + (e->end - e->start)) >> w->page_shift) && i < o->npages; i++) {
-		if (o->pages[i] != 0) {
-			c->pages[i] = o->pages[i];
-			c->resident++;
-			w->frame_refs[VM_PAGE_FRAME(o->pages[i])]++;
-		}
+	for (uint64_t i = e->offset >> w->page_shift, k,
+	     end = (e->offset + (e->end - e->start)) >> w->page_shift; i < end; i += k) {
+		uint32_t s = vm_page_span(o, i, &k);
+
+		if (k > end - i)
+			k = end - i;
+		if (s == 0)
+			continue;
+		vm_frames_adjust(w, VM_PAGE_FRAME(s), k, +1);
+		vm_pages_set(w, c, i, k, s);
 	}
 	n->object = c->id;
 	w->fx.flags |= VMFX_COPY_QUICKLY;
@@ -689,11 +779,10 @@ eager_copy(struct vm_world *w, struct vm_map *m, uint64_t start, uint64_t end)
 	struct vm_object *k = vm_obj_new(w, end - start, true);
 	uint64_t i = 0;
 
-	for (uint64_t va = start; va < end; va += w->page_size, i++) {
-		vm_page_set(w, k, i, vm_frame_new(w) | VM_PAGE_DIRTY);
-		w->fx.pages_copied++;
-	}
 	(void)m;
+	i = (end - start) >> w->page_shift;
+	vm_pages_set(w, k, 0, i, vm_frames_new(w, i) | VM_PAGE_DIRTY);
+	w->fx.pages_copied += (uint32_t)i;
 	return k;
 }
 

@@ -86,23 +86,28 @@ walk_mach(const struct vm_world *w, const struct vm_map *m, const struct vm_map_
 		out->share_mode = SM_EMPTY;
 		return;
 	}
-	for (uint64_t i = 0; i < npages; i++) {
+	/* Page by page as vm_map_region_look_for_page() goes, a run of pages
+	 * that resolve alike (vm_page_span at each level) at a time. */
+	for (uint64_t i = 0, k; i < npages; i += k) {
 		const struct vm_object *o = top;
 		uint64_t off = e->offset + (i << w->page_shift);
 		uint32_t max_ref = top->ref_count, d = 0;
 
-		/* vm_map_region_look_for_page() */
+		k = w->page_at_a_time ? 1 : npages - i;
 		while (o != NULL) {
-			uint32_t s = vm_page_get(o, off >> w->page_shift);
+			uint64_t same;
+			uint32_t s = vm_page_span(o, off >> w->page_shift, &same);
 
+			if (same < k)
+				k = same;
 			if (!o->internal)
 				external = true;
 			if (s != 0) {
-				out->pages_resident++;
+				out->pages_resident += (uint32_t)k;
 				if (s & VM_PAGE_DIRTY)
-					out->pages_dirtied++;
+					out->pages_dirtied += (uint32_t)k;
 				if (o->shadow != 0 && max_ref == 1)
-					out->pages_shared_now_private++;
+					out->pages_shared_now_private += (uint32_t)k;
 				break;
 			}
 			if (o->shadow == 0)
@@ -196,13 +201,33 @@ shared_mapcount(const struct vm_world *w, const struct vm_object *o, uint64_t of
  */
 static uint32_t
 linux_mapcount(const struct vm_world *w, const struct vm_map_entry *e, uint64_t p,
-               const struct vm_object *o, unsigned depth, uint32_t s)
+               const struct vm_object *o, unsigned depth, uint32_t s, uint64_t *k)
 {
+	uint64_t same;
+	uint32_t refs;
+
 	if (e->is_shared && depth == 0)
 		return shared_mapcount(w, o, e->offset + (p << w->page_shift));
 	if (e->is_shared || depth > 0)
 		return o->ref_count - named_refs(w, o->id);
-	return w->frame_refs[VM_PAGE_FRAME(s)];
+	refs = vm_frame_refs(w, VM_PAGE_FRAME(s), &same);
+	if (same < *k)
+		*k = same;
+	return refs;
+}
+
+/*
+ * The pages from P of E that resolve alike (at most *K on entry, the count
+ * on return): vm_chain_span, one page at a time where E tracks page-table
+ * presence (a linux shared mapping).
+ */
+static const struct vm_object *
+linux_span(const struct vm_world *w, const struct vm_map_entry *e, struct vm_object *top,
+           uint64_t p, uint64_t *k, unsigned *depth, uint32_t *s)
+{
+	if (e->present != NULL)
+		*k = 1;
+	return vm_chain_span(w, top, e->offset + (p << w->page_shift), k, depth, s);
 }
 
 /* The linux profile: share mode and ref_count from page map counts. */
@@ -218,18 +243,19 @@ walk_linux(const struct vm_world *w, const struct vm_map_entry *e, struct vm_reg
 		out->share_mode = SM_EMPTY;
 		return;
 	}
-	for (uint64_t i = 0; i < npages; i++) {
+	for (uint64_t i = 0, k; i < npages; i += k) {
 		unsigned depth;
 		uint32_t s, mc;
-		const struct vm_object *o = vm_page_lookup_chain(w, top, e->offset + (i << w->page_shift),
-		                                                 &depth, &s);
+		const struct vm_object *o;
 
+		k = npages - i;
+		o = linux_span(w, e, top, i, &k, &depth, &s);
 		if (o == NULL || !vm_entry_present(e, i))
 			continue;
-		out->pages_resident++;
+		mc = linux_mapcount(w, e, i, o, depth, s, &k);
+		out->pages_resident += (uint32_t)k;
 		if (s & VM_PAGE_DIRTY)
-			out->pages_dirtied++;
-		mc = linux_mapcount(w, e, i, o, depth, s);
+			out->pages_dirtied += (uint32_t)k;
 		if (mc > maxmap)
 			maxmap = mc;
 		if (!o->internal)
@@ -291,10 +317,11 @@ vm_region_at(const struct vm_world *w, int task, uint64_t addr, struct vm_region
 	return true;
 }
 
-/* Classify the page of E at index P (see enum vm_page_kind). */
+/* Classify the page of E at index P (see enum vm_page_kind), and the
+ * pages after it that are alike: *K, at most its value on entry. */
 static void
-classify_page(const struct vm_world *w, const struct vm_map_entry *e, struct vm_object *top,
-              uint64_t p, struct vm_page_info *pi)
+classify_span(const struct vm_world *w, const struct vm_map_entry *e, struct vm_object *top,
+              uint64_t p, uint64_t *k, struct vm_page_info *pi)
 {
 	const struct vm_object *o = NULL;
 	unsigned depth = 0;
@@ -302,14 +329,15 @@ classify_page(const struct vm_world *w, const struct vm_map_entry *e, struct vm_
 
 	memset(pi, 0, sizeof *pi);
 	if (top != NULL)
-		o = vm_page_lookup_chain(w, top, e->offset + (p << w->page_shift), &depth, &s);
+		o = w->prof->report == REPORT_LINUX ? linux_span(w, e, top, p, k, &depth, &s)
+		    : vm_chain_span(w, top, e->offset + (p << w->page_shift), k, &depth, &s);
 	if (o == NULL || !vm_entry_present(e, p))
 		return;
 	pi->frame = VM_PAGE_FRAME(s);
 	pi->dirty = (s & VM_PAGE_DIRTY) != 0;
 	pi->depth = (uint8_t)(depth > 255 ? 255 : depth);
 	if (w->prof->report == REPORT_LINUX) {
-		uint32_t mc = linux_mapcount(w, e, p, o, depth, s);
+		uint32_t mc = linux_mapcount(w, e, p, o, depth, s, k);
 
 		pi->kind = e->is_shared ? VMPG_SHARED : mc >= 2 ? VMPG_COW : VMPG_PRIVATE;
 	} else {
@@ -340,12 +368,13 @@ count_kinds(const struct vm_world *w, const struct vm_map_entry *e, struct vm_re
 
 	if (top == NULL)
 		return;
-	for (uint64_t p = 0; p < npages; p++) {
-		classify_page(w, e, top, p, &pi);
+	for (uint64_t p = 0, k; p < npages; p += k) {
+		k = npages - p;
+		classify_span(w, e, top, p, &k, &pi);
 		if (pi.kind == VMPG_COW)
-			out->pages_cow++;
+			out->pages_cow += (uint32_t)k;
 		else if (pi.kind == VMPG_SHARED)
-			out->pages_shared++;
+			out->pages_shared += (uint32_t)k;
 	}
 }
 
@@ -362,7 +391,16 @@ vm_region_pages(const struct vm_world *w, int task, size_t i, struct vm_page_inf
 		return 0;
 	npages = (e->end - e->start) >> w->page_shift;
 	top = vm_obj(w, e->object);
-	for (uint64_t p = 0; p < npages && p < max; p++)
-		classify_page(w, e, top, p, &out[p]);
+	if (max > npages)
+		max = (size_t)npages;
+	for (uint64_t p = 0, k; p < max; p += k) {
+		k = max - p;
+		classify_span(w, e, top, p, &k, &out[p]);
+		for (uint64_t j = 1; j < k; j++) {
+			out[p + j] = out[p];
+			if (out[p].frame != 0)
+				out[p + j].frame = out[p].frame + (uint32_t)j;
+		}
+	}
 	return (size_t)npages;
 }

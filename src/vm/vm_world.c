@@ -69,12 +69,12 @@ vm_world_free(struct vm_world *w)
 		if (o == NULL)
 			continue;
 		if (!(o->arena & VMO_ARENA_PAGES))
-			free(o->pages);
+			free(o->runs);
 		if (!(o->arena & VMO_ARENA_STRUCT))
 			free(o);
 	}
 	free(w->objs);
-	free(w->frame_refs);
+	free(w->shared_frames);
 	free(w->entries);
 	for (int i = 0; i < w->nfiles; i++)
 		free(w->files[i].name);
@@ -100,6 +100,12 @@ vm_world_add_arena(struct vm_world *w, void *block)
 	w->arenas[w->narenas++] = block;
 }
 
+void
+vm_world_set_page_at_a_time(struct vm_world *w, bool on)
+{
+	w->page_at_a_time = on;
+}
+
 /* Deep copy W (objects, pages, maps, tables). */
 struct vm_world *
 vm_world_clone(const struct vm_world *w)
@@ -117,23 +123,25 @@ vm_world_clone(const struct vm_world *w)
 		                                        w->page_shift));
 	}
 	/*
-	 * Objects and their page tables in two blocks (a few allocations
+	 * Objects and their page runs in two blocks (a few allocations
 	 * instead of two per object: a clone is the price of every seek).
 	 */
 	c->objs = xcalloc(w->objs_cap, sizeof *c->objs);
 	{
 		size_t nobj = 0, npg = 0, k = 0, at = 0;
 		struct vm_object *ob;
-		uint32_t *pg;
+		struct vm_prun *pg;
 
 		for (uint32_t i = 0; i < w->nobj_ids; i++) {
 			if (w->objs[i] != NULL) {
 				nobj++;
-				npg += w->objs[i]->npages;
+				npg += w->objs[i]->nruns;
 			}
 		}
 		ob = xcalloc(nobj, sizeof *ob);
-		pg = npg ? xcalloc(npg, sizeof *pg) : NULL;
+		pg = npg ? malloc(npg * sizeof *pg) : NULL;
+		if (npg && pg == NULL)
+			abort();
 		vm_world_add_arena(c, ob);
 		vm_world_add_arena(c, pg);
 		for (uint32_t i = 0; i < w->nobj_ids; i++) {
@@ -145,19 +153,25 @@ vm_world_clone(const struct vm_world *w)
 			n = &ob[k++];
 			*n = *o;
 			n->arena = VMO_ARENA_STRUCT;
-			n->pages = NULL;
-			if (o->npages) {
-				n->pages = pg + at;
-				memcpy(n->pages, o->pages, o->npages * sizeof *o->pages);
-				at += o->npages;
+			n->runs = NULL;
+			n->runs_cap = 0;
+			if (o->nruns) {
+				n->runs = pg + at;
+				n->runs_cap = o->nruns;
+				memcpy(n->runs, o->runs, o->nruns * sizeof *o->runs);
+				at += o->nruns;
 				n->arena |= VMO_ARENA_PAGES;
 			}
 			c->objs[i] = n;
 		}
 	}
-	c->frame_refs = xcalloc(w->frames_cap, sizeof *c->frame_refs);
-	if (w->nframe_ids)
-		memcpy(c->frame_refs, w->frame_refs, w->nframe_ids * sizeof *w->frame_refs);
+	c->shared_frames = NULL;
+	c->shared_cap = c->nshared = 0;
+	if (w->nshared) {
+		c->shared_frames = xcalloc(w->nshared, sizeof *c->shared_frames);
+		memcpy(c->shared_frames, w->shared_frames, w->nshared * sizeof *w->shared_frames);
+		c->shared_cap = c->nshared = w->nshared;
+	}
 	c->entries = xcalloc((size_t)w->entries_cap, sizeof *c->entries);
 	if (w->nentries)
 		memcpy(c->entries, w->entries, (size_t)w->nentries * sizeof *w->entries);
@@ -181,8 +195,8 @@ vm_world_bytes(const struct vm_world *w)
 	n += w->objs_cap * sizeof *w->objs;
 	for (uint32_t i = 0; i < w->nobj_ids; i++)
 		if (w->objs[i] != NULL)
-			n += sizeof(struct vm_object) + w->objs[i]->npages * sizeof(uint32_t);
-	n += w->frames_cap * sizeof *w->frame_refs;
+			n += sizeof(struct vm_object) + w->objs[i]->nruns * sizeof(struct vm_prun);
+	n += w->nshared * sizeof *w->shared_frames;
 	return n;
 }
 
@@ -319,6 +333,83 @@ vm_object_get(const struct vm_world *w, uint32_t id, struct vm_object_info *out)
 	return true;
 }
 
+struct frame_event {
+	uint64_t at;
+	int delta;          /* +1 a page run starts, -1 one ends, 0 a record edge */
+};
+
+static int
+cmp_event(const void *a, const void *b)
+{
+	const struct frame_event *x = a, *y = b;
+
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* All page-run and shared-record edges of W, sorted by frame id. */
+static struct frame_event *
+frame_events(const struct vm_world *w, size_t *n)
+{
+	size_t cap = 2 * (size_t)w->nshared, k = 0;
+	struct frame_event *ev;
+
+	for (uint32_t i = 1; i < w->nobj_ids; i++)
+		if (w->objs[i] != NULL)
+			cap += 2 * (size_t)w->objs[i]->nruns;
+	ev = xcalloc(cap + 1, sizeof *ev);
+	for (uint32_t i = 1; i < w->nobj_ids; i++) {
+		const struct vm_object *o = w->objs[i];
+
+		for (uint32_t r = 0; o != NULL && r < o->nruns; r++) {
+			uint64_t f = VM_PAGE_FRAME(o->runs[r].slot);
+
+			ev[k++] = (struct frame_event){ f, +1 };
+			ev[k++] = (struct frame_event){ f + o->runs[r].n, -1 };
+		}
+	}
+	for (uint32_t r = 0; r < w->nshared; r++) {
+		ev[k++] = (struct frame_event){ w->shared_frames[r].f, 0 };
+		ev[k++] = (struct frame_event){ (uint64_t)w->shared_frames[r].f + w->shared_frames[r].n, 0 };
+	}
+	qsort(ev, k, sizeof *ev, cmp_event);
+	*n = k;
+	return ev;
+}
+
+/* Each frame's count (1 without a record) equals the page slots holding
+ * it; a record covers only held frames; live_frames counts them. */
+static bool
+check_frames(const struct vm_world *w, char *msg, size_t msglen)
+{
+	size_t n, live = 0;
+	struct frame_event *ev = frame_events(w, &n);
+	long cov = 0;
+	bool ok = true;
+
+	for (size_t i = 0; i + 1 < n && ok; i++) {
+		uint64_t len = ev[i + 1].at - ev[i].at, same;
+		uint32_t refs;
+
+		cov += ev[i].delta;
+		if (len == 0)
+			continue;
+		refs = vm_frame_refs(w, (uint32_t)ev[i].at, &same);
+		if (cov > 0)
+			live += len;
+		if ((cov == 0 && refs > 1) || (cov > 0 && refs != (uint32_t)cov)) {
+			snprintf(msg, msglen, "frame %llu: %ld slots, count %u",
+			         (unsigned long long)ev[i].at, cov, refs);
+			ok = false;
+		}
+	}
+	if (ok && live != w->live_frames) {
+		snprintf(msg, msglen, "%zu frames held, live_frames %zu", live, w->live_frames);
+		ok = false;
+	}
+	free(ev);
+	return ok;
+}
+
 #define CHECK(cond, ...) do { \
 	if (!(cond)) { snprintf(msg, msglen, __VA_ARGS__); ok = false; goto out; } \
 } while (0)
@@ -332,7 +423,6 @@ bool
 vm_world_check(const struct vm_world *w, char *msg, size_t msglen)
 {
 	uint32_t *refs = xcalloc(w->nobj_ids + 1, sizeof *refs);
-	uint32_t *frames = xcalloc(w->nframe_ids + 1, sizeof *frames);
 	bool ok = true;
 
 	for (int t = 0; t < w->ntasks; t++) {
@@ -374,14 +464,15 @@ vm_world_check(const struct vm_world *w, char *msg, size_t msglen)
 		}
 		if (o->named)
 			refs[i]++;
-		for (uint32_t p = 0; p < o->npages; p++) {
-			if (o->pages[p] != 0) {
-				uint32_t f = VM_PAGE_FRAME(o->pages[p]);
+		for (uint32_t k = 0; k < o->nruns; k++) {
+			const struct vm_prun *r = &o->runs[k];
 
-				CHECK(f < w->nframe_ids, "object %u: bad frame %u", i, f);
-				frames[f]++;
-				res++;
-			}
+			CHECK(r->n > 0 && (k == 0 || o->runs[k - 1].pg + o->runs[k - 1].n <= r->pg),
+			      "object %u: runs unsorted at page %u", i, r->pg);
+			CHECK(VM_PAGE_FRAME(r->slot) != 0 &&
+			      (uint64_t)VM_PAGE_FRAME(r->slot) + r->n <= w->next_frame,
+			      "object %u: bad frame %u", i, VM_PAGE_FRAME(r->slot));
+			res += r->n;
 		}
 		CHECK(res == o->resident, "object %u: resident %u != %u", i, o->resident, res);
 	}
@@ -397,13 +488,9 @@ vm_world_check(const struct vm_world *w, char *msg, size_t msglen)
 		      i, o->ref_count, refs[i]);
 		CHECK(o->ref_count > 0, "object %u: alive at ref 0", i);
 	}
-	for (uint32_t f = 1; f < w->nframe_ids; f++) {
-		uint32_t count = (w->frame_refs[f] & VM_FRAME_FREE) ? 0 : w->frame_refs[f];
-
-		CHECK(frames[f] == count, "frame %u: %u slots, count %u", f, frames[f], count);
-	}
+	if (!check_frames(w, msg, msglen))
+		ok = false;
 out:
 	free(refs);
-	free(frames);
 	return ok;
 }
