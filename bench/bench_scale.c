@@ -15,7 +15,8 @@
  *   forkloop-50k, -200k      a server's fork loop: fork, the child writes
  *                            a page and exits, the parent writes; repeated;
  *   big-4g, big-64g, big-1t  allocate a region, write all of it, fork, the
- *                            child writes one page;
+ *                            child writes one page (dumped, and drawn
+ *                            with the detail's page grid: big-screen);
  *   events-10k, events-1m    mixed events, for the first screen
  *                            (render --step 5);
  *   a live process with 20,000 mappings, for attach against a raw read of
@@ -327,6 +328,31 @@ target_big(void)
 	        no_failed_step(p1t) ? "" : " (a step failed: the model refuses it)");
 }
 
+/* The player's screen of the same traces: its page strips and the detail
+ * view's page grid, for 16 pages and for 1 TiB. */
+static void
+target_big_screen(void)
+{
+	char p1t[256], psmall[256];
+	struct run s = { 0 }, t1 = { 0 };
+
+	gen_big("big-16k.jsonl", "16p", psmall, sizeof psmall);
+	gen_big("big-1t.jsonl", "0x10000000000", p1t, sizeof p1t);
+	{
+		char *cs[] = { "vmscope", "render", "--size", "100x40", "--step", "4", "--key",
+		               "<Tab><Enter>", psmall, NULL };
+		char *c1t[] = { "vmscope", "render", "--size", "100x40", "--step", "4", "--key",
+		                "<Tab><Enter>", p1t, NULL };
+
+		measure2(cs, c1t, &s, &t1);
+	}
+	printf("7. the same, on screen: render --step 4 with the child's detail and page grid\n");
+	printf("     16 pages %.3f s; 1 TiB %.3f s %ld MB%s\n", s.sec, t1.sec, t1.rss_kb / 1024,
+	       t1.status ? " (failed)" : "");
+	verdict("1 TiB on screen costs what a small region does (<= 2x)",
+	        t1.status == 0 && t1.sec <= 2 * s.sec, "%.2fx", t1.sec / s.sec);
+}
+
 static void
 target_first_screen(void)
 {
@@ -436,12 +462,12 @@ main(int argc, char **argv)
 		void (*fn)(void);
 	} targets[] = {
 		{ "names", target_names }, { "first-screen", target_first_screen },
-		{ "forkloop", target_forkloop }, { "big", target_big }, { "proc", target_proc },
+		{ "forkloop", target_forkloop }, { "big", target_big }, { "big-screen", target_big_screen }, { "proc", target_proc },
 	};
 	char cmd[300];
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s VMSCOPE [names|first-screen|forkloop|big|proc]...\n",
+		fprintf(stderr, "usage: %s VMSCOPE [names|first-screen|forkloop|big|big-screen|proc]...\n",
 		        argv[0]);
 		return 2;
 	}

@@ -16,7 +16,8 @@
 # below the fold scrolling to it (ool-plain step 20), presenter mode (the big step counter), the blank
 # screen (b) and the key after it, the help, ASCII mode, key scripts and "terminal too small",
 # the detail's page grid (one cell per page, or groups showing the rarest
-# kind: a lone copied page among 4,096), and the model / observed / both views of tests/render/observed.jsonl: a
+# kind: a lone copied page among 4,096, and one in a 1 TiB region, drawn
+# from page runs), and the model / observed / both views of tests/render/observed.jsonl: a
 # fork whose observations agree at steps 5 and 6 and differ at steps 8
 # (ref_count, a region observed but not in the model, one in the model
 # but not observed) and 9 (prot, fields not observed).
@@ -79,6 +80,8 @@ tests/render/rare-page.jsonl|--size 80x24 --step 4|rare-page-80x24.txt
 tests/render/rare-page.jsonl|--size 100x40 --step 4 --key <Tab><Enter>|rare-page-grid-100x40.txt
 tests/render/lone-page-4096.jsonl|--size 100x40 --step 4 --key <Tab><Enter>|lone-page-4096-grid-100x40.txt
 tests/render/lone-page-4096.jsonl|--size 80x24 --step 4|lone-page-4096-strip-80x24.txt
+tests/render/lone-page-1t.jsonl|--size 100x30 --step 4|lone-page-1t-100x30.txt
+tests/render/lone-page-1t.jsonl|--size 100x40 --step 4 --key <Tab><Enter>|lone-page-1t-grid-100x40.txt
 tests/render/three-tasks.jsonl|--size 80x24 --step 4|three-4-80x24.txt
 tests/render/three-tasks.jsonl|--size 80x24 --step 6|three-6-80x24.txt
 tests/render/three-tasks.jsonl|--size 80x24 --step 3 --key T.|three-T-nofollow-80x24.txt

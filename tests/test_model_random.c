@@ -125,9 +125,13 @@ region_digest(const struct vm_world *w, int t, size_t i, char *buf, size_t len)
 		n += (size_t)snprintf(buf + n, len - n, "#%u r%u s%u res%u:", oi.id, oi.ref_count,
 		                      oi.shadow, oi.resident);
 	np = vm_region_pages(w, t, i, pg, sizeof pg / sizeof pg[0]);
-	for (size_t p = 0; p < np && p < sizeof pg / sizeof pg[0] && n + 8 < len; p++)
-		n += (size_t)snprintf(buf + n, len - n, "%d%d%d%d", pg[p].kind, pg[p].dirty,
-		                      pg[p].depth, pg[p].frame != 0);
+	for (size_t p = 0; p < np && p < sizeof pg / sizeof pg[0] && n + 8 < len; p++) {
+		buf[n++] = (char)('0' + pg[p].kind);
+		buf[n++] = (char)('0' + pg[p].dirty);
+		buf[n++] = (char)('0' + (pg[p].depth > 9 ? 9 : pg[p].depth));
+		buf[n++] = pg[p].frame != 0 ? 'f' : '-';
+	}
+	buf[n] = '\0';
 	return n;
 }
 

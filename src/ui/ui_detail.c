@@ -30,16 +30,16 @@ chain_strip(struct ui_grid *g, int x, int y, int w, const struct ui_row *r, int 
 	int cnt = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		const struct vm_page_info *pi = &r->pages[i];
-		bool here = pi->kind != VMPG_ABSENT && pi->depth == d;
+		struct vm_page_info pi = ui_row_page(r, i);
+		bool here = pi.kind != VMPG_ABSENT && pi.depth == d;
 		enum ui_glyph gl = !here ? UI_G_PG_ABSENT
-		                 : pi->dirty ? UI_G_PG_PRV_DIRTY : UI_G_PG_PRV;
+		                 : pi.dirty ? UI_G_PG_PRV_DIRTY : UI_G_PG_PRV;
 
 		ui_grid_put(g, x + (int)i, y, 1, here ? UI_S_HEADER : UI_S_DIM, 0, ui_grid_glyph(g, gl));
 	}
-	for (size_t i = 0; i < r->npages; i++)
-		if (r->pages[i].kind != VMPG_ABSENT && r->pages[i].depth == d)
-			cnt++;
+	for (size_t k = 0; k < r->nruns; k++)
+		if (r->runs[k].pi.kind != VMPG_ABSENT && r->runs[k].pi.depth == d)
+			cnt += (int)r->runs[k].n;
 	ui_grid_printf(g, x + (int)n + 1, y, -1, UI_S_DIM, 0, "%d page%s here%s", cnt,
 	               cnt == 1 ? "" : "s", r->npages > n ? " (first pages shown)" : "");
 }
@@ -55,34 +55,36 @@ static int
 page_grid(struct ui_grid *t, int y, const struct ui_row *r)
 {
 	size_t ppc = r->npages <= GRID_CELLS ? 1 : (r->npages + GRID_CELLS - 1) / GRID_CELLS;
-	size_t ncell = (r->npages + ppc - 1) / ppc, total[4] = { 0, 0, 0, 0 };
-	int w = t->cols >= 84 ? 64 : 32;
-	char sz[16];
+	size_t ncell = (r->npages + ppc - 1) / ppc, total[4];
+	int w = t->cols >= 84 ? 64 : 32, x0;
+	uint64_t cell_bytes;
+	char sz[16], last[32];
 
 	if (r->npages == 0)
 		return y;
-	for (size_t p = 0; p < r->npages; p++)
-		if (r->pages[p].kind < 4)
-			total[r->pages[p].kind]++;
-	ui_look_size((uint64_t)(r->ri.end - r->ri.start) / r->npages * ppc, sz, sizeof sz);
+	ui_row_totals(r, total);
+	cell_bytes = (r->ri.end - r->ri.start) / r->npages * ppc;
+	/* The offsets column is as wide as the last line's offset needs. */
+	x0 = snprintf(last, sizeof last, "+0x%llx",
+	              (unsigned long long)((ncell - 1) / (size_t)w * (size_t)w * cell_bytes));
+	x0 = 3 + (x0 + 1 > 12 ? x0 + 1 : 12);
+	ui_look_size(cell_bytes, sz, sizeof sz);
 	ui_grid_printf(t, 1, y++, -1, UI_S_HEADER, 0, "Page grid (%zu page%s; a cell is %s%s)",
 	               r->npages, r->npages == 1 ? "" : "s", ppc == 1 ? "one page, " : "", sz);
 	for (size_t c = 0; c < ncell && y < t->rows; c++) {
 		size_t a = c * ppc, b = a + ppc < r->npages ? a + ppc : r->npages;
 		int kind = VMPG_ABSENT, col = (int)(c % (size_t)w);
+		size_t count[4] = { 0, 0, 0, 0 };
 		bool dirty = false;
 
 		if (col == 0)
-			ui_grid_printf(t, 3, y, 12, UI_S_DIM, 0, "+0x%llx",
-			               (unsigned long long)(a * (r->ri.end - r->ri.start) / r->npages));
-		for (size_t p = a; p < b; p++) {
-			int k = r->pages[p].kind;
-
-			if (k != VMPG_ABSENT && (kind == VMPG_ABSENT || total[k] < total[kind]))
+			ui_grid_printf(t, 3, y, x0 - 3, UI_S_DIM, 0, "+0x%llx",
+			               (unsigned long long)(c * cell_bytes));
+		(void)ui_row_range(r, a, b, count, &dirty);
+		for (int k = VMPG_PRIVATE; k <= VMPG_SHARED; k++)
+			if (count[k] > 0 && (kind == VMPG_ABSENT || total[k] < total[kind]))
 				kind = k;
-			dirty |= k != VMPG_ABSENT && r->pages[p].dirty;
-		}
-		ui_grid_put(t, 15 + col, y, 1, ui_look_page_style(kind), 0,
+		ui_grid_put(t, x0 + col, y, 1, ui_look_page_style(kind), 0,
 		            ui_grid_glyph(t, ui_look_page_glyph(kind, dirty)));
 		if (col == w - 1 || c + 1 == ncell)
 			y++;
@@ -196,7 +198,8 @@ detail_lines(struct ui *u, struct ui_grid *t, int p, const struct ui_row *r)
 	ui_grid_put(t, 1, y++, -1, UI_S_HEADER, 0, "Pages (frame, depth found, dirty)");
 	x = 3;
 	for (size_t i = 0; i < r->npages && y < t->rows; i++) {
-		const struct vm_page_info *pi = &r->pages[i];
+		struct vm_page_info pg = ui_row_page(r, i);
+		const struct vm_page_info *pi = &pg;
 		char cell[64];
 		int cw;
 

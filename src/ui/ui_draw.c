@@ -565,30 +565,18 @@ draw_strip(struct ui_grid *g, int x, int y, int w, const struct ui_row *r, int h
 	size_t ppc, ncell;
 	char suffix[24];
 
-	size_t total[4] = { 0, 0, 0, 0 };
+	size_t total[4];
 
 	if (w <= 0 || r->npages == 0)
 		return;
 	ncell = strip_scale(g, w, r->npages, &ppc, suffix, sizeof suffix);
-	for (size_t p = 0; ppc > 1 && p < r->npages; p++)
-		if (r->pages[p].kind < 4)
-			total[r->pages[p].kind]++;
+	ui_row_totals(r, total);
 	for (size_t c = 0; c < ncell; c++) {
 		size_t a = c * ppc, b = a + ppc < r->npages ? a + ppc : r->npages;
 		size_t count[4] = { 0, 0, 0, 0 };
-		bool dirty = false, changed = false;
+		bool dirty = false, changed = ui_row_range(r, a, b, count, &dirty);
 		int kind = VMPG_ABSENT, style;
 
-		for (size_t p = a; p < b; p++) {
-			const struct vm_page_info *pi = &r->pages[p];
-
-			if (pi->kind < 4)
-				count[pi->kind]++;
-			if (pi->kind != VMPG_ABSENT && pi->dirty)
-				dirty = true;
-			if (r->pchanged != NULL && r->pchanged[p])
-				changed = true;
-		}
 		for (int k = VMPG_PRIVATE; k <= VMPG_SHARED; k++)
 			if (count[k] > 0 && (kind == VMPG_ABSENT || total[k] < total[kind]))
 				kind = k;

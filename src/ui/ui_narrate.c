@@ -126,23 +126,28 @@ tell_row(struct sb *b, const struct ui_row *r, const char *task, bool *first)
 	if (r->changes & UI_CH_DIRTY)
 		sb_add(b, "%sdirty %u%s%u", n++ ? ", " : "", a->pages_dirtied, b->arrow,
 		       c->pages_dirtied);
-	if ((r->changes & UI_CH_PAGES) && r->pchanged != NULL) {
-		unsigned nf = 0, nk = 0, kinds = 0;
+	if (r->changes & UI_CH_PAGES) {
+		uint64_t nf = 0, nk = 0;
+		unsigned kinds = 0;
 
-		for (size_t i = 0; i < r->npages; i++) {
-			if (r->pchanged[i] & UI_PG_FRAME) {
-				if (r->pages[i].frame != 0)
-					nf++;
-			} else if (r->pchanged[i] & UI_PG_KIND) {
-				nk++;
-				kinds |= 1u << r->pages[i].kind;
+		for (size_t k = 0; k < r->nruns; k++) {
+			const struct ui_pgrun *x = &r->runs[k];
+
+			if (x->changed & UI_PG_FRAME) {
+				if (x->pi.frame != 0)
+					nf += x->n;
+			} else if (x->changed & UI_PG_KIND) {
+				nk += x->n;
+				kinds |= 1u << x->pi.kind;
 			}
 		}
 		if (nf > 0 && !(r->changes & (UI_CH_RES | UI_CH_NEW)))
-			sb_add(b, "%s%u page%s copied to new frame%s", n++ ? ", " : "", nf,
+			sb_add(b, "%s%llu page%s copied to new frame%s", n++ ? ", " : "",
+			       (unsigned long long)nf,
 			       nf == 1 ? "" : "s", nf == 1 ? "" : "s");
 		if (nk > 0)
-			sb_add(b, "%s%u page%s now %s", n++ ? ", " : "", nk, nk == 1 ? "" : "s",
+			sb_add(b, "%s%llu page%s now %s", n++ ? ", " : "", (unsigned long long)nk,
+			       nk == 1 ? "" : "s",
 			       kinds == 1u << VMPG_PRIVATE ? "private"
 			       : kinds == 1u << VMPG_COW ? "copy-on-write"
 			       : kinds == 1u << VMPG_SHARED ? "shared" : "of another kind");

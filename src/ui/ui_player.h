@@ -50,8 +50,16 @@ enum {
 	UI_CH_OBJECT = 1 << 9,
 };
 
-/* What changed in one page (ui_row.pchanged). */
+/* What changed in one page (ui_pgrun.changed). */
 enum { UI_PG_FRAME = 1, UI_PG_KIND = 2, UI_PG_DIRTY = 4 };
+
+/* Pages [first, first + n) of a row that look alike and changed alike:
+ * PI is the first page's; the others' frames follow it one by one. */
+struct ui_pgrun {
+	uint64_t first, n;
+	struct vm_page_info pi;
+	uint8_t changed;               /* UI_PG_* this step */
+};
 
 /* One region of a task as the panes show it. */
 struct ui_row {
@@ -60,8 +68,8 @@ struct ui_row {
 	char name[40];                 /* sanitized "as" name, "" if none */
 	size_t index;                  /* entry index for vm_region_pages */
 	size_t npages;
-	struct vm_page_info *pages;    /* npages, owned by the row */
-	uint8_t *pchanged;             /* per page: UI_PG_* changed this step, or NULL */
+	struct ui_pgrun *runs;         /* the pages as runs, owned by the row */
+	size_t nruns;
 	uint32_t chain[UI_CHAIN_MAX];  /* top object and its shadows */
 	uint8_t nchain;
 	uint32_t fmin, fmax;           /* range of resident frame ids, 0 0: none */
@@ -270,6 +278,14 @@ void ui_state_live_input(struct ui *u);
 
 /* ---- ui_narrate.c ---- */
 /* Write the sentence for the step that led to the current position. */
+/* ui_rowpages.c: a row's pages, kept as runs. */
+int ui_row_load_pages(struct ui_row *row, const struct vm_world *w, int task, size_t i);
+struct vm_page_info ui_row_page(const struct ui_row *r, size_t p);
+void ui_row_totals(const struct ui_row *r, size_t total[4]);
+bool ui_row_range(const struct ui_row *r, size_t a, size_t b, size_t count[4], bool *dirty);
+bool ui_row_pages_diff(struct ui_row *r, const struct ui_row *p);
+bool ui_row_share_frames(const struct ui_row *a, const struct ui_row *b);
+
 void ui_narrate(const struct ui *u, char *buf, size_t len);
 /* Describe what changed in one row ("COW->PRV, ref_count 2->1"). */
 void ui_narrate_row(const struct ui_row *r, bool ascii, char *buf, size_t len);

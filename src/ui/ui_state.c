@@ -41,10 +41,9 @@ static void
 snap_clear_rows(struct ui_snap *s, size_t from, size_t to)
 {
 	for (size_t i = from; i < to; i++) {
-		free(s->rows[i].pages);
-		free(s->rows[i].pchanged);
-		s->rows[i].pages = NULL;
-		s->rows[i].pchanged = NULL;
+		free(s->rows[i].runs);
+		s->rows[i].runs = NULL;
+		s->rows[i].nruns = 0;
 	}
 }
 
@@ -99,23 +98,8 @@ row_take(struct ui *u, struct replay *r, struct ui_row *row, int task, size_t i)
 		ui_text_clip_middle(row->name, sizeof row->name, full, (int)sizeof row->name - 1,
 		                    u->o.ascii);
 	}
-	row->npages = vm_region_pages(w, task, i, NULL, 0);
-	if (row->npages > 0) {
-		row->pages = malloc(row->npages * sizeof *row->pages);
-		if (row->pages == NULL)
-			return -1;
-		vm_region_pages(w, task, i, row->pages, row->npages);
-	}
-	for (size_t p = 0; p < row->npages; p++) {
-		uint32_t f = row->pages[p].frame;
-
-		if (f == 0)
-			continue;
-		if (row->fmin == 0 || f < row->fmin)
-			row->fmin = f;
-		if (f > row->fmax)
-			row->fmax = f;
-	}
+	if (ui_row_load_pages(row, w, task, i) != 0)
+		return -1;
 	for (obj = row->ri.object; obj != 0 && row->nchain < UI_CHAIN_MAX;) {
 		struct vm_object_info oi;
 
@@ -157,13 +141,6 @@ snap_take(struct ui *u, struct replay *r, struct ui_snap *s, uint16_t id)
 	return 0;
 }
 
-/* Compare two pages as the strip shows them. */
-static bool
-page_differs(const struct vm_page_info *a, const struct vm_page_info *b)
-{
-	return a->frame != b->frame || a->kind != b->kind || a->dirty != b->dirty;
-}
-
 /* Mark what changed in CUR's row R against the previous row P. */
 static void
 row_diff(struct ui_row *r, const struct ui_row *p)
@@ -185,21 +162,8 @@ row_diff(struct ui_row *r, const struct ui_row *p)
 		r->changes |= UI_CH_DIRTY;
 	if (a->object != b->object)
 		r->changes |= UI_CH_OBJECT;
-	if (r->npages == 0)
-		return;
-	r->pchanged = calloc(r->npages, 1);
-	if (r->pchanged == NULL)
-		return;
-	for (size_t i = 0; i < r->npages; i++) {
-		const struct vm_page_info *n = &r->pages[i], *o = i < p->npages ? &p->pages[i] : NULL;
-
-		if (o != NULL && !page_differs(n, o))
-			continue;
-		r->pchanged[i] = (uint8_t)((o == NULL || o->frame != n->frame ? UI_PG_FRAME : 0) |
-		                           (o == NULL || o->kind != n->kind ? UI_PG_KIND : 0) |
-		                           (o == NULL || o->dirty != n->dirty ? UI_PG_DIRTY : 0));
+	if (ui_row_pages_diff(r, p))
 		r->changes |= UI_CH_PAGES;
-	}
 }
 
 /* Mark the changes from PREV to CUR and append PREV's vanished rows to
@@ -231,8 +195,8 @@ snap_diff(struct ui_snap *prev, struct ui_snap *cur)
 		cur->rows[cur->n + cur->nghost].before = p->ri;
 		cur->rows[cur->n + cur->nghost].changes = UI_CH_GONE;
 		cur->nghost++;
-		p->pages = NULL;
-		p->pchanged = NULL;
+		p->runs = NULL;
+		p->nruns = 0;
 	}
 }
 
@@ -1010,46 +974,11 @@ ui_state_clamp(struct ui *u, int p, size_t visible)
 		u->scroll[p] = n > visible ? n - visible : 0;
 }
 
-/* Compare two uint32 (qsort). */
-static int
-cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Return whether rows A and B have a resident frame in common. */
-static bool
-share_frames(const struct ui_row *a, const struct ui_row *b)
-{
-	uint32_t *fb;
-	size_t nb = 0;
-	bool found = false;
-
-	if (a->fmin == 0 || b->fmin == 0 || a->fmax < b->fmin || b->fmax < a->fmin)
-		return false;
-	fb = malloc(b->npages * sizeof *fb);
-	if (fb == NULL)
-		return false;
-	for (size_t i = 0; i < b->npages; i++)
-		if (b->pages[i].frame != 0)
-			fb[nb++] = b->pages[i].frame;
-	qsort(fb, nb, sizeof *fb, cmp_u32);
-	for (size_t i = 0; i < a->npages && !found; i++) {
-		uint32_t f = a->pages[i].frame;
-
-		found = f != 0 && bsearch(&f, fb, nb, sizeof *fb, cmp_u32) != NULL;
-	}
-	free(fb);
-	return found;
-}
-
 /* How two rows of different tasks are joined in the gutter. */
 const char *
 ui_state_link(const struct ui_row *a, const struct ui_row *b)
 {
-	if (ui_state_link_object(a, b) == 0 && !share_frames(a, b))
+	if (ui_state_link_object(a, b) == 0 && !ui_row_share_frames(a, b))
 		return NULL;
 	if (a->ri.share_mode == SM_COW || b->ri.share_mode == SM_COW)
 		return "COW";

@@ -221,6 +221,18 @@ struct vm_page_info {
 	uint8_t dirty;
 	uint8_t depth;    /* shadow depth where the page was found */
 };
+/* Pages [first, first + n) of a region that classify alike: PI is the
+ * first page's, and the frames of the others follow it one by one (or are
+ * all absent). */
+struct vm_page_run {
+	uint64_t first, n;
+	struct vm_page_info pi;
+};
+/* Fill up to MAX runs of the I-th entry of TASK, in page order; returns how
+ * many runs its pages make (which may exceed MAX).  A region whose pages
+ * do not differ one by one is a few runs however large it is. */
+size_t vm_region_page_runs(const struct vm_world *w, int task, size_t i,
+                           struct vm_page_run *out, size_t max);
 /* Fill up to MAX pages of the I-th entry of TASK; returns how many pages the
  * entry has (which may exceed MAX). */
 size_t vm_region_pages(const struct vm_world *w, int task, size_t i,

@@ -378,6 +378,49 @@ count_kinds(const struct vm_world *w, const struct vm_map_entry *e, struct vm_re
 	}
 }
 
+/* Does run R go on with page info PI (the same kind, dirty bit and depth,
+ * the next frame or both absent)? */
+static bool
+run_continues(const struct vm_page_run *r, const struct vm_page_info *pi)
+{
+	return r->pi.kind == pi->kind && r->pi.dirty == pi->dirty && r->pi.depth == pi->depth &&
+	       (r->pi.frame == 0 ? pi->frame == 0 : pi->frame == r->pi.frame + r->n);
+}
+
+/* The runs of alike pages of the I-th entry of TASK (vm.h). */
+size_t
+vm_region_page_runs(const struct vm_world *w, int task, size_t i, struct vm_page_run *out,
+                    size_t max)
+{
+	const struct vm_map_entry *e = entry_at(w, task, i);
+	struct vm_object *top;
+	struct vm_page_run cur;
+	uint64_t npages;
+	size_t n = 0;
+
+	if (e == NULL)
+		return 0;
+	npages = (e->end - e->start) >> w->page_shift;
+	top = vm_obj(w, e->object);
+	for (uint64_t p = 0, k; p < npages; p += k) {
+		struct vm_page_info pi;
+
+		k = npages - p;
+		classify_span(w, e, top, p, &k, &pi);
+		if (n > 0 && run_continues(&cur, &pi)) {
+			cur.n += k;
+		} else {
+			if (n > 0 && n <= max)
+				out[n - 1] = cur;
+			cur = (struct vm_page_run){ p, k, pi };
+			n++;
+		}
+	}
+	if (n > 0 && n <= max)
+		out[n - 1] = cur;
+	return n;
+}
+
 /* Classify each page of the I-th entry of TASK for page strips. */
 size_t
 vm_region_pages(const struct vm_world *w, int task, size_t i, struct vm_page_info *out,
