@@ -428,11 +428,14 @@ simplify_pair(struct vm_world *w, struct vm_map *m, struct vm_map_entry *a,
 	if (a->present != NULL) {
 		uint64_t na = (a->end - a->start) >> w->page_shift;
 		uint64_t nb = (b->end - b->start) >> w->page_shift;
-		uint8_t *j = present_slice(a->present, 0, na + nb);
+		uint8_t *j = calloc(present_bytes(na + nb) ? present_bytes(na + nb) : 1, 1);
 
-		for (uint64_t i = 0; i < nb; i++)
-			if (vm_entry_present(b, i))
-				j[(na + i) >> 3] |= (uint8_t)(1u << ((na + i) & 7));
+		if (j == NULL)
+			abort();
+		/* A's bits then B's (A's bitmap holds NA bits only). */
+		for (uint64_t i = 0; i < na + nb; i++)
+			if (i < na ? vm_entry_present(a, i) : vm_entry_present(b, i - na))
+				j[i >> 3] |= (uint8_t)(1u << (i & 7));
 		free(a->present);
 		a->present = j;
 	}
