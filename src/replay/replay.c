@@ -687,13 +687,16 @@ replay_free(struct replay *r)
  * Move to step K.  Stepping back onto one of the recent states is a swap;
  * otherwise start from the best state at or before K (the current one, a
  * recent one, or the last checkpoint) and replay forward.  A replay of more
- * than one event keeps copies of the RECENT states before K, so that the
- * next steps back are cheap too.
+ * than one event keeps a copy of the state just before K, so that a step
+ * back is a swap; when K is one step back (the user is walking backwards,
+ * past the copies kept) it keeps the RECENT states before K, so that the
+ * next steps back are swaps too.  (A copy of a big state costs
+ * milliseconds: a jump does not pay for eight of them.)
  */
 int
 replay_seek(struct replay *r, size_t k)
 {
-	size_t lo = 0, hi, from, keep_from;
+	size_t lo = 0, hi, from, keep_from, behind = k + 1 == r->pos ? RECENT : 1;
 	const struct rstate *base = NULL;
 
 	if (k > r->n)
@@ -735,7 +738,7 @@ replay_seek(struct replay *r, size_t k)
 	}
 	if (k - r->pos > 1) {
 		recent_drop_from(r, 0);
-		keep_from = k - r->pos > RECENT ? k - RECENT : r->pos + 1;
+		keep_from = k - r->pos > behind ? k - behind : r->pos + 1;
 	} else {
 		keep_from = k + 1;        /* a single step: keep nothing */
 	}
