@@ -756,6 +756,28 @@ test_huge_regions(void)
 	is_int((long long)vm_world_nframes(W), (long long)pages + 1, "1 TiB: 2^28 + 1 frames");
 	check_world("1 TiB fork");
 
+	/* Frame ids are never reused, 2^31 - 1 of them: a write is refused
+	 * while it could take more than are left (two per page), so that no
+	 * id ever reaches the dirty bit.  1 + (k + 2) * 2^28 <= 2^31 - 1 holds
+	 * for k = 0..5 earlier writes: the seventh is refused. */
+	world("xnu-x86_64");
+	p = vm_task_create(W, "p");
+	{
+		int refused_at = 0;
+
+		for (int k = 1; k <= 8 && refused_at == 0; k++) {
+			a = 0;
+			vm_op_allocate(W, p, &a, tib, VM_FLAGS_ANYWHERE, 0);
+			if (vm_op_write(W, p, a, tib) == KERN_RESOURCE_SHORTAGE)
+				refused_at = k;
+			else
+				vm_op_deallocate(W, p, a, tib);
+		}
+		is_int(refused_at, 7, "1 TiB written again and again: the 7th write is refused");
+		is_int(region(p, a).pages_resident, 0, "the refused write changed nothing");
+		check_world("frame ids running out");
+	}
+
 	world("linux");
 	p = vm_task_create(W, "p");
 	a = 0;

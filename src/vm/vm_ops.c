@@ -388,7 +388,9 @@ fault_range(struct vm_world *w, int task, uint64_t addr, uint64_t size, bool wri
 		return KERN_INVALID_ADDRESS;
 	if (!range_allows(m, start, end, write ? VM_PROT_WRITE : VM_PROT_READ))
 		return KERN_PROTECTION_FAILURE;
-	if (!frames_available(w, (end - start) >> w->page_shift))
+	/* A written page may take two frames: its copy and the original
+	 * pushed into a copy object. */
+	if (!frames_available(w, 2 * ((end - start) >> w->page_shift)))
 		return KERN_RESOURCE_SHORTAGE;
 	for (e = vm_map_lookup(m, start); e != NULL && e->start < end; e = e->next) {
 		uint64_t a = e->start > start ? e->start : start;
