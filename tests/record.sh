@@ -88,6 +88,11 @@ cmp -s large.rec.obs large.ub.obs
 tap_is "large: batched and page-by-page samplers observe the same" $? 0
 if grep -q '"map counts observed' pages.rec.jsonl; then
 	for c in p c s z .; do
+		if [ $c = z ] && head -n 1 pages.rec.jsonl | grep -q '"zero_page_on_read": false'; then
+			tap_skip "pages: some page is classified 'z'" \
+				"this kernel allocates a page on a read fault (the recording's machine)"
+			continue
+		fi
 		grep -q '"x_pages": "[^"]*['"$c"']' pages.rec.obs
 		tap_is "pages: some page is classified '$c'" $? 0
 	done

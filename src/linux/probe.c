@@ -3,9 +3,10 @@
  * probe.c -- probe the running kernel (probe.h) for the trace header's
  * "machine": read from /sys and /proc where the kernel says it, and found
  * by experiment where it does not (the zero page: map one anonymous page,
- * read it, ask pagemap whether a page is now mapped -- do_anonymous_page
- * maps the shared zero page on a read fault unless the architecture or
- * the mm forbids it, so this differs across kernels and configs).
+ * read it, ask pagemap what is now mapped -- do_anonymous_page maps the
+ * shared zero page on a read fault unless the architecture or the mm
+ * forbids it, so this differs across kernels and configs; some kernels
+ * allocate a zeroed page of the process's own instead).
  */
 #define _GNU_SOURCE 1
 #include <config.h>
@@ -76,9 +77,15 @@ zero_page_on_read(long ps)
 		return -1;
 	(void)p[0];
 	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	/* Present and not mapped exclusively: the zero page.  pagemap sets
+	 * bit 56 only for a normal page mapped once, and vm_normal_page is
+	 * NULL for the zero page (Linux fs/proc/task_mmu.c
+	 * pte_to_pagemap_entry); a page allocated by the read fault is the
+	 * process's own, bit 56 set, and counts in Rss as a write's would.
+	 * (Present alone said "zero page" on a kernel that allocates one.) */
 	if (fd >= 0 && pread(fd, &e, sizeof e, (off_t)((uintptr_t)p / (uint64_t)ps * 8)) ==
 	               (ssize_t)sizeof e)
-		rv = (e >> 63) & 1 ? 1 : 0;
+		rv = ((e >> 63) & 1) && !((e >> 56) & 1) ? 1 : 0;
 	if (fd >= 0)
 		close(fd);
 	munmap((void *)p, (size_t)ps);
