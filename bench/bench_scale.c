@@ -8,7 +8,12 @@
  * Each target runs `vmscope ...` as a child process (fork + exec), and
  * measures its wall time and peak RSS (wait4's ru_maxrss); the figure is
  * the median of ROUNDS runs, and every ratio compares two commands timed
- * in the same run, interleaved.  The inputs:
+ * in the same run, interleaved.  Single-threaded commands run on one CPU
+ * (the first the bench may use): the CPUs of a shared or virtual machine
+ * need not be alike (one of this machine's two reads smaps 1.7x slower
+ * than the other), and two commands compared on different ones measure
+ * the CPUs.  attach and its anchor run where the kernel puts them: attach
+ * reads on two threads.  The inputs:
  *
  *   names-100, names-10000   300,000 events (write, read, protect pairs)
  *                            over 100 or 10,000 named regions;
@@ -25,6 +30,7 @@
  * Usage: bench_scale VMSCOPE [TARGET...]  (default: every target).
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -39,6 +45,7 @@
 #include "bench.h"
 
 #define ROUNDS 5
+#define ROUNDS_MAX 15
 
 static const char *vmscope;
 static char dir[] = "/tmp/vmscope-bench.XXXXXX";
@@ -152,6 +159,7 @@ struct run {
 };
 
 static const char *run_out = "/dev/null";   /* where a child's stdout goes */
+static int pin_cpu = -1;      /* the CPU a child runs on, -1: any */
 
 /* Run vmscope with ARGS (NULL-terminated), its output to RUN_OUT. */
 static struct run
@@ -167,6 +175,13 @@ run_cmd(char *const args[])
 	pid = fork();
 
 	if (pid == 0) {
+		if (pin_cpu >= 0) {
+			cpu_set_t one;
+
+			CPU_ZERO(&one);
+			CPU_SET(pin_cpu, &one);
+			(void)sched_setaffinity(0, sizeof one, &one);
+		}
 		if (freopen(run_out, "w", stdout) == NULL || freopen("/dev/null", "w", stderr) == NULL)
 			_exit(127);
 		execv(args[0][0] == '/' ? args[0] : vmscope, args);
@@ -189,14 +204,22 @@ command_exists(const char *command)
 	return system(sh) == 0;
 }
 
-/* Medians of ROUNDS runs of two commands, interleaved. */
-static void
-measure2(char *const a[], char *const b[], struct run *ma, struct run *mb)
-{
-	double ta[ROUNDS], tb[ROUNDS], ra[ROUNDS], rb[ROUNDS];
+/* A file removed before each run of the second command of measure2n, so
+ * that it writes a new file (NULL: none). */
+static const char *fresh_out;
 
-	for (int i = 0; i < ROUNDS; i++) {
-		struct run x = run_cmd(a), y = b != NULL ? run_cmd(b) : x;
+/* Medians of N (at most ROUNDS_MAX) runs of two commands, interleaved. */
+static void
+measure2n(char *const a[], char *const b[], struct run *ma, struct run *mb, int n)
+{
+	double ta[ROUNDS_MAX], tb[ROUNDS_MAX], ra[ROUNDS_MAX], rb[ROUNDS_MAX];
+
+	for (int i = 0; i < n; i++) {
+		struct run x = run_cmd(a), y;
+
+		if (fresh_out != NULL)
+			unlink(fresh_out);
+		y = b != NULL ? run_cmd(b) : x;
 
 		ta[i] = x.sec;
 		ra[i] = (double)x.rss_kb;
@@ -205,10 +228,17 @@ measure2(char *const a[], char *const b[], struct run *ma, struct run *mb)
 		ma->status |= x.status;
 		mb->status |= y.status;
 	}
-	ma->sec = bench_median(ta, ROUNDS);
-	ma->rss_kb = (long)bench_median(ra, ROUNDS);
-	mb->sec = bench_median(tb, ROUNDS);
-	mb->rss_kb = (long)bench_median(rb, ROUNDS);
+	ma->sec = bench_median(ta, (size_t)n);
+	ma->rss_kb = (long)bench_median(ra, (size_t)n);
+	mb->sec = bench_median(tb, (size_t)n);
+	mb->rss_kb = (long)bench_median(rb, (size_t)n);
+}
+
+/* Medians of ROUNDS runs of two commands, interleaved. */
+static void
+measure2(char *const a[], char *const b[], struct run *ma, struct run *mb)
+{
+	measure2n(a, b, ma, mb, ROUNDS);
 }
 
 static int npass, nfail;
@@ -434,12 +464,24 @@ target_proc(void)
 		char *cimp[] = { "/bin/sh", "-c", sh2, NULL };
 		char *cpmap[] = { "/bin/sh", "-c", sh3, NULL };
 
-		measure2(ccat, catt, &cat, &att);
+		/* Runs of tens of milliseconds: the machine's noise (a busy
+		 * core beside, say) weighs more; more runs even it out.  Each
+		 * attach writes a new trace, as one sample would: replacing the
+		 * last run's 6.5 MB file would add the file system's freeing of
+		 * it (about 3.5 ms on ext4), which is not attach's work. */
+		int pin = pin_cpu;
+
+		fresh_out = trace;
+		pin_cpu = -1;
+		measure2n(ccat, catt, &cat, &att, ROUNDS_MAX);
+		pin_cpu = pin;
+		fresh_out = NULL;
 		measure2(cimp, command_exists("pmap") ? cpmap : NULL, &imp, &pmap);
 	}
 	close(pfd[1]);
 	waitpid(helper, NULL, 0);
-	printf("3. one attach sample of a 20,000-mapping process, written to a trace\n");
+	printf("3. one attach sample of a 20,000-mapping process, written to a trace "
+	       "(medians of %d)\n", ROUNDS_MAX);
 	printf("     cat /proc/PID/smaps %.3f s; vmscope attach --count 1 --batch -o T %.3f s\n",
 	       cat.sec, att.sec);
 	verdict("attach / raw smaps read <= 1.5", att.status == 0 && att.sec / cat.sec <= 1.5,
@@ -476,7 +518,18 @@ main(int argc, char **argv)
 		perror("mkdtemp");
 		return 1;
 	}
-	printf("bench-scale: whole vmscope processes, medians of %d runs, inputs in %s\n", ROUNDS, dir);
+	{
+		cpu_set_t set;
+
+		if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 1)
+			for (int c = 0; c < CPU_SETSIZE && pin_cpu < 0; c++)
+				if (CPU_ISSET(c, &set))
+					pin_cpu = c;
+	}
+	printf("bench-scale: whole vmscope processes, medians of %d runs, inputs in %s", ROUNDS, dir);
+	if (pin_cpu >= 0)
+		printf(" (single-threaded runs on CPU %d)", pin_cpu);
+	printf("\n");
 	for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
 		bool want = argc == 2;
 

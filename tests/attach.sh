@@ -51,6 +51,47 @@ own_regions ub.jsonl | sed 's/"x_time_ms": [0-9.]*//' >ub.own
 [ -s b.own ] && cmp -s b.own ub.own
 tap_is "attach: batched and page-by-page samplers observe the same" $? 0
 
+# A process of many mappings: its observation is written while smaps is
+# still read (once the pagemap thread is done), and is the one written
+# to standard output, which waits for the read's end (it could not take
+# back a partial observation).
+all_own() {
+	grep '"op": "observe"' "$1" | sed 's/}, {/}\n{/g' | grep -v '"x_path": "/' |
+		grep -v '"name": "\[v' | sed 's/"x_time_ms": [0-9.]*//'
+}
+if [ -x "${BUILDDIR:-.}/tests/many_maps" ]; then
+	rm -f mm.in && mkfifo mm.in
+	"${BUILDDIR:-.}/tests/many_maps" 5000 <mm.in >mm.out &
+	mpid=$!
+	exec 9>mm.in
+	n=0
+	while ! grep -q ready mm.out 2>/dev/null && [ $n -lt 500 ]; do
+		sleep 0.01
+		n=$((n + 1))
+	done
+	"$V" attach $mpid --count 1 -o s.jsonl >s.out 2>&1
+	tap_is "attach of 5000 mappings: exit 0" $? 0
+	"$V" attach $mpid --count 1 -o - >n.jsonl 2>/dev/null
+	exec 9>&-
+	wait $mpid
+	k=$(sed -n 's/.*; \([0-9]*\) mappings done while smaps was read.*/\1/p' s.out)
+	if [ -n "$k" ] && [ "$k" -gt 0 ]; then
+		tap_ok "attach of 5000 mappings: $k written while smaps was read"
+	else
+		tap_skip "attach of 5000 mappings: written while smaps was read" \
+			"the pagemap thread ended after the smaps read here"
+	fi
+	tap_check "attach of 5000 mappings: the trace validates" "$V" validate s.jsonl
+	tap_is "attach of 5000 mappings: in several observe lines" \
+		"$(grep -c '"op": "observe"' s.jsonl)" 6
+	all_own s.jsonl >s.own
+	all_own n.jsonl >n.own
+	[ "$(wc -l <s.own)" -ge 5000 ] && cmp -s s.own n.own
+	tap_is "attach of 5000 mappings: the same as written after the read" $? 0
+else
+	tap_skip "attach of 5000 mappings" "tests/many_maps not built"
+fi
+
 # --only and --min-size keep some mappings out of the observations.
 names() { grep -o '"name": "[^"]*"' "$1" | sed 's/"name": //' | sort -u; }
 "$V" attach $spid --count 1 --only heap,stack -o only.jsonl >/dev/null 2>&1

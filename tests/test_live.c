@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "linux/bigarray.h"
 #include "linux/sample.h"
 
 #include "replay/replay.h"
@@ -143,6 +144,65 @@ test_append_observe(void)
 	}
 	replay_free(r);
 	trace_free(t);
+}
+
+/* An observation whose regions the trace takes over (vmscope attach: a
+ * sample of thousands of mappings is not copied). */
+static void
+test_append_take(void)
+{
+	const char *tasks[] = { "a" };
+	struct trace *t = trace_new("take", NULL, "linux", 4096, tasks, 1);
+	struct trace_event take, bad;
+	struct trace_obs_region *own = calloc(3, sizeof *own);
+	struct trace_obs_region *refused = calloc(1, sizeof *refused);
+
+	memset(&take, 0, sizeof take);
+	take.op = TOP_OBSERVE;
+	for (int i = 0; own != NULL && i < 3; i++) {
+		own[i].start = 0x100000u * (unsigned)(i + 1);
+		own[i].end = own[i].start + 0x1000;
+	}
+	ok(t != NULL && own != NULL && trace_append_take(t, &take, NULL, "s", own, 3) == 0 &&
+	   t->nobs == 1 && t->obs[0].regions == own && t->obs[0].nregions == 3,
+	   "append_take: the regions become the trace's, not copied");
+	is_str(t != NULL ? trace_event_mark(t, &t->ev[0]) : NULL, "s", "append_take: with its mark");
+	/* Refused, the array is freed all the same (valgrind and ASan would
+	 * see a leak otherwise). */
+	bad = take;
+	bad.op = TOP_NOTE;
+	ok(t != NULL && trace_append_take(t, &bad, NULL, NULL, refused, 1) == -1 && t->nev == 1,
+	   "append_take: not an observation: refused, nothing added");
+	trace_free(t);
+}
+
+/* Growable arrays of many records keep their contents from malloc's
+ * sizes to 2 MiB mappings and on. */
+static void
+test_big_array(void)
+{
+	uint32_t *a = NULL;
+	size_t bytes = 0, n = 0;
+	bool kept = true, mapped = false;
+
+	for (size_t want = 1; want <= (size_t)3 << 18; want = want * 3 / 2 + 1) {
+		uint32_t *na = big_array_grow(a, &bytes, want * sizeof *a);
+
+		if (na == NULL) {
+			kept = false;
+			break;
+		}
+		a = na;
+		for (size_t i = 0; i < n; i++)
+			kept = kept && a[i] == (uint32_t)(i * 2654435761u);
+		for (; n < want; n++)
+			a[n] = (uint32_t)(n * 2654435761u);
+		mapped = mapped || bytes >= BIG_ARRAY_MIN;
+		kept = kept && bytes >= want * sizeof *a &&
+		       (bytes <= BIG_ARRAY_FROM || bytes % BIG_ARRAY_MIN == 0);
+	}
+	ok(kept && mapped, "big arrays: contents kept while growing to %zu bytes", bytes);
+	big_array_free(a, bytes);
 }
 
 static const char base_trace[] =
@@ -543,13 +603,78 @@ snap_has(const struct pm_snap *snap, const char *a, size_t len, int prot, const 
  * over gives the letters a read for smaps' own list gives; a list that
  * changed meanwhile is refused.
  */
+/* What the smaps progress hook saw (test_smaps_many). */
+static struct {
+	size_t calls, last, bad;
+	uint64_t start[1 << 16], end[1 << 16], rss[1 << 16];
+	uint32_t text[1 << 16];      /* a hash of the path and VmFlags */
+} seen;
+
+/* A hash of mapping V's path and VmFlags. */
+static uint32_t
+text_hash(const struct pm_vma *v)
+{
+	uint32_t h = 2166136261u;
+
+	for (const char *p = v->path; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	for (const char *p = v->vmflags; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h;
+}
+
+/* The progress hook: remember the mappings it is told are whole. */
+static void
+seen_progress(void *arg, struct pm_snap *snap, size_t n)
+{
+	(void)arg;
+	seen.calls++;
+	if (n < seen.last || n > snap->n)
+		seen.bad++;
+	pm_snap_resolve(snap, seen.last, n);
+	for (size_t k = seen.last; k < n && k < (1u << 16); k++) {
+		seen.start[k] = snap->v[k].start;
+		seen.end[k] = snap->v[k].end;
+		seen.rss[k] = snap->v[k].rss;
+		seen.text[k] = text_hash(&snap->v[k]);
+	}
+	if (n > seen.last)
+		seen.last = n;
+}
+
+/* Are A's and B's mappings of [LO, HI) the same, field by field? */
+static bool
+same_own(const struct pm_snap *a, const struct pm_snap *b, uintptr_t lo, uintptr_t hi)
+{
+	size_t j = 0, n = 0;
+
+	for (size_t k = 0; k < a->n; k++) {
+		const struct pm_vma *v = &a->v[k], *w;
+
+		if (v->start < lo || v->start >= hi)
+			continue;
+		while (j < b->n && b->v[j].start < v->start)
+			j++;
+		if (j == b->n)
+			return false;
+		w = &b->v[j];
+		if (w->start != v->start || w->end != v->end || w->prot != v->prot ||
+		    w->max_prot != v->max_prot || w->rss != v->rss || w->anon != v->anon ||
+		    w->private_dirty != v->private_dirty || strcmp(w->path, v->path) != 0 ||
+		    strcmp(w->vmflags, v->vmflags) != 0 || strcmp(w->perms, v->perms) != 0)
+			return false;
+		n++;
+	}
+	return n > 0;
+}
+
 static void
 test_smaps_many(void)
 {
 	enum { N = 600 };
 	char path[] = "/tmp/vmscope-test-a-rather-long-file-name-so-that-smaps-lines-"
 	              "get-long-enough-to-straddle-the-read-buffer-XXXXXX";
-	struct pm_snap sm = { 0 }, mp = { 0 }, direct = { 0 };
+	struct pm_snap sm = { 0 }, mp = { 0 }, direct = { 0 }, one = { 0 };
 	struct pm_sampler *pm = pm_sampler_new();
 	char err[256], *base;
 	static bool miss[1 << 16];
@@ -577,6 +702,25 @@ test_smaps_many(void)
 #endif
 	rc = pm_read_smaps(pm, (int)getpid(), &sm, err, sizeof err);
 	ok(rc == PM_OK && sm.len > 4 * 131072, "many mappings: smaps read (%zu bytes)", sm.len);
+	/* Read on a thread of its own (more than one CPU) or not: the same. */
+	setenv("VMSCOPE_PM_ONE_THREAD", "1", 1);
+	rc = pm_read_smaps(pm, (int)getpid(), &one, err, sizeof err);
+	unsetenv("VMSCOPE_PM_ONE_THREAD");
+	ok(rc == PM_OK && same_own(&sm, &one, (uintptr_t)base, (uintptr_t)base + 2 * N * 4096),
+	   "many mappings: one thread reads the same as %ld CPUs", sysconf(_SC_NPROCESSORS_ONLN));
+	/* The progress hook: told of whole mappings only, in order. */
+	one.progress = seen_progress;
+	rc = pm_read_smaps(pm, (int)getpid(), &one, err, sizeof err);
+	one.progress = NULL;
+	{
+		bool same_seen = seen.calls > 1 && seen.bad == 0 && seen.last < one.n;
+
+		for (size_t k = 0; same_seen && k < seen.last && k < (1u << 16); k++)
+			same_seen = seen.start[k] == one.v[k].start && seen.end[k] == one.v[k].end &&
+			            seen.rss[k] == one.v[k].rss && seen.text[k] == text_hash(&one.v[k]);
+		ok(rc == PM_OK && same_seen, "many mappings: the progress hook saw %zu of %zu mappings "
+		   "whole, in %zu calls", seen.last, one.n, seen.calls);
+	}
 	for (size_t k = 0; merge && k < sm.n; k++) {
 		if (sm.v[k].start == (uintptr_t)base + 8192)
 			ok(sm.v[k].mergeable, "many mappings: MADV_MERGEABLE read from VmFlags mg");
@@ -640,6 +784,7 @@ out:
 	pm_snap_free(&sm);
 	pm_snap_free(&mp);
 	pm_snap_free(&direct);
+	pm_snap_free(&one);
 	pm_sampler_free(pm);
 	munmap(base, 2 * N * 4096);
 	close(fd);
@@ -727,6 +872,8 @@ main(void)
 	test_pagemap_short_read();
 	test_smaps_many();
 	test_append_observe();
+	test_append_take();
+	test_big_array();
 	test_extend_model_events();
 	test_player_live();
 	test_player_loading();

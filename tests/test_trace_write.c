@@ -8,8 +8,10 @@
  * (strings resolved, line numbers aside).  Also: the JSON escaper, the
  * PATH.tmp + rename protocol (nothing under PATH before close, nothing left
  * after abort), refusals (event before header, extension key without x_),
- * and the explicit "have" mask of observed regions.
+ * the explicit "have" mask of observed regions, and observations written a
+ * region at a time (split into lines as a whole one is, taken back).
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 
 #include "replay/scenarios.h"
 #include "tap.h"
+#include "trace/outfile.h"
 #include "trace/trace.h"
 #include "trace/trace_write.h"
 #include "vm/vm.h"
@@ -322,6 +325,123 @@ test_long_observation(const char *path)
 	unlink(path);
 }
 
+/* Line I (from 1) of PATH into BUF (its newline dropped); false if none. */
+static bool
+nth_line(const char *path, int i, char *buf, size_t len)
+{
+	FILE *fp = fopen(path, "r");
+	bool got = false;
+
+	while (fp != NULL && i-- > 0 && (got = fgets(buf, (int)len, fp) != NULL))
+		;
+	if (fp != NULL)
+		fclose(fp);
+	if (got)
+		buf[strcspn(buf, "\n")] = '\0';
+	return got;
+}
+
+/* How many times NEEDLE occurs in S. */
+static int
+occurrences(const char *s, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = s; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
+/*
+ * An observation written a region at a time (trace_writer_obs_*): no
+ * regions; exactly TW_OBS_CHUNK (one line); one more (two lines, the
+ * first with "more": true and the event's mark and extensions, the second
+ * with neither).  The expected texts are written out here.
+ */
+static void
+test_obs_stream(const char *path)
+{
+	static char line[400000];
+	const char *tasks[] = { "big" };
+	struct tw_header h = { .tasks = tasks, .ntasks = 1, .profile = "linux" };
+	struct tw_ext ext = { .key = "x_pid", .type = TW_EXT_UINT, .u = 42 };
+	struct tw_event e = { .op = TOP_OBSERVE, .task = "big", .mark = "m", .ext = &ext, .next = 1 };
+	struct tw_obs_region r = { .start = 0x1000, .end = 0x2000 };
+	struct trace_writer *w = trace_writer_open(path, err_buf, sizeof err_buf);
+	bool fine = w != NULL && trace_writer_header(w, &h) == 0;
+
+	/* No region. */
+	fine = fine && trace_writer_obs_begin(w, &e) == 0 && trace_writer_obs_end(w) == 0;
+	/* TW_OBS_CHUNK regions, then TW_OBS_CHUNK + 1. */
+	for (size_t n = TW_OBS_CHUNK; n <= TW_OBS_CHUNK + 1; n++) {
+		fine = fine && trace_writer_obs_begin(w, &e) == 0;
+		for (size_t i = 0; fine && i < n; i++)
+			fine = trace_writer_obs_add(w, &r) == 0;
+		fine = fine && trace_writer_obs_end(w) == 0;
+	}
+	ok(fine && trace_writer_obs_add(w, &r) != 0 && trace_writer_close(w, err_buf, sizeof err_buf) != 0,
+	   "observations a region at a time; a region outside one is refused");
+	w = trace_writer_open(path, err_buf, sizeof err_buf);
+	fine = w != NULL && trace_writer_header(w, &h) == 0 &&
+	       trace_writer_obs_begin(w, &e) == 0 && trace_writer_obs_end(w) == 0;
+	for (size_t n = TW_OBS_CHUNK; n <= TW_OBS_CHUNK + 1; n++) {
+		fine = fine && trace_writer_obs_begin(w, &e) == 0;
+		for (size_t i = 0; fine && i < n; i++)
+			fine = trace_writer_obs_add(w, &r) == 0;
+		fine = fine && trace_writer_obs_end(w) == 0;
+	}
+	ok(fine && trace_writer_close(w, err_buf, sizeof err_buf) == 0, "written again, closed");
+	is_int(count_lines(path), 5, "header, 1 + 1 + 2 observe lines");
+	ok(nth_line(path, 2, line, sizeof line) &&
+	   strcmp(line, "{\"op\": \"observe\", \"task\": \"big\", \"regions\": [], "
+	          "\"mark\": \"m\", \"x_pid\": 42}") == 0, "no region: %s", line);
+	ok(nth_line(path, 3, line, sizeof line) && occurrences(line, "\"start\"") == TW_OBS_CHUNK &&
+	   strstr(line, "\"more\"") == NULL &&
+	   strstr(line, "{\"start\": \"0x1000\", \"end\": \"0x2000\"}]") != NULL,
+	   "a full line's regions, no \"more\"");
+	ok(nth_line(path, 4, line, sizeof line) && occurrences(line, "\"start\"") == TW_OBS_CHUNK &&
+	   strstr(line, "}], \"more\": true, \"mark\": \"m\", \"x_pid\": 42}") != NULL,
+	   "one more: the first line says more, with the mark and extensions");
+	ok(nth_line(path, 5, line, sizeof line) &&
+	   strcmp(line, "{\"op\": \"observe\", \"task\": \"big\", \"regions\": [{\"start\": "
+	          "\"0x1000\", \"end\": \"0x2000\"}]}") == 0, "then the last region alone: %s", line);
+	unlink(path);
+}
+
+/* An observation begun and taken back leaves the file as before it. */
+static void
+test_obs_cancel(const char *path)
+{
+	const char *tasks[] = { "big" };
+	struct tw_header h = { .tasks = tasks, .ntasks = 1, .profile = "linux" };
+	struct tw_event note = { .op = TOP_NOTE, .name = "before" };
+	struct tw_event after = { .op = TOP_NOTE, .name = "after" };
+	struct tw_event e = { .op = TOP_OBSERVE, .task = "big" };
+	struct tw_obs_region r = { .start = 0x1000, .end = 0x2000 };
+	struct trace_writer *w = trace_writer_open(path, err_buf, sizeof err_buf);
+	struct trace *t = NULL;
+	struct trace_error terr;
+	bool fine = w != NULL && trace_writer_header(w, &h) == 0 &&
+	            trace_writer_event(w, &note) == 0 && trace_writer_obs_can_cancel(w);
+
+	if (w != NULL)
+		trace_writer_set_line_flush(w, true);
+	fine = fine && trace_writer_obs_begin(w, &e) == 0;
+	for (size_t i = 0; fine && i < TW_OBS_CHUNK + 500; i++)
+		fine = trace_writer_obs_add(w, &r) == 0;
+	/* A whole line is in the file by now. */
+	is_int(count_lines(path), 0, "nothing under the name before the close");
+	ok(fine && trace_writer_obs_cancel(w) == 0 && trace_writer_event(w, &after) == 0 &&
+	   trace_writer_close(w, err_buf, sizeof err_buf) == 0, "an observation taken back");
+	is_int(count_lines(path), 3, "the header and the two notes only");
+	ok(trace_load_file(path, &t, &terr) == 0 && t->nev == 2 && t->nobs == 0,
+	   "the file loads: two steps, no observation");
+	trace_free(t);
+	unlink(path);
+	ok(outfile_uses_temp(path) && !outfile_uses_temp("-") && !outfile_uses_temp("/dev/null"),
+	   "a file goes through a temporary file; standard output and devices do not");
+}
+
 int
 main(void)
 {
@@ -344,6 +464,9 @@ main(void)
 	   "open in a missing directory fails: %s", err_buf);
 	snprintf(path, sizeof path, "%s/big.jsonl", dir);
 	test_long_observation(path);
+	snprintf(path, sizeof path, "%s/stream.jsonl", dir);
+	test_obs_stream(path);
+	test_obs_cancel(path);
 	rmdir(dir);
 	return tap_done();
 }

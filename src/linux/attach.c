@@ -27,6 +27,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -34,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "trace/outfile.h"
 #include "trace/trace.h"
 #include "probe.h"
 #include "sample.h"
@@ -120,10 +122,6 @@ struct attach {
 	struct trace_writer *w;      /* -o, opened at the first read */
 	bool write_failed;
 	bool failed;                 /* a sample ended in ATTACH_ERROR */
-	struct tw_obs_region *regs;  /* scratch for one observation */
-	struct tw_ext (*rext)[4];
-	struct trace_obs_region *tregs;
-	size_t regcap;
 	size_t nsamples;
 	double t_start;
 	uint32_t page_size;
@@ -247,20 +245,6 @@ at_open_writer(struct attach *a, const struct at_proc *q, char *err, size_t errl
 	return 0;
 }
 
-/* Make room for N regions in the scratch arrays. */
-static void
-at_reserve(struct attach *a, size_t n)
-{
-	if (n <= a->regcap)
-		return;
-	a->regcap = n * 2;
-	a->regs = realloc(a->regs, a->regcap * sizeof *a->regs);
-	a->rext = realloc(a->rext, a->regcap * sizeof *a->rext);
-	a->tregs = realloc(a->tregs, a->regcap * sizeof *a->tregs);
-	if (a->regs == NULL || a->rext == NULL || a->tregs == NULL)
-		abort();
-}
-
 int
 attach_only_parse(const char *s, unsigned *out, size_t *bad)
 {
@@ -302,72 +286,215 @@ at_keep(const struct attach_opts *o, const struct pm_vma *v)
 	return o->only == 0 || (kind & o->only) != 0;
 }
 
-/* Append the observation of process I (just read) to the trace and the
- * file, as sample number SAMPLE taken at T0.  Returns 0 or -1 (I/O). */
-static int
-at_observe(struct attach *a, size_t i, size_t sample, double t0)
+/* The loader's form of the observed region O of mapping V. */
+static void
+at_trace_region(struct attach *a, const struct pm_vma *v, const struct tw_obs_region *o,
+                struct trace_obs_region *r)
 {
-	struct at_proc *q = &a->p[i];
-	struct trace_event te;
+	memset(r, 0, sizeof *r);
+	r->start = o->start;
+	r->end = o->end;
+	r->name = trace_intern(a->t, o->name);
+	r->have = (uint16_t)o->have;          /* TOBS_* = TOBS_* */
+	r->prot = o->prot;
+	r->max_prot = o->max_prot;
+	r->share_mode = o->share_mode;
+	r->ref_count = o->ref_count;
+	r->pages_resident = o->pages_resident;
+	r->pages_dirtied = o->pages_dirtied;
+	r->pages_swapped = o->pages_swapped;
+	r->pages_private = o->pages_private;
+	r->pages_cow = o->pages_cow;
+	r->pages_shared = o->pages_shared;
+	r->pages_zero = o->pages_zero;
+	/* The loader reads the same from x_vmflags. */
+	if (v->mergeable)
+		r->xflags |= TOBSX_MERGEABLE;
+}
+
+/* The pagemap thread's work (at_read). */
+struct at_pages_job {
+	struct pm_sampler *pm;
+	struct at_proc *q;
+	int st;
+	char err[512];
+	atomic_bool done;            /* st, err and q->psnap are final */
+};
+
+/*
+ * An observation being made: its regions go to the file one by one
+ * (trace_writer_obs_*) and to an array the trace then keeps (no copy).
+ * It is begun before smaps is read to its end when it can be (at_stream).
+ */
+struct at_obs {
+	struct attach *a;
+	size_t i;                    /* the process */
+	size_t sample;
+	double t0;                   /* when the sample began */
+	struct at_pages_job *job;    /* the pagemap thread, or NULL */
+	bool begun;                  /* at_obs_begin done */
+	bool writing;                /* ... with trace_writer_obs_begin */
+	bool opened;                 /* the file was opened for it (the first sample) */
+	bool stop;                   /* no more before smaps is read whole */
+	size_t next;                 /* the snapshot's mappings taken */
+	size_t streamed;             /* ... of which while smaps was read */
+	size_t pj;                   /* (pm_vma_take_pages' place in the maps list) */
+	struct trace_obs_region *tregs;
+	size_t nr, cap;
+	int err;                     /* a write failed */
+};
+
+/* Begin observation OB: the array, and the file's lines when open. */
+static int
+at_obs_begin(struct at_obs *ob, size_t hint)
+{
+	struct attach *a = ob->a;
+	struct at_proc *q = &a->p[ob->i];
 	struct tw_event e;
-	struct tw_ext ext[3];
+	struct tw_ext ext[2];
 	char mark[32];
-	size_t nr = 0;
 
-	at_reserve(a, q->snap.n);
-	for (size_t j = 0; j < q->snap.n; j++) {
-		const struct pm_vma *v = &q->snap.v[j];
-		const struct tw_obs_region *o = &a->regs[nr];
-		struct trace_obs_region *r = &a->tregs[nr];
-
-		if (!at_keep(&a->o, v))
-			continue;
-		pm_obs_region(v, a->page_size, &a->regs[nr], a->rext[nr]);
-		a->regs[nr].name = v->path[0] != '\0' ? v->path : NULL;
-		/* The loader's form of the same region (TOBS_* = TOBS_*). */
-		memset(r, 0, sizeof *r);
-		r->start = o->start;
-		r->end = o->end;
-		r->name = trace_intern(a->t, o->name);
-		r->have = (uint16_t)o->have;
-		r->prot = o->prot;
-		r->max_prot = o->max_prot;
-		r->share_mode = o->share_mode;
-		r->ref_count = o->ref_count;
-		r->pages_resident = o->pages_resident;
-		r->pages_dirtied = o->pages_dirtied;
-		r->pages_swapped = o->pages_swapped;
-		r->pages_private = o->pages_private;
-		r->pages_cow = o->pages_cow;
-		r->pages_shared = o->pages_shared;
-		r->pages_zero = o->pages_zero;
-		/* The loader reads the same from x_vmflags. */
-		if (v->mergeable)
-			r->xflags |= TOBSX_MERGEABLE;
-		nr++;
-	}
-	snprintf(mark, sizeof mark, "sample %zu", sample);
-	memset(&te, 0, sizeof te);
-	te.op = TOP_OBSERVE;
-	te.task = (uint16_t)i;
-	if (trace_append(a->t, &te, NULL, i == 0 ? mark : NULL, a->tregs, nr) != 0)
+	ob->cap = hint ? hint : 1;
+	if ((ob->tregs = malloc(ob->cap * sizeof *ob->tregs)) == NULL)
 		abort();
+	ob->begun = true;
 	if (a->w == NULL)
 		return 0;
 	memset(&e, 0, sizeof e);
 	e.op = TOP_OBSERVE;
 	e.task = q->name;
-	e.regions = a->regs;
-	e.nregions = nr;
-	/* The writer splits long observations into "more" lines. */
-	if (i == 0)
+	snprintf(mark, sizeof mark, "sample %zu", ob->sample);
+	if (ob->i == 0)
 		e.mark = mark;
 	ext[0] = (struct tw_ext){ .key = "x_pid", .type = TW_EXT_UINT, .u = (uint64_t)q->pid };
 	ext[1] = (struct tw_ext){ .key = "x_time_ms", .type = TW_EXT_UINT,
-	                          .u = (uint64_t)(t0 - a->t_start) };
+	                          .u = (uint64_t)(ob->t0 - a->t_start) };
 	e.ext = ext;
 	e.next = 2;
-	return trace_writer_event(a->w, &e);
+	ob->writing = true;
+	return ob->err = trace_writer_obs_begin(a->w, &e);
+}
+
+/* Add mapping V (its pages taken, its strings resolved) to OB. */
+static void
+at_obs_add(struct at_obs *ob, const struct pm_vma *v)
+{
+	struct attach *a = ob->a;
+	struct tw_obs_region o;
+	struct tw_ext ext[4];
+
+	if (!at_keep(&a->o, v))
+		return;
+	pm_obs_region(v, a->page_size, &o, ext);
+	o.name = v->path[0] != '\0' ? v->path : NULL;
+	if (ob->nr == ob->cap) {
+		struct trace_obs_region *n = realloc(ob->tregs, 2 * ob->cap * sizeof *n);
+
+		if (n == NULL)
+			abort();
+		ob->tregs = n;
+		ob->cap *= 2;
+	}
+	at_trace_region(a, v, &o, &ob->tregs[ob->nr++]);
+	if (ob->writing && ob->err == 0)
+		ob->err = trace_writer_obs_add(a->w, &o);
+}
+
+/* Take back observation OB, and the file when it was opened for it (its
+ * process could not be read to the end). */
+static void
+at_obs_cancel(struct at_obs *ob)
+{
+	struct attach *a = ob->a;
+
+	free(ob->tregs);
+	ob->tregs = NULL;
+	ob->begun = false;
+	if (ob->opened) {                /* no file, as if never begun */
+		trace_writer_abort(a->w);
+		a->w = NULL;
+	} else if (ob->writing && trace_writer_obs_cancel(a->w) != 0) {
+		a->write_failed = true;
+	}
+	ob->writing = false;
+}
+
+/*
+ * The smaps progress hook: once the pagemap thread is done, the mappings
+ * parsed so far are written while the kernel writes the rest of smaps --
+ * not after it, on a core that was waiting.  It stops, leaving the rest
+ * to at_observe, at a mapping the maps list lacks, when the file cannot
+ * take back a partial observation (standard output), or on any doubt.
+ */
+static void
+at_stream(void *arg, struct pm_snap *snap, size_t n)
+{
+	struct at_obs *ob = arg;
+	struct attach *a = ob->a;
+	struct at_proc *q = &a->p[ob->i];
+	char err[512];
+
+	if (ob->stop || ob->job == NULL || !atomic_load_explicit(&ob->job->done, memory_order_acquire))
+		return;
+	if (!ob->begun) {
+		ob->stop = true;                 /* unless all goes well below */
+		if (ob->job->st != PM_OK || a->o.out == NULL || a->write_failed)
+			return;
+		if (a->w == NULL) {
+			/* Standard output could not take back a header. */
+			if (!outfile_uses_temp(a->o.out))
+				return;
+			if (at_open_writer(a, q, err, sizeof err) != 0) {
+				trace_writer_abort(a->w);   /* tried again, and told, after */
+				a->w = NULL;
+				return;
+			}
+			ob->opened = true;
+		}
+		if (!trace_writer_obs_can_cancel(a->w) || at_obs_begin(ob, q->psnap.n) != 0)
+			return;
+		ob->stop = false;
+	}
+	pm_snap_resolve(snap, ob->next, n);
+	for (; ob->next < n; ob->next++) {
+		struct pm_vma *v = &snap->v[ob->next];
+
+		if (!pm_vma_take_pages(v, &q->psnap, &ob->pj)) {
+			ob->stop = true;
+			return;
+		}
+		at_obs_add(ob, v);
+	}
+}
+
+/*
+ * Append the observation of process I (just read) to the trace and the
+ * file: the mappings at_stream did not take, then its end.  Returns 0 or
+ * -1 (I/O).
+ */
+static int
+at_observe(struct at_obs *ob)
+{
+	struct attach *a = ob->a;
+	struct at_proc *q = &a->p[ob->i];
+	struct trace_event te;
+	char mark[32];
+
+	if (!ob->begun && at_obs_begin(ob, q->snap.n) != 0)
+		return -1;
+	for (size_t j = ob->next; j < q->snap.n; j++)
+		at_obs_add(ob, &q->snap.v[j]);
+	if (ob->writing && ob->err == 0)
+		ob->err = trace_writer_obs_end(a->w);
+	snprintf(mark, sizeof mark, "sample %zu", ob->sample);
+	memset(&te, 0, sizeof te);
+	te.op = TOP_OBSERVE;
+	te.task = (uint16_t)ob->i;
+	/* The trace keeps the array (trace_append_take): no copy of it. */
+	if (trace_append_take(a->t, &te, NULL, ob->i == 0 ? mark : NULL, ob->tregs, ob->nr) != 0)
+		abort();
+	ob->tregs = NULL;
+	return ob->err;
 }
 
 /* Append a note event with TEXT to the trace and the file. */
@@ -524,13 +651,6 @@ at_follow(struct attach *a, struct attach_result *res)
 
 /* The second thread's work: Q's mappings from /proc/PID/maps, then their
  * pagemap entries (see at_read). */
-struct at_pages_job {
-	struct pm_sampler *pm;
-	struct at_proc *q;
-	int st;
-	char err[512];
-};
-
 static void *
 at_pages_run(void *arg)
 {
@@ -539,6 +659,7 @@ at_pages_run(void *arg)
 	j->st = pm_read_maps(j->q->pid, &j->q->psnap, j->err, sizeof j->err);
 	if (j->st == PM_OK)
 		j->st = pm_read_pages(j->pm, j->q->pid, &j->q->psnap, NULL, j->err, sizeof j->err);
+	atomic_store_explicit(&j->done, true, memory_order_release);
 	return NULL;
 }
 
@@ -548,18 +669,31 @@ at_pages_run(void *arg)
  * same time -- the kernel's smaps text is most of a sample's cost, and the
  * page walk no longer waits for it.  A mapping of smaps' list that the
  * maps list lacks (the process mapped or unmapped meanwhile) has its
- * pagemap read afterwards.  Returns PM_*; a refused pagemap only stops
- * the page view.
+ * pagemap read afterwards.  Once that thread is done, the mappings parsed
+ * so far go to the trace while the rest of smaps is read (at_stream into
+ * OB).  Returns PM_*; a refused pagemap only stops the page view.
  */
 static int
-at_read(struct attach *a, struct at_proc *q, struct attach_result *res, char *err,
+at_read(struct attach *a, struct at_obs *ob, struct attach_result *res, char *err,
         size_t errlen)
 {
+	struct at_proc *q = &a->p[ob->i];
 	struct at_pages_job j = { .pm = a->pm, .q = q, .st = PM_ERR };
 	pthread_t th;
-	bool threaded = q->pages_ok && pthread_create(&th, NULL, at_pages_run, &j) == 0;
-	int st = pm_read_smaps(a->pm, q->pid, &q->snap, err, errlen);
+	bool threaded;
+	int st;
 
+	atomic_init(&j.done, false);
+	threaded = q->pages_ok && pthread_create(&th, NULL, at_pages_run, &j) == 0;
+	if (threaded) {
+		ob->job = &j;
+		q->snap.progress = at_stream;
+		q->snap.progress_arg = ob;
+	}
+	st = pm_read_smaps(a->pm, q->pid, &q->snap, err, errlen);
+	q->snap.progress = NULL;
+	ob->streamed = ob->next;
+	ob->job = NULL;
 	if (threaded)
 		pthread_join(th, NULL);
 	if (st != PM_OK || !q->pages_ok) {
@@ -608,11 +742,14 @@ attach_sample(struct attach *a, struct attach_result *res)
 		struct at_proc *q = &a->p[i];
 		struct attach_cost *c = &res->cost[i];
 		double t_sample = at_now(), ts;
+		struct at_obs ob = { .a = a, .i = i, .sample = a->nsamples + 1, .t0 = t0 };
 		int st;
 
 		if (!q->sampled)
 			continue;
-		st = at_read(a, q, res, err, sizeof err);
+		st = at_read(a, &ob, res, err, sizeof err);
+		if (st != PM_OK && (ob.begun || ob.opened))
+			at_obs_cancel(&ob);
 		if (st == PM_GONE) {
 			char note[200];
 
@@ -654,7 +791,7 @@ attach_sample(struct attach *a, struct attach_result *res)
 			status = ATTACH_ERROR;
 			break;
 		}
-		if (at_observe(a, i, a->nsamples + 1, t0) != 0) {
+		if (at_observe(&ob) != 0) {
 			a->write_failed = true;
 			at_say(res, "%s: write error", o->out);
 			status = ATTACH_ERROR;
@@ -665,6 +802,7 @@ attach_sample(struct attach *a, struct attach_result *res)
 		c->ms_smaps = q->snap.ms_smaps;
 		c->ms_pages = q->snap.ms_pages;
 		c->ms_write = at_now() - ts;
+		c->nstreamed = ob.streamed;
 		c->ms = at_now() - t_sample;
 	}
 	for (size_t i = 0; i < a->np; i++) {
@@ -737,9 +875,6 @@ attach_close(struct attach *a, char *msg, size_t msglen)
 		pm_snap_free(&a->p[i].psnap);
 		free(a->p[i].missing);
 	}
-	free(a->regs);
-	free(a->rext);
-	free(a->tregs);
 	trace_free(a->t);
 	pm_sampler_free(a->pm);
 	free(a);
@@ -756,8 +891,11 @@ at_print_costs(const struct attach *a, const struct attach_result *r, size_t sam
 		if (!c->sampled)
 			continue;
 		printf("sample %zu: pid %d (%s): %zu mappings, %.2f ms (smaps %.2f ms + pagemap "
-		       "%.2f ms, writing %.2f ms)\n", sample, a->p[i].pid, a->p[i].name, c->nmaps, c->ms,
+		       "%.2f ms, writing %.2f ms", sample, a->p[i].pid, a->p[i].name, c->nmaps, c->ms,
 		       c->ms_smaps, c->ms_pages, c->ms_write);
+		if (c->nstreamed > 0)
+			printf("; %zu mappings done while smaps was read", c->nstreamed);
+		printf(")\n");
 	}
 	fflush(stdout);
 }

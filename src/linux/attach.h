@@ -65,6 +65,7 @@ struct attach_cost {
 	size_t nmaps;                /* mappings read */
 	double ms;                   /* in all, writing included */
 	double ms_smaps, ms_pages, ms_write;
+	size_t nstreamed;            /* mappings written while smaps was still read */
 };
 
 /* The outcome of one attach_sample(). */

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,9 +24,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bigarray.h"
 #include "vm/vm.h"
 
 #define PM_READ_BUF (128u << 10)        /* smaps read buffer */
+#define PM_CHUNK (128u << 10)           /* a reader thread's chunk */
+#define PM_PIPE_MAX 4                   /* chunks a reader thread may be ahead */
 #define PM_MAX_RUN_PAGES (1u << 18)     /* pagemap entries per pread (and per batch) */
 #define PM_MAX_VMA_PAGES (1u << 22)     /* larger mappings: no per-page view */
 #define PM_WIN 8                        /* kpage window of the unbatched reference path */
@@ -283,31 +287,40 @@ parse_header(char *l, struct pm_vma *v)
 /* Does the line L, N bytes long, begin with the string literal LIT? */
 #define STARTS(l, n, lit) ((n) >= sizeof(lit) - 1 && memcmp((l), (lit), sizeof(lit) - 1) == 0)
 
-/* Copy the path of the header just parsed into V to SNAP's arena (kept
- * as an offset until the snapshot is read: the arena may move).  False
- * when out of memory. */
-static bool
-keep_path(struct pm_snap *snap, struct pm_vma *v, const char *end)
+/* Copy N bytes at S, and a NUL, to SNAP's arena; returns their offset
+ * (the arena may move until the snapshot is read), or SIZE_MAX when out
+ * of memory. */
+static size_t
+arena_add(struct pm_snap *snap, const char *s, size_t n)
 {
-	size_t n = (size_t)(end - v->path);
+	size_t off = snap->paths_len;
 
 	if (snap->paths_cap - snap->paths_len < n + 1) {
-		size_t nc = snap->paths_cap ? snap->paths_cap : 4096;
+		size_t nc = snap->paths_cap;
 		char *nb;
 
-		while (nc - snap->paths_len < n + 1)
-			nc *= 2;
-		if ((nb = realloc(snap->paths, nc)) == NULL)
-			return false;
+		if (off + n + 1 > UINT32_MAX ||
+		    (nb = big_array_grow(snap->paths, &nc, off + n + 1)) == NULL)
+			return SIZE_MAX;
 		snap->paths = nb;
 		snap->paths_cap = nc;
 	}
-	memcpy(snap->paths + snap->paths_len, v->path, n);
-	snap->paths[snap->paths_len + n] = '\0';
-	v->path_off = snap->paths_len;
-	v->path = NULL;
+	memcpy(snap->paths + off, s, n);
+	snap->paths[off + n] = '\0';
 	snap->paths_len += n + 1;
-	return true;
+	return off;
+}
+
+/* Keep the path of the header just parsed into V (it ends at END) in
+ * SNAP's arena.  False when out of memory. */
+static bool
+keep_path(struct pm_snap *snap, struct pm_vma *v, const char *end)
+{
+	size_t off = arena_add(snap, v->path, (size_t)(end - v->path));
+
+	v->path = NULL;
+	v->path_off = (uint32_t)off;
+	return off != SIZE_MAX;
 }
 
 /* Parse one smaps line L into SNAP; it ends at END, where a NUL is.  A
@@ -321,13 +334,13 @@ parse_line(struct pm_snap *snap, char *l, const char *end)
 
 	if (is_header(l)) {
 		if (snap->n == snap->cap) {
-			size_t nc = snap->cap ? snap->cap * 2 : 64;
-			struct pm_vma *nv = realloc(snap->v, nc * sizeof *nv);
+			struct pm_vma *nv = big_array_grow(snap->v, &snap->v_bytes,
+			                                   (snap->n + 1) * sizeof *nv);
 
 			if (nv == NULL)
 				return false;
 			snap->v = nv;
-			snap->cap = nc;
+			snap->cap = snap->v_bytes / sizeof *nv;
 		}
 		v = &snap->v[snap->n++];
 		parse_header(l, v);
@@ -366,17 +379,16 @@ parse_line(struct pm_snap *snap, char *l, const char *end)
 	case 'V':
 		if (STARTS(l, n, "VmFlags:")) {
 			const char *f = l + 8;
-			size_t fl;
+			size_t fl, off;
 			uint8_t mp = 0;
 			bool dc = false, mg = false;
 
 			while (*f == ' ')
 				f++;
-			fl = strlen(f);
-			if (fl > sizeof v->vmflags - 1)
-				fl = sizeof v->vmflags - 1;   /* truncated, as snprintf did */
-			memcpy(v->vmflags, f, fl);
-			v->vmflags[fl] = '\0';
+			fl = (size_t)(end - f);
+			if ((off = arena_add(snap, f, fl)) == SIZE_MAX)
+				return false;
+			v->vmflags_off = (uint32_t)off;
 			v->have_vmflags = true;
 			/* The two-letter flags, found anywhere (as strstr did). */
 			for (const char *q = f; q[0] != '\0' && q[1] != '\0'; q++) {
@@ -417,30 +429,211 @@ parse_lines(struct pm_snap *snap, char *buf, size_t len)
 	return (size_t)(l - buf);
 }
 
-/* Read /proc/PID/FILE (smaps or maps) into SNAP through a buffer of
- * PM_READ_BUF bytes, parsing each read as it arrives (while it is still in
- * the cache); only the paths are kept. */
-static int
-read_maps_file(int pid, const char *file, struct pm_snap *snap, char *err, size_t errlen)
-{
-	char path[64];
-	size_t have = 0, total = 0;
-	int fd, e = 0;
-	bool skip = false;
-	double t0 = now_ms();
+/* ---- a reader thread ------------------------------------------------------- */
 
-	snprintf(path, sizeof path, "/proc/%d/%s", pid, file);
-	snap->n = 0;
-	snap->paths_len = 0;
-	if (snap->text == NULL && (snap->text = malloc(PM_READ_BUF + 1)) == NULL) {
-		e = ENOMEM;
-		goto fail;
+/*
+ * smaps is read on a thread of its own while the caller parses what it has
+ * read: the kernel writes the text (most of the cost) while the last chunk
+ * is parsed.  Chunks of PM_CHUNK bytes go from the reader to the parser
+ * through a queue and come back through a free list; the reader stays at
+ * most PM_PIPE_MAX chunks ahead.
+ */
+struct pm_chunk {
+	struct pm_chunk *next;
+	size_t len, off;
+	char data[PM_CHUNK];
+};
+
+struct pm_pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct pm_chunk *head, *tail, *free, *cur;
+	size_t queued;
+	bool done, stop;
+	int err, fd;
+};
+
+/* Take a chunk to fill (from the free list or new) into *C; false when
+ * the parser stopped the reader (*C is then NULL), *C NULL when out of
+ * memory. */
+static bool
+pipe_chunk(struct pm_pipe *pp, struct pm_chunk **c)
+{
+	bool stop;
+
+	pthread_mutex_lock(&pp->mu);
+	while (pp->queued >= PM_PIPE_MAX && !pp->stop)
+		pthread_cond_wait(&pp->cv, &pp->mu);
+	stop = pp->stop;
+	*c = stop ? NULL : pp->free;
+	if (*c != NULL)
+		pp->free = (*c)->next;
+	pthread_mutex_unlock(&pp->mu);
+	if (*c == NULL && !stop)
+		*c = malloc(sizeof **c);
+	return !stop;
+}
+
+/* Fill C from FD: the kernel gives smaps a page or so per read(2), and a
+ * chunk goes to the parser only when full (or at the end), so that the two
+ * threads meet a few dozen times, not once per read.  Returns the bytes
+ * read, or -1 with errno when nothing was. */
+static ssize_t
+fill_chunk(int fd, struct pm_chunk *c)
+{
+	size_t len = 0;
+
+	while (len < PM_CHUNK) {
+		ssize_t n = read(fd, c->data + len, PM_CHUNK - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && len == 0)
+			return -1;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		e = errno;
-		goto fail;
+	return (ssize_t)len;
+}
+
+/* The reader thread: read PP->fd to its end, chunk by chunk. */
+static void *
+pipe_reader(void *arg)
+{
+	struct pm_pipe *pp = arg;
+	int err = 0;
+
+	for (;;) {
+		struct pm_chunk *c;
+		ssize_t n;
+
+		if (!pipe_chunk(pp, &c))
+			break;
+		if (c == NULL) {
+			err = ENOMEM;
+			break;
+		}
+		n = fill_chunk(pp->fd, c);
+		if (n <= 0) {
+			err = n < 0 ? errno : 0;
+			free(c);
+			break;
+		}
+		c->len = (size_t)n;
+		c->off = 0;
+		c->next = NULL;
+		pthread_mutex_lock(&pp->mu);
+		if (pp->tail != NULL)
+			pp->tail->next = c;
+		else
+			pp->head = c;
+		pp->tail = c;
+		pp->queued++;
+		pthread_cond_broadcast(&pp->cv);
+		pthread_mutex_unlock(&pp->mu);
 	}
+	pthread_mutex_lock(&pp->mu);
+	pp->done = true;
+	pp->err = err;
+	pthread_cond_broadcast(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+	return NULL;
+}
+
+/* read(2) from the reader thread's queue: up to N bytes into BUF, 0 at the
+ * end, -1 with errno on the reader's error. */
+static ssize_t
+pipe_read(struct pm_pipe *pp, char *buf, size_t n)
+{
+	struct pm_chunk *c = pp->cur;
+	size_t k;
+
+	if (c == NULL || c->off == c->len) {
+		pthread_mutex_lock(&pp->mu);
+		if (c != NULL) {             /* the used chunk goes back */
+			c->next = pp->free;
+			pp->free = c;
+		}
+		while (pp->head == NULL && !pp->done)
+			pthread_cond_wait(&pp->cv, &pp->mu);
+		c = pp->head;
+		if (c != NULL) {
+			pp->head = c->next;
+			if (pp->head == NULL)
+				pp->tail = NULL;
+			pp->queued--;
+			pthread_cond_broadcast(&pp->cv);
+		}
+		pthread_mutex_unlock(&pp->mu);
+		pp->cur = c;
+		if (c == NULL) {
+			if (pp->err != 0)
+				errno = pp->err;
+			return pp->err != 0 ? -1 : 0;
+		}
+	}
+	k = c->len - c->off < n ? c->len - c->off : n;
+	memcpy(buf, c->data + c->off, k);
+	c->off += k;
+	return (ssize_t)k;
+}
+
+/* Stop the reader, wait for it, free every chunk. */
+static void
+pipe_close(struct pm_pipe *pp, pthread_t th)
+{
+	struct pm_chunk *lists[3];
+
+	pthread_mutex_lock(&pp->mu);
+	pp->stop = true;
+	pthread_cond_broadcast(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+	pthread_join(th, NULL);
+	lists[0] = pp->head;
+	lists[1] = pp->free;
+	lists[2] = pp->cur;
+	if (pp->cur != NULL)
+		pp->cur->next = NULL;
+	for (int i = 0; i < 3; i++)
+		for (struct pm_chunk *c = lists[i], *nx; c != NULL; c = nx) {
+			nx = c->next;
+			free(c);
+		}
+	pthread_cond_destroy(&pp->cv);
+	pthread_mutex_destroy(&pp->mu);
+}
+
+/* Where the parse loop reads from: FD directly, or PP's queue. */
+struct pm_src {
+	int fd;
+	struct pm_pipe *pp;
+};
+
+static ssize_t
+src_read(struct pm_src *src, char *buf, size_t n)
+{
+	ssize_t r;
+
+	if (src->pp != NULL)
+		return pipe_read(src->pp, buf, n);
+	do
+		r = read(src->fd, buf, n);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/* Read SRC to its end through SNAP's buffer of PM_READ_BUF bytes, parsing
+ * each part as it arrives; the partial last line is left in the buffer
+ * (*HAVE bytes).  Returns 0 or an errno; *TOTAL gets the bytes read. */
+static int
+parse_source(struct pm_src *src, struct pm_snap *snap, size_t *have_out, size_t *total)
+{
+	size_t have = 0;
+	bool skip = false;
+	int e = 0;
+
+	*total = 0;
 	for (;;) {
 		ssize_t n;
 		size_t used;
@@ -451,16 +644,14 @@ read_maps_file(int pid, const char *file, struct pm_snap *snap, char *err, size_
 			have = 0;
 			skip = true;
 		}
-		n = read(fd, snap->text + have, PM_READ_BUF - have);
-		if (n < 0 && errno == EINTR)
-			continue;
+		n = src_read(src, snap->text + have, PM_READ_BUF - have);
 		if (n < 0) {
 			e = errno;
 			break;
 		}
 		if (n == 0)
 			break;
-		total += (size_t)n;
+		*total += (size_t)n;
 		have += (size_t)n;
 		if (skip) {
 			char *nl = memchr(snap->text, '\n', have);
@@ -479,7 +670,83 @@ read_maps_file(int pid, const char *file, struct pm_snap *snap, char *err, size_
 		}
 		memmove(snap->text, snap->text + used, have - used);
 		have -= used;
+		/* All but the last mapping are whole. */
+		if (snap->progress != NULL && snap->n > 1)
+			snap->progress(snap->progress_arg, snap, snap->n - 1);
 	}
+	*have_out = have;
+	return e;
+}
+
+/* Parse FD's text into SNAP, with a reader thread when THREADED (and one
+ * can be started).  Returns 0 or an errno. */
+static int
+parse_fd(int fd, bool threaded, struct pm_snap *snap, size_t *have, size_t *total)
+{
+	struct pm_pipe pp;
+	struct pm_src src = { fd, NULL };
+	pthread_t th;
+	int e;
+
+	if (threaded) {
+		memset(&pp, 0, sizeof pp);
+		pp.fd = fd;
+		if (pthread_mutex_init(&pp.mu, NULL) == 0) {
+			if (pthread_cond_init(&pp.cv, NULL) != 0) {
+				pthread_mutex_destroy(&pp.mu);
+			} else if (pthread_create(&th, NULL, pipe_reader, &pp) != 0) {
+				pthread_cond_destroy(&pp.cv);
+				pthread_mutex_destroy(&pp.mu);
+			} else {
+				src.pp = &pp;
+			}
+		}
+	}
+	e = parse_source(&src, snap, have, total);
+	if (src.pp != NULL)
+		pipe_close(&pp, th);
+	return e;
+}
+
+/* Point the paths and VmFlags of SNAP's mappings FROM..TO-1 into its
+ * arena (valid until more is parsed into it). */
+void
+pm_snap_resolve(struct pm_snap *snap, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++) {
+		struct pm_vma *v = &snap->v[i];
+
+		v->path = snap->paths + v->path_off;
+		v->vmflags = v->have_vmflags ? snap->paths + v->vmflags_off : "";
+	}
+}
+
+/* Read /proc/PID/FILE (smaps or maps) into SNAP through a buffer of
+ * PM_READ_BUF bytes, parsing each read as it arrives (while it is still in
+ * the cache), the reads on a thread of their own when THREADED; only the
+ * paths are kept. */
+static int
+read_maps_file(int pid, const char *file, bool threaded, struct pm_snap *snap, char *err,
+               size_t errlen)
+{
+	char path[64];
+	size_t have = 0, total = 0;
+	int fd, e = 0;
+	double t0 = now_ms();
+
+	snprintf(path, sizeof path, "/proc/%d/%s", pid, file);
+	snap->n = 0;
+	snap->paths_len = 0;
+	if (snap->text == NULL && (snap->text = malloc(PM_READ_BUF + 1)) == NULL) {
+		e = ENOMEM;
+		goto fail;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		goto fail;
+	}
+	e = parse_fd(fd, threaded, snap, &have, &total);
 	close(fd);
 	if (e != 0)
 		goto fail;
@@ -494,8 +761,7 @@ read_maps_file(int pid, const char *file, struct pm_snap *snap, char *err, size_
 		goto fail;
 	}
 	snap->len = total;
-	for (size_t i = 0; i < snap->n; i++)
-		snap->v[i].path = snap->paths + snap->v[i].path_off;
+	pm_snap_resolve(snap, 0, snap->n);
 	snap->ms_smaps = now_ms() - t0;
 	return PM_OK;
 fail:
@@ -512,13 +778,41 @@ int
 pm_read_smaps(struct pm_sampler *s, int pid, struct pm_snap *snap, char *err, size_t errlen)
 {
 	(void)s;
-	return read_maps_file(pid, "smaps", snap, err, errlen);
+	return read_maps_file(pid, "smaps", sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+	                      getenv("VMSCOPE_PM_ONE_THREAD") == NULL, snap, err, errlen);
 }
 
 int
 pm_read_maps(int pid, struct pm_snap *snap, char *err, size_t errlen)
 {
-	return read_maps_file(pid, "maps", snap, err, errlen);
+	return read_maps_file(pid, "maps", false, snap, err, errlen);
+}
+
+/* Copy the page counts of D's mapping in SRC (the same range) to D; *J
+ * is the walk's place in SRC (both lists are in address order: the
+ * mappings of a list, in turn, pair in one walk).  False when SRC lacks it. */
+bool
+pm_vma_take_pages(struct pm_vma *d, const struct pm_snap *src, size_t *j)
+{
+	const struct pm_vma *v;
+
+	while (*j < src->n && src->v[*j].end <= d->start)
+		(*j)++;
+	if (*j == src->n || src->v[*j].start != d->start || src->v[*j].end != d->end)
+		return false;
+	v = &src->v[*j];
+	d->have_pages = v->have_pages;
+	d->have_counts = v->have_counts;
+	d->pg_present = v->pg_present;
+	d->pg_swapped = v->pg_swapped;
+	d->pg_zero = v->pg_zero;
+	d->pg_private = v->pg_private;
+	d->pg_cow = v->pg_cow;
+	d->pg_shared = v->pg_shared;
+	d->pg_exclusive = v->pg_exclusive;
+	d->max_mapcount = v->max_mapcount;
+	d->pages = v->pages;
+	return true;
 }
 
 size_t
@@ -526,31 +820,9 @@ pm_snap_take_pages(struct pm_snap *dst, const struct pm_snap *src, bool *missing
 {
 	size_t j = 0, nmiss = 0;
 
-	/* Both lists are in address order: one walk pairs them. */
 	for (size_t i = 0; i < dst->n; i++) {
-		struct pm_vma *d = &dst->v[i];
-		const struct pm_vma *v;
-
-		while (j < src->n && src->v[j].end <= d->start)
-			j++;
-		if (j == src->n || src->v[j].start != d->start || src->v[j].end != d->end) {
-			missing[i] = true;
-			nmiss++;
-			continue;
-		}
-		v = &src->v[j];
-		missing[i] = false;
-		d->have_pages = v->have_pages;
-		d->have_counts = v->have_counts;
-		d->pg_present = v->pg_present;
-		d->pg_swapped = v->pg_swapped;
-		d->pg_zero = v->pg_zero;
-		d->pg_private = v->pg_private;
-		d->pg_cow = v->pg_cow;
-		d->pg_shared = v->pg_shared;
-		d->pg_exclusive = v->pg_exclusive;
-		d->max_mapcount = v->max_mapcount;
-		d->pages = v->pages;
+		missing[i] = !pm_vma_take_pages(&dst->v[i], src, &j);
+		nmiss += missing[i];
 	}
 	dst->ms_pages = src->ms_pages;
 	return nmiss;
@@ -1020,9 +1292,9 @@ oom:
 void
 pm_snap_free(struct pm_snap *snap)
 {
-	free(snap->v);
+	big_array_free(snap->v, snap->v_bytes);
 	free(snap->text);
-	free(snap->paths);
+	big_array_free(snap->paths, snap->paths_cap);
 	free(snap->letters);
 	memset(snap, 0, sizeof *snap);
 }

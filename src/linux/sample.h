@@ -33,9 +33,9 @@ struct pm_vma {
 	bool mergeable;              /* VmFlags mg (MADV_MERGEABLE: KSM may merge it) */
 	bool have_vmflags;
 	const char *path;            /* pathname column, "" when none (in the snapshot) */
-	size_t path_off;             /* (the path's offset in the snapshot's text) */
+	const char *vmflags;         /* VmFlags text, "" when none (in the snapshot) */
+	uint32_t path_off, vmflags_off;   /* (their offsets in the snapshot's arena) */
 	char perms[5];
-	char vmflags[96];            /* VmFlags text (truncated) */
 	/* smaps sizes in bytes */
 	uint64_t rss, shared_clean, shared_dirty, private_clean, private_dirty, swap, anon;
 	/* pagemap (have_pages): page counts by class */
@@ -51,9 +51,14 @@ struct pm_vma {
 struct pm_snap {
 	struct pm_vma *v;
 	size_t n, cap;
+	size_t v_bytes;              /* V's size (bigarray.h) */
+	/* When set, called on the reading thread while smaps is read, each
+	 * time more is parsed: mappings 0..N-1 are whole (pm_snap_resolve). */
+	void (*progress)(void *arg, struct pm_snap *snap, size_t n);
+	void *progress_arg;
 	char *text;                  /* read buffer (PM_READ_BUF bytes) */
 	size_t len, textcap;         /* bytes of smaps read */
-	char *paths;                 /* the mappings' paths, one after another */
+	char *paths;                 /* the mappings' paths and VmFlags, one after another */
 	size_t paths_len, paths_cap;
 	char *letters;               /* page letters of all VMAs */
 	size_t letters_len, letters_cap;
@@ -86,6 +91,14 @@ int pm_read_maps(int pid, struct pm_snap *snap, char *err, size_t errlen);
  * changed between the two reads) gets MISSING[i] set (DST->n entries)
  * and is left as it was; returns how many. */
 size_t pm_snap_take_pages(struct pm_snap *dst, const struct pm_snap *src, bool *missing);
+/* pm_snap_take_pages for the one mapping D, SRC's mappings walked from
+ * *J on (0 at the start of a walk in address order); false when SRC
+ * lacks it. */
+bool pm_vma_take_pages(struct pm_vma *d, const struct pm_snap *src, size_t *j);
+/* Point the paths and VmFlags of SNAP's mappings FROM..TO-1 into its
+ * arena: done for all when a read ends, for a progress hook's mappings
+ * by the hook (valid until the read goes on). */
+void pm_snap_resolve(struct pm_snap *snap, size_t from, size_t to);
 /* Read pagemap (and counts) for the mappings of SNAP whose SELECT flag is
  * set (SELECT NULL: all).  A mapping left out, or beyond what pagemap
  * returns, keeps have_pages false.  Returns PM_*. */

@@ -67,6 +67,12 @@ release(struct outfile *o)
 	memset(o, 0, sizeof *o);
 }
 
+bool
+outfile_uses_temp(const char *path)
+{
+	return strcmp(path, "-") != 0 && !write_in_place(path);
+}
+
 FILE *
 outfile_open(struct outfile *o, const char *path, char *err, size_t errlen)
 {

@@ -27,6 +27,9 @@ struct outfile {
 	bool is_stdout;          /* "-" */
 };
 
+/* Will PATH be written through a temporary file (not standard output,
+ * not a device or FIFO written in place)? */
+bool outfile_uses_temp(const char *path);
 /* Open PATH for writing.  Returns O->fp, or NULL with ERR set. */
 FILE *outfile_open(struct outfile *o, const char *path, char *err, size_t errlen);
 /* Finish: flush, sync, close and rename into place.  Returns 0, or -1 with

@@ -239,5 +239,10 @@ int trace_task_rename(struct trace *t, uint16_t id, const char *name);
 uint32_t trace_intern(struct trace *t, const char *s);
 int trace_append(struct trace *t, const struct trace_event *e, const char *note,
                  const char *mark, const struct trace_obs_region *regions, size_t nregions);
+/* trace_append() of an observe event whose NREGIONS REGIONS (from
+ * malloc) become T's, not copied: a 20,000-mapping sample is megabytes.
+ * They are T's to free whatever the result, -1 included. */
+int trace_append_take(struct trace *t, const struct trace_event *e, const char *note,
+                      const char *mark, struct trace_obs_region *regions, size_t nregions);
 
 #endif

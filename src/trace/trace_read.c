@@ -2030,10 +2030,11 @@ trace_intern(struct trace *t, const char *s)
 	return trace_strtab_intern(&t->strings, s);
 }
 
-/* Append one event to T, with its annotation and observation. */
-int
-trace_append(struct trace *t, const struct trace_event *e, const char *note, const char *mark,
-             const struct trace_obs_region *regions, size_t nregions)
+/* Append one event to T, with its annotation and observation (the
+ * array OWN when not NULL: it becomes T's, else a copy of REGIONS). */
+static int
+append(struct trace *t, const struct trace_event *e, const char *note, const char *mark,
+       const struct trace_obs_region *regions, struct trace_obs_region *own, size_t nregions)
 {
 	struct trace_event ev = *e;
 	uint32_t nid = trace_intern(t, note), mid = trace_intern(t, mark);
@@ -2061,7 +2062,9 @@ trace_append(struct trace *t, const struct trace_event *e, const char *note, con
 		if (grow((void **)&t->obs, &cap, t->nobs, sizeof *t->obs, 16, UINT32_MAX - 1) != 0)
 			return -1;
 		t->obs_cap = (uint32_t)cap;
-		if (nregions > 0) {
+		if (own != NULL) {
+			copy = own;
+		} else if (nregions > 0) {
 			copy = malloc(nregions * sizeof *copy);
 			if (copy == NULL)
 				return -1;
@@ -2077,6 +2080,24 @@ trace_append(struct trace *t, const struct trace_event *e, const char *note, con
 		ev.annot = ++t->nannots;
 	}
 	t->ev[t->nev++] = ev;
+	return 0;
+}
+
+int
+trace_append(struct trace *t, const struct trace_event *e, const char *note, const char *mark,
+             const struct trace_obs_region *regions, size_t nregions)
+{
+	return append(t, e, note, mark, regions, NULL, nregions);
+}
+
+int
+trace_append_take(struct trace *t, const struct trace_event *e, const char *note,
+                  const char *mark, struct trace_obs_region *regions, size_t nregions)
+{
+	if (e->op != TOP_OBSERVE || append(t, e, note, mark, NULL, regions, nregions) != 0) {
+		free(regions);
+		return -1;
+	}
 	return 0;
 }
 

@@ -37,6 +37,8 @@ struct trace_writer {
 	size_t nlines;
 	bool header_done;
 	bool line_flush;
+	bool obs_on;                 /* an observation begun, not ended */
+	struct tw_obs_stream *obs;   /* (made at the first) */
 	int err;                     /* first errno, 0 = fine */
 	char errmsg[256];
 };
@@ -502,40 +504,10 @@ name_key(int op)
 	return "region";
 }
 
-/*
- * Write one event.  An observation of more than TW_OBS_CHUNK regions is
- * written as several lines, each but the last with "more": true, so that no
- * line comes near the loader's line limit (docs/trace-format.md).
- */
-int
-trace_writer_event(struct trace_writer *w, const struct tw_event *e)
+/* The start of E's line, up to its op's own members. */
+static void
+sb_event_head(struct sbuf *b, const struct tw_event *e)
 {
-	struct sbuf *b = &w->line;
-
-	if (w->err != 0)
-		return -1;
-	if (e->op == TOP_OBSERVE && e->nregions > TW_OBS_CHUNK) {
-		struct tw_event part = *e;
-
-		for (size_t i = 0; i < e->nregions; i += TW_OBS_CHUNK) {
-			part.regions = e->regions + i;
-			part.nregions = e->nregions - i < TW_OBS_CHUNK ? e->nregions - i : TW_OBS_CHUNK;
-			part.flags = (uint16_t)((e->flags & ~TEF_MORE) |
-			                        (i + TW_OBS_CHUNK < e->nregions ? TEF_MORE : 0));
-			if (i > 0) {
-				part.note = part.mark = part.as = NULL;
-				part.ext = NULL;
-				part.next = 0;
-			}
-			if (trace_writer_event(w, &part) != 0)
-				return -1;
-		}
-		return 0;
-	}
-	if (!w->header_done)
-		return w_fail(w, EINVAL, "event before the header");
-	if (e->op <= TOP_NONE || e->op >= TOP_COUNT)
-		return w_fail(w, EINVAL, "unknown op");
 	sb_add(b, "{", 1);
 	sb_kstr(b, "op", trace_op_name(e->op));
 	if (e->task != NULL)
@@ -550,6 +522,12 @@ trace_writer_event(struct trace_writer *w, const struct tw_event *e)
 		sb_kqty(b, "offset", e->offset, (e->flags & TEF_OFFSET_PAGES) != 0);
 	if (e->flags & TEF_SIZE)
 		sb_kqty(b, "size", e->size, (e->flags & TEF_SIZE_PAGES) != 0);
+}
+
+/* E's own members, but an observation's regions. */
+static void
+sb_event_body(struct sbuf *b, const struct tw_event *e)
+{
 	switch (e->op) {
 	case TOP_ALLOCATE:
 		if (e->flags & TEF_PURGEABLE) {
@@ -581,17 +559,7 @@ trace_writer_event(struct trace_writer *w, const struct tw_event *e)
 		}
 		break;
 	case TOP_OBSERVE:
-		sb_key(b, "regions");
-		sb_add(b, "[", 1);
-		for (size_t i = 0; i < e->nregions; i++) {
-			if (i > 0)
-				sb_add(b, ", ", 2);
-			if (!sb_obs_region(b, &e->regions[i])) {
-				b->len = 0;
-				return w_fail(w, EINVAL, "extension key without x_");
-			}
-		}
-		sb_add(b, "]", 1);
+		sb_add(b, "]", 1);       /* (the regions come before) */
 		if (e->flags & TEF_PARTIAL) {
 			sb_key(b, "partial");
 			sb_add(b, "true", 4);
@@ -602,6 +570,13 @@ trace_writer_event(struct trace_writer *w, const struct tw_event *e)
 		}
 		break;
 	}
+}
+
+/* The end of E's line: annotations and extensions.  False when an
+ * extension key lacks its x_. */
+static bool
+sb_event_rest(struct sbuf *b, const struct tw_event *e)
+{
 	if (e->as != NULL)
 		sb_kstr(b, "as", e->as);
 	if (e->note != NULL && e->note[0] != '\0')
@@ -625,12 +600,197 @@ trace_writer_event(struct trace_writer *w, const struct tw_event *e)
 		}
 		sb_add(b, "]", 1);
 	}
-	if (!sb_ext(b, e->ext, e->next)) {
+	if (!sb_ext(b, e->ext, e->next))
+		return false;
+	sb_add(b, "}", 1);
+	return true;
+}
+
+/* Check E before it is written. */
+static int
+w_check_event(struct trace_writer *w, const struct tw_event *e)
+{
+	if (w->err != 0)
+		return -1;
+	if (!w->header_done)
+		return w_fail(w, EINVAL, "event before the header");
+	if (e->op <= TOP_NONE || e->op >= TOP_COUNT)
+		return w_fail(w, EINVAL, "unknown op");
+	return 0;
+}
+
+/* Write one event (an observation through trace_writer_obs_*). */
+int
+trace_writer_event(struct trace_writer *w, const struct tw_event *e)
+{
+	struct sbuf *b = &w->line;
+
+	if (w_check_event(w, e) != 0)
+		return -1;
+	if (e->op == TOP_OBSERVE) {
+		if (trace_writer_obs_begin(w, e) != 0)
+			return -1;
+		for (size_t i = 0; i < e->nregions; i++)
+			if (trace_writer_obs_add(w, &e->regions[i]) != 0)
+				return -1;
+		return trace_writer_obs_end(w);
+	}
+	sb_event_head(b, e);
+	sb_event_body(b, e);
+	if (!sb_event_rest(b, e)) {
 		b->len = 0;
 		return w_fail(w, EINVAL, "extension key without x_");
 	}
-	sb_add(b, "}", 1);
 	return w_flush_line(w);
+}
+
+/* ---- an observation a region at a time ------------------------------------ */
+
+/*
+ * An observation of more than TW_OBS_CHUNK regions is written as several
+ * lines, each but the last with "more": true, so that no line comes near
+ * the loader's line limit (docs/trace-format.md); only the first line has
+ * the event's "as", "note", "mark" and extensions.  The lines' text around
+ * the regions is made once, at the start, so E's strings need not outlive
+ * trace_writer_obs_begin.
+ */
+struct tw_obs_stream {
+	struct sbuf head[2];         /* [later line]: up to the regions' "[" */
+	struct sbuf tail[2][2];      /* [later line][more follow]: from "]" to "}" */
+	size_t n;                    /* regions in the line being built */
+	size_t lines;                /* lines written */
+	long start;                  /* the file's offset at the start */
+	size_t start_lines;
+};
+
+/* Make S's texts around the regions of event E. */
+static bool
+obs_texts(struct tw_obs_stream *s, const struct tw_event *e)
+{
+	struct tw_event part = *e;
+
+	for (int later = 0; later < 2; later++) {
+		if (later) {
+			part.note = part.mark = part.as = NULL;
+			part.ext = NULL;
+			part.next = 0;
+		}
+		s->head[later].len = 0;
+		sb_event_head(&s->head[later], &part);
+		sb_key(&s->head[later], "regions");
+		sb_add(&s->head[later], "[", 1);
+		for (int more = 0; more < 2; more++) {
+			struct sbuf *t = &s->tail[later][more];
+			size_t at = s->head[later].len;
+
+			/* Made after the head, as in a line (sb_key's commas), then
+			 * moved to the front. */
+			part.flags = (uint16_t)((e->flags & ~TEF_MORE) | (more ? TEF_MORE : 0));
+			t->len = 0;
+			sb_add(t, s->head[later].p, at);
+			sb_event_body(t, &part);
+			if (!sb_event_rest(t, &part) || t->oom)
+				return false;
+			memmove(t->p, t->p + at, t->len - at + 1);
+			t->len -= at;
+		}
+	}
+	return true;
+}
+
+int
+trace_writer_obs_begin(struct trace_writer *w, const struct tw_event *e)
+{
+	struct tw_obs_stream *s = w->obs;
+
+	if (w_check_event(w, e) != 0)
+		return -1;
+	if (e->op != TOP_OBSERVE || w->obs_on)
+		return w_fail(w, EINVAL, "not an observation");
+	if (s == NULL && (s = w->obs = calloc(1, sizeof *s)) == NULL)
+		return w_fail(w, ENOMEM, "building a line");
+	if (!obs_texts(s, e))
+		return w_fail(w, EINVAL, "extension key without x_");
+	s->n = s->lines = 0;
+	s->start = -1;
+	s->start_lines = w->nlines;
+	if (w->out.tmp != NULL && fflush(w->out.fp) == 0)
+		s->start = ftell(w->out.fp);
+	w->line.len = 0;
+	w->obs_on = true;
+	return 0;
+}
+
+/* Close the line being built (MORE: others follow) and write it. */
+static int
+obs_line_end(struct trace_writer *w, struct tw_obs_stream *s, bool more)
+{
+	const struct sbuf *t = &s->tail[s->lines > 0][more];
+
+	if (s->n == 0)             /* an observation of no region */
+		sb_add(&w->line, s->head[s->lines > 0].p, s->head[s->lines > 0].len);
+	sb_add(&w->line, t->p, t->len);
+	s->n = 0;
+	s->lines++;
+	return w_flush_line(w);
+}
+
+int
+trace_writer_obs_add(struct trace_writer *w, const struct tw_obs_region *r)
+{
+	struct tw_obs_stream *s = w->obs;
+	struct sbuf *b = &w->line;
+
+	if (w->err != 0)
+		return -1;
+	if (!w->obs_on)
+		return w_fail(w, EINVAL, "a region outside an observation");
+	if (s->n == TW_OBS_CHUNK && obs_line_end(w, s, true) != 0)
+		return -1;
+	if (s->n == 0)
+		sb_add(b, s->head[s->lines > 0].p, s->head[s->lines > 0].len);
+	else
+		sb_add(b, ", ", 2);
+	if (!sb_obs_region(b, r)) {
+		b->len = 0;
+		return w_fail(w, EINVAL, "extension key without x_");
+	}
+	s->n++;
+	return 0;
+}
+
+int
+trace_writer_obs_end(struct trace_writer *w)
+{
+	if (w->err != 0)
+		return -1;
+	if (!w->obs_on)
+		return w_fail(w, EINVAL, "no observation to end");
+	w->obs_on = false;
+	return obs_line_end(w, w->obs, false);
+}
+
+bool
+trace_writer_obs_can_cancel(const struct trace_writer *w)
+{
+	return w->out.tmp != NULL && !w->out.is_stdout;
+}
+
+int
+trace_writer_obs_cancel(struct trace_writer *w)
+{
+	struct tw_obs_stream *s = w->obs;
+
+	if (!w->obs_on)
+		return 0;
+	w->obs_on = false;
+	w->line.len = 0;
+	if (s->start < 0 || fflush(w->out.fp) != 0 ||
+	    ftruncate(fileno(w->out.fp), (off_t)s->start) != 0 ||
+	    fseek(w->out.fp, s->start, SEEK_SET) != 0)
+		return w_fail(w, errno, "taking back an observation");
+	w->nlines = s->start_lines;
+	return 0;
 }
 
 /* Convert observed region R of trace T into OUT (zero fields stay out). */
@@ -723,6 +883,19 @@ trace_writer_trace(struct trace_writer *w, const struct trace *t)
 	return rc;
 }
 
+static void
+obs_free(struct tw_obs_stream *s)
+{
+	if (s == NULL)
+		return;
+	for (int i = 0; i < 2; i++) {
+		free(s->head[i].p);
+		free(s->tail[i][0].p);
+		free(s->tail[i][1].p);
+	}
+	free(s);
+}
+
 /* Finish: flush, sync, rename into place (outfile_commit). */
 int
 trace_writer_close(struct trace_writer *w, char *err, size_t errlen)
@@ -738,6 +911,7 @@ trace_writer_close(struct trace_writer *w, char *err, size_t errlen)
 	} else if (outfile_commit(&w->out, err, errlen) != 0) {
 		rc = -1;
 	}
+	obs_free(w->obs);
 	free(w->line.p);
 	free(w);
 	return rc;
@@ -750,6 +924,7 @@ trace_writer_abort(struct trace_writer *w)
 	if (w == NULL)
 		return;
 	outfile_abort(&w->out);
+	obs_free(w->obs);
 	free(w->line.p);
 	free(w);
 }

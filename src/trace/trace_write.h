@@ -109,6 +109,20 @@ void trace_writer_set_line_flush(struct trace_writer *w, bool on);
 int trace_writer_header(struct trace_writer *w, const struct tw_header *h);
 /* Write one event.  Returns 0 or -1. */
 int trace_writer_event(struct trace_writer *w, const struct tw_event *e);
+/*
+ * An observation written a region at a time, as trace_writer_event()
+ * writes E with its regions (vmscope attach writes while it still reads):
+ * trace_writer_obs_begin() with E (its regions unused; its strings need
+ * not outlive the call), trace_writer_obs_add() for each region, then
+ * trace_writer_obs_end().  trace_writer_obs_cancel() takes back what was
+ * written since the begin, when trace_writer_obs_can_cancel() (a file, not
+ * standard output).  All return 0 or -1 (trace_writer_error).
+ */
+int trace_writer_obs_begin(struct trace_writer *w, const struct tw_event *e);
+int trace_writer_obs_add(struct trace_writer *w, const struct tw_obs_region *r);
+int trace_writer_obs_end(struct trace_writer *w);
+bool trace_writer_obs_can_cancel(const struct trace_writer *w);
+int trace_writer_obs_cancel(struct trace_writer *w);
 /* Write event E of the loaded trace T (its annotation and observation too). */
 int trace_writer_trace_event(struct trace_writer *w, const struct trace *t,
                              const struct trace_event *e);
