@@ -18,7 +18,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "linux/bigarray.h"
+#include "trace/bigarray.h"
 #include "linux/sample.h"
 
 #include "replay/replay.h"

@@ -20,6 +20,7 @@
 
 #include "import.h"
 #include "import_int.h"
+#include "trace/bigarray.h"
 #include "trace/text.h"
 #include "trace/trace_write.h"
 #include "vm/vm.h"
@@ -108,7 +109,7 @@ import_sniff(const char *text, size_t len, const char **what)
 
 /* Read PATH ("-": standard input) whole into a NUL-terminated buffer. */
 static int
-read_file(struct imp_ctx *c, char **out, size_t *outlen)
+read_file(struct imp_ctx *c, char **out, size_t *outlen, size_t *outcap)
 {
 	bool in = strcmp(c->file, "-") == 0;
 	FILE *fp = in ? stdin : fopen(c->file, "rb");
@@ -123,10 +124,10 @@ read_file(struct imp_ctx *c, char **out, size_t *outlen)
 		size_t got;
 
 		if (cap - len < 65536) {
-			char *nb;
+			/* A 14 MB capture in 2 MiB pages where the kernel has them
+			 * (bigarray.h), not 3,500 page faults. */
+			char *nb = big_array_grow(buf, &cap, len + 65536 + 1);
 
-			cap = cap ? cap * 2 : 65536 + 1;
-			nb = realloc(buf, cap);
 			if (nb == NULL) {
 				fprintf(c->errs, "%s: out of memory\n", c->name);
 				goto fail;
@@ -140,7 +141,7 @@ read_file(struct imp_ctx *c, char **out, size_t *outlen)
 			        IMP_FILE_LIMIT >> 20);
 			if (!in)
 				fclose(fp);
-			free(buf);
+			big_array_free(buf, cap);
 			return IMPORT_BAD;
 		}
 		if (got == 0)
@@ -160,16 +161,17 @@ read_file(struct imp_ctx *c, char **out, size_t *outlen)
 		for (size_t i = 0; i < at; i++)
 			line += buf[i] == '\n';
 		imp_error(c, line, "binary data (NUL byte): not a text capture");
-		free(buf);
+		big_array_free(buf, cap);
 		return IMPORT_BAD;
 	}
 	*out = buf;
 	*outlen = len;
+	*outcap = cap;
 	return IMPORT_OK;
 fail:
 	if (!in)
 		fclose(fp);
-	free(buf);
+	big_array_free(buf, cap);
 	return IMPORT_IO;
 }
 
@@ -424,12 +426,12 @@ trace_import(const struct import_opts *o)
 		struct imp_ctx c = { .file = o->files[i], .errs = o->errs, .o = o, .before = before,
 		                     .total = total };
 		char *text = NULL;
-		size_t len = 0;
+		size_t len = 0, textcap = 0;
 		const char *what;
 		int r, kind;
 
 		text_sanitize(c.name, sizeof c.name, strcmp(c.file, "-") == 0 ? "<stdin>" : c.file, false);
-		r = read_file(&c, &text, &len);
+		r = read_file(&c, &text, &len, &textcap);
 		c.text = text;
 		before += len;
 		if (r != IMPORT_OK) {
@@ -457,7 +459,7 @@ trace_import(const struct import_opts *o)
 		} else {
 			imp_parse_vminfo(&c, text, &caps[i]);
 		}
-		free(text);
+		big_array_free(text, textcap);
 		if (c.nerrors > 0 && rc == IMPORT_OK)
 			rc = IMPORT_BAD;
 	}

@@ -12,6 +12,7 @@
 
 #include "import.h"
 #include "import_int.h"
+#include "trace/bigarray.h"
 #include "trace/text.h"
 
 #define IMP_ERROR_LIMIT 20           /* errors printed per file */
@@ -61,13 +62,13 @@ struct imp_region *
 imp_region_add(struct imp_capture *cap)
 {
 	if (cap->n == cap->cap) {
-		size_t ncap = cap->cap ? cap->cap * 2 : 64;
-		struct imp_region *nr = realloc(cap->r, ncap * sizeof *nr);
+		struct imp_region *nr = big_array_grow(cap->r, &cap->r_bytes,
+		                                       (cap->n + 1) * sizeof *nr);
 
 		if (nr == NULL)
 			return NULL;
 		cap->r = nr;
-		cap->cap = ncap;
+		cap->cap = cap->r_bytes / sizeof *nr;
 	}
 	memset(&cap->r[cap->n], 0, sizeof cap->r[0]);
 	return &cap->r[cap->n++];
@@ -159,7 +160,7 @@ imp_capture_free(struct imp_capture *cap)
 		for (size_t j = 0; j < IMP_MAX_EXT; j++)
 			free(cap->r[i].ext_str[j]);
 	}
-	free(cap->r);
+	big_array_free(cap->r, cap->r_bytes);
 	free(cap->process);
 	for (size_t i = 0; i < cap->nnotes; i++)
 		free(cap->notes[i]);

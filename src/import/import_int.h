@@ -38,6 +38,7 @@ struct imp_region {
 struct imp_capture {
 	struct imp_region *r;
 	size_t n, cap;
+	size_t r_bytes;                  /* R's size (trace/bigarray.h) */
 	char *process;                   /* vmmap "Process:" name */
 	uint32_t page_size;              /* declared by the capture, 0: unknown */
 	bool not_16k;                    /* a boundary is not 16 KiB aligned */

@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bigarray.h"
+#include "trace/bigarray.h"
 #include "vm/vm.h"
 
 #define PM_READ_BUF (128u << 10)        /* smaps read buffer */

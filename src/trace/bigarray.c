@@ -2,8 +2,8 @@
 /*
  * bigarray.c -- growable arrays of many records (bigarray.h).
  *
- * One sample of a process with 20,000 mappings fills a few arrays of
- * several megabytes once.  Each first touch of a 4 KiB page costs a page
+ * One sample of a process with 20,000 mappings (vmscope attach), or an
+ * import of its 14 MB smaps, fills a few arrays of several megabytes once.  Each first touch of a 4 KiB page costs a page
  * fault, and on some machines (virtual ones especially) a fault costs
  * microseconds: a thousand faults per array were a third of an attach.
  * From BIG_ARRAY_MIN bytes on, an array is a private anonymous mapping

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * bigarray.h -- growable arrays of many records (one per mapping of a
- * process) whose pages are asked for in 2 MiB units.
+ * process, a capture's text) whose pages are asked for in 2 MiB units.
  */
-#ifndef VMSCOPE_LINUX_BIGARRAY_H
-#define VMSCOPE_LINUX_BIGARRAY_H
+#ifndef VMSCOPE_TRACE_BIGARRAY_H
+#define VMSCOPE_TRACE_BIGARRAY_H
 
 #include <stddef.h>
 
