@@ -438,6 +438,20 @@ test_obs_cancel(const char *path)
 	   "the file loads: two steps, no observation");
 	trace_free(t);
 	unlink(path);
+	/* An event inside an observation would break its line; a close with
+	 * one open would leave it unended: both refused, nothing written. */
+	w = trace_writer_open(path, err_buf, sizeof err_buf);
+	fine = w != NULL && trace_writer_header(w, &h) == 0 && trace_writer_obs_begin(w, &e) == 0 &&
+	       trace_writer_obs_add(w, &r) == 0;
+	ok(fine && trace_writer_event(w, &after) != 0 &&
+	   strstr(trace_writer_error(w), "inside an observation") != NULL,
+	   "an event inside an observation is refused");
+	ok(w != NULL && trace_writer_close(w, err_buf, sizeof err_buf) != 0 && access(path, F_OK) != 0,
+	   "its file is not written");
+	w = trace_writer_open(path, err_buf, sizeof err_buf);
+	ok(w != NULL && trace_writer_header(w, &h) == 0 && trace_writer_obs_begin(w, &e) == 0 &&
+	   trace_writer_close(w, err_buf, sizeof err_buf) != 0 && strstr(err_buf, "not ended") != NULL &&
+	   access(path, F_OK) != 0, "a close with an observation not ended is refused: %s", err_buf);
 	ok(outfile_uses_temp(path) && !outfile_uses_temp("-") && !outfile_uses_temp("/dev/null"),
 	   "a file goes through a temporary file; standard output and devices do not");
 }

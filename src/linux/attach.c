@@ -330,6 +330,7 @@ struct at_obs {
 	struct attach *a;
 	size_t i;                    /* the process */
 	size_t sample;
+	char mark[32];               /* "sample N" (the first process's) */
 	double t0;                   /* when the sample began */
 	struct at_pages_job *job;    /* the pagemap thread, or NULL */
 	bool begun;                  /* at_obs_begin done */
@@ -352,7 +353,6 @@ at_obs_begin(struct at_obs *ob, size_t hint)
 	struct at_proc *q = &a->p[ob->i];
 	struct tw_event e;
 	struct tw_ext ext[2];
-	char mark[32];
 
 	ob->cap = hint ? hint : 1;
 	if ((ob->tregs = malloc(ob->cap * sizeof *ob->tregs)) == NULL)
@@ -363,9 +363,8 @@ at_obs_begin(struct at_obs *ob, size_t hint)
 	memset(&e, 0, sizeof e);
 	e.op = TOP_OBSERVE;
 	e.task = q->name;
-	snprintf(mark, sizeof mark, "sample %zu", ob->sample);
 	if (ob->i == 0)
-		e.mark = mark;
+		e.mark = ob->mark;
 	ext[0] = (struct tw_ext){ .key = "x_pid", .type = TW_EXT_UINT, .u = (uint64_t)q->pid };
 	ext[1] = (struct tw_ext){ .key = "x_time_ms", .type = TW_EXT_UINT,
 	                          .u = (uint64_t)(ob->t0 - a->t_start) };
@@ -478,7 +477,6 @@ at_observe(struct at_obs *ob)
 	struct attach *a = ob->a;
 	struct at_proc *q = &a->p[ob->i];
 	struct trace_event te;
-	char mark[32];
 
 	if (!ob->begun && at_obs_begin(ob, q->snap.n) != 0)
 		return -1;
@@ -486,12 +484,11 @@ at_observe(struct at_obs *ob)
 		at_obs_add(ob, &q->snap.v[j]);
 	if (ob->writing && ob->err == 0)
 		ob->err = trace_writer_obs_end(a->w);
-	snprintf(mark, sizeof mark, "sample %zu", ob->sample);
 	memset(&te, 0, sizeof te);
 	te.op = TOP_OBSERVE;
 	te.task = (uint16_t)ob->i;
 	/* The trace keeps the array (trace_append_take): no copy of it. */
-	if (trace_append_take(a->t, &te, NULL, ob->i == 0 ? mark : NULL, ob->tregs, ob->nr) != 0)
+	if (trace_append_take(a->t, &te, NULL, ob->i == 0 ? ob->mark : NULL, ob->tregs, ob->nr) != 0)
 		abort();
 	ob->tregs = NULL;
 	return ob->err;
@@ -747,6 +744,7 @@ attach_sample(struct attach *a, struct attach_result *res)
 
 		if (!q->sampled)
 			continue;
+		snprintf(ob.mark, sizeof ob.mark, "sample %zu", ob.sample);
 		st = at_read(a, &ob, res, err, sizeof err);
 		if (st != PM_OK && (ob.begun || ob.opened))
 			at_obs_cancel(&ob);

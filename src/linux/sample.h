@@ -52,8 +52,9 @@ struct pm_snap {
 	struct pm_vma *v;
 	size_t n, cap;
 	size_t v_bytes;              /* V's size (bigarray.h) */
-	/* When set, called on the reading thread while smaps is read, each
-	 * time more is parsed: mappings 0..N-1 are whole (pm_snap_resolve). */
+	/* When set, called on the caller's thread while smaps is read (the
+	 * parsing one), each time more is parsed: mappings 0..N-1 are whole
+	 * (pm_snap_resolve). */
 	void (*progress)(void *arg, struct pm_snap *snap, size_t n);
 	void *progress_arg;
 	char *text;                  /* read buffer (PM_READ_BUF bytes) */

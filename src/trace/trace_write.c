@@ -614,6 +614,8 @@ w_check_event(struct trace_writer *w, const struct tw_event *e)
 		return -1;
 	if (!w->header_done)
 		return w_fail(w, EINVAL, "event before the header");
+	if (w->obs_on)
+		return w_fail(w, EINVAL, "event inside an observation not ended");
 	if (e->op <= TOP_NONE || e->op >= TOP_COUNT)
 		return w_fail(w, EINVAL, "unknown op");
 	return 0;
@@ -663,8 +665,10 @@ struct tw_obs_stream {
 	size_t start_lines;
 };
 
-/* Make S's texts around the regions of event E. */
-static bool
+enum { OBS_TEXTS_OK, OBS_TEXTS_OOM, OBS_TEXTS_BAD_EXT };
+
+/* Make S's texts around the regions of event E.  Returns OBS_TEXTS_*. */
+static int
 obs_texts(struct tw_obs_stream *s, const struct tw_event *e)
 {
 	struct tw_event part = *e;
@@ -679,6 +683,8 @@ obs_texts(struct tw_obs_stream *s, const struct tw_event *e)
 		sb_event_head(&s->head[later], &part);
 		sb_key(&s->head[later], "regions");
 		sb_add(&s->head[later], "[", 1);
+		if (s->head[later].oom)
+			return OBS_TEXTS_OOM;
 		for (int more = 0; more < 2; more++) {
 			struct sbuf *t = &s->tail[later][more];
 			size_t at = s->head[later].len;
@@ -689,13 +695,15 @@ obs_texts(struct tw_obs_stream *s, const struct tw_event *e)
 			t->len = 0;
 			sb_add(t, s->head[later].p, at);
 			sb_event_body(t, &part);
-			if (!sb_event_rest(t, &part) || t->oom)
-				return false;
+			if (!sb_event_rest(t, &part))
+				return OBS_TEXTS_BAD_EXT;
+			if (t->oom)
+				return OBS_TEXTS_OOM;
 			memmove(t->p, t->p + at, t->len - at + 1);
 			t->len -= at;
 		}
 	}
-	return true;
+	return OBS_TEXTS_OK;
 }
 
 int
@@ -705,12 +713,16 @@ trace_writer_obs_begin(struct trace_writer *w, const struct tw_event *e)
 
 	if (w_check_event(w, e) != 0)
 		return -1;
-	if (e->op != TOP_OBSERVE || w->obs_on)
+	if (e->op != TOP_OBSERVE)
 		return w_fail(w, EINVAL, "not an observation");
 	if (s == NULL && (s = w->obs = calloc(1, sizeof *s)) == NULL)
 		return w_fail(w, ENOMEM, "building a line");
-	if (!obs_texts(s, e))
+	switch (obs_texts(s, e)) {
+	case OBS_TEXTS_OOM:
+		return w_fail(w, ENOMEM, "building a line");
+	case OBS_TEXTS_BAD_EXT:
 		return w_fail(w, EINVAL, "extension key without x_");
+	}
 	s->n = s->lines = 0;
 	s->start = -1;
 	s->start_lines = w->nlines;
@@ -773,7 +785,7 @@ trace_writer_obs_end(struct trace_writer *w)
 bool
 trace_writer_obs_can_cancel(const struct trace_writer *w)
 {
-	return w->out.tmp != NULL && !w->out.is_stdout;
+	return w->out.tmp != NULL;    /* (standard output has none) */
 }
 
 int
@@ -904,6 +916,8 @@ trace_writer_close(struct trace_writer *w, char *err, size_t errlen)
 
 	if (w->err == 0 && !w->header_done)
 		w_fail(w, EINVAL, "no header written");
+	if (w->err == 0 && w->obs_on)
+		w_fail(w, EINVAL, "an observation not ended");
 	if (w->err != 0) {
 		snprintf(err, errlen, "%s", w->errmsg);
 		outfile_abort(&w->out);
