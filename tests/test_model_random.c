@@ -181,6 +181,48 @@ twin_run(const struct vm_profile *prof, unsigned run, size_t steps, char *a, cha
 	return s;
 }
 
+/*
+ * Random operations over maps of some hundreds of entries, so that their
+ * lookups go through the map's lookup cache: after each, every entry must
+ * be found where the tree finds it (vm_world_check), and a deep copy must
+ * report the same regions.
+ */
+static bool
+big_map_run(const struct vm_profile *p, unsigned run, char *msg, size_t msglen)
+{
+	static char a[1 << 20], b[1 << 20];
+	struct vm_world *w = vm_world_new(p, 0);
+	uint32_t ps = vm_world_page_size(w);
+	int nent = 0, forks = 0;
+	bool good = true;
+
+	seed = 0x2545f4914f6cdd1dull * (run + 7) + 3;
+	vm_task_create(w, "a");
+	vm_task_create(w, "b");
+	for (int i = 0; i < 600; i++) {
+		uint64_t at = p->map_min + (uint64_t)rnd(4096) * 2 * ps;
+
+		(void)vm_op_allocate(w, i % 2, &at, ps * (1 + rnd(2)), VM_FLAGS_FIXED, (int)rnd(3));
+	}
+	for (size_t step = 0; step < 800 && good; step++) {
+		(void)random_op(w, &nent, &forks);
+		good = vm_world_check(w, msg, msglen);
+		if (good && step % 101 == 0) {
+			struct vm_world *c = vm_world_clone(w);
+
+			world_digest(c, a, sizeof a);
+			world_digest(w, b, sizeof b);
+			if (!(good = strcmp(a, b) == 0))
+				snprintf(msg, msglen, "step %zu: the copy differs", step);
+			vm_world_free(w);
+			w = c;
+		}
+	}
+	good = good && vm_task_nentries(w, 0) >= 64;
+	vm_world_free(w);
+	return good;
+}
+
 int
 main(void)
 {
@@ -237,6 +279,15 @@ main(void)
 			ok(nok > 450 && nok < 1400, "%s run %u: a real mix (%d of %zu operations succeeded)",
 			   vm_profiles[p]->name, run, nok, steps);
 			vm_world_free(w);
+		}
+	}
+	for (size_t p = 0; vm_profiles[p] != NULL; p++) {
+		for (unsigned run = 0; run < 1; run++) {
+			char msg[256] = "";
+
+			ok(big_map_run(vm_profiles[p], run, msg, sizeof msg),
+			   "%s big maps %u: lookups agree with the tree over random operations %s",
+			   vm_profiles[p]->name, run, msg);
 		}
 	}
 	max_pages = 48;

@@ -783,6 +783,23 @@ on_unknown(struct rc *rc, pid_t tid)
 	return t;
 }
 
+/* What the trace's notes say of how writes were told (fp_scan). */
+static const char *
+writes_note(const struct fp_scanner *s)
+{
+	if (s->softdirty)
+		return "writes: pages of the program's anonymous memory found soft-dirty (pagemap bit "
+		       "55, cleared with clear_refs 4) at each event, as write events before it";
+	if (s->zero_pfn != 0)
+		return "writes: this kernel keeps no soft-dirty bits, so a write is a present page of "
+		       "the program's anonymous memory whose frame changed since the previous event "
+		       "and is not the zero page (a read maps the zero page here)";
+	return "writes: this kernel keeps no soft-dirty bits, so a write is a present page of the "
+	       "program's anonymous memory whose content (hashed; a page of zeros counts as read) "
+	       "changed since the previous event, or whose frame did (as root); a write of the "
+	       "same value to a page already present is missed";
+}
+
 /* The title and notes of the trace; the header. */
 static int
 write_header(struct rc *rc, const struct proc *root)
@@ -804,13 +821,7 @@ write_header(struct rc *rc, const struct proc *root)
 	           "processes is an event; the mappings a process starts with are allocates at "
 	           "its start and after each exec; an observe event after each fork and before "
 	           "each exit shows the program's own anonymous memory (smaps + pagemap)";
-	notes[1] = rc->scan.softdirty
-	           ? "writes: pages of the program's anonymous memory found soft-dirty (pagemap bit "
-	             "55, cleared with clear_refs 4) at each event, as write events before it"
-	           : "writes: this kernel keeps no soft-dirty bits, so a write is a present page of "
-	             "the program's anonymous memory whose frame (as root) or content (hashed; a "
-	             "page of zeros counts as read) changed since the previous event; without root, "
-	             "a write of the same value is missed";
+	notes[1] = writes_note(&rc->scan);
 	notes[2] = "threads are not tasks: a thread's calls are its process's";
 	memset(&h, 0, sizeof h);
 	h.title = title;

@@ -6,7 +6,8 @@
  * map from trace task ids to world tasks, the per-task region names ("as")
  * and the names of memory entries.  Opening runs every event once, records
  * each step's status and keeps a deep copy of the state every `every` steps
- * (doubling the interval when the copies exceed a memory budget).  A seek
+ * (spaced by the state's size; over a memory budget, the copies are thinned
+ * to stay evenly spread, see checkpoints_thin).  A seek
  * restores the nearest checkpoint at or before the target and replays
  * forward, so a state is the same however it was reached.
  *
@@ -542,6 +543,35 @@ apply(const struct replay *r, struct rstate *s, const struct trace_event *ev, in
 
 /* ---- checkpoints ---------------------------------------------------------------------- */
 
+/*
+ * Over budget: drop checkpoints one at a time, each time the one whose
+ * neighbours are closest (never the first, never the newest), so that
+ * those left stay evenly spread and fill the budget; then space the next
+ * ones by the mean gap.  (Dropping every other one and doubling the
+ * spacing, as before, left between half the budget and all of it, and
+ * seeks as much as twice as long.)
+ */
+static void
+checkpoints_thin(struct replay *r)
+{
+	while (r->cp_bytes > CHECKPOINT_BUDGET && r->ncps > 2) {
+		size_t best = 1, gap = (size_t)-1;
+
+		for (size_t i = 1; i + 1 < r->ncps; i++) {
+			if (r->cps[i + 1].step - r->cps[i - 1].step < gap) {
+				gap = r->cps[i + 1].step - r->cps[i - 1].step;
+				best = i;
+			}
+		}
+		r->cp_bytes -= r->cps[best].bytes;
+		state_free(&r->cps[best].st);
+		memmove(&r->cps[best], &r->cps[best + 1], (r->ncps - best - 1) * sizeof *r->cps);
+		r->ncps--;
+		if (r->every < r->pos / (r->ncps - 1))
+			r->every = r->pos / (r->ncps - 1);
+	}
+}
+
 /* Keep a copy of the current state as the checkpoint of step POS. */
 static void
 checkpoint_add(struct replay *r)
@@ -559,31 +589,20 @@ checkpoint_add(struct replay *r)
 	r->cp_bytes += c->bytes;
 	/*
 	 * Adaptive spacing: a checkpoint costs a copy of the state, so space
-	 * them by the state's size (one event per 128 bytes of it, 1024 at
-	 * least): their cost stays a fixed share of the replay, and a seek
-	 * replays at most SPACING_MAX events (some tens of milliseconds).
+	 * them by the state's size, one event per 32 bytes of it (1024 at
+	 * least).  A copy costs about what replaying a tenth of the events
+	 * between two checkpoints does (a state of 10,000 regions: 1.7 MB,
+	 * copied in some milliseconds, every 32,768 events), and a seek
+	 * replays at most SPACING_MAX events (some tens of milliseconds)
+	 * while the budget allows.
 	 */
 	if (!r->fixed_every) {
-		size_t want = c->bytes / 128;
+		size_t want = c->bytes / 32;
 
 		if (want > r->every)
 			r->every = want < SPACING_MAX ? want : SPACING_MAX;
 	}
-	/* Over budget: keep every other checkpoint (never the first). */
-	while (r->cp_bytes > CHECKPOINT_BUDGET && r->ncps > 2) {
-		size_t j = 1;
-
-		for (size_t i = 1; i < r->ncps; i++) {
-			if (i % 2 == 1) {
-				r->cp_bytes -= r->cps[i].bytes;
-				state_free(&r->cps[i].st);
-			} else {
-				r->cps[j++] = r->cps[i];
-			}
-		}
-		r->ncps = j;
-		r->every *= 2;
-	}
+	checkpoints_thin(r);
 }
 
 /*

@@ -90,10 +90,20 @@ struct vm_map_entry {
 	                              one bit per page; NULL = not tracked */
 };
 
+/* A remembered lookup: valid while its gen is the map's. */
+struct vm_map_hint {
+	struct vm_map_entry *e;
+	uint64_t gen;
+};
+
 struct vm_map {
 	struct vm_map_entry *root, *first, *last;
 	size_t nentries;
 	uint64_t min, max;
+	struct vm_map_hint *hints; /* lookup cache of a big map (NULL: none);
+	                              a const lookup may fill it */
+	uint32_t hint_mask;        /* slots - 1 */
+	uint64_t gen;              /* bumped when an entry leaves the map */
 };
 
 struct vm_task {
@@ -132,8 +142,7 @@ struct vm_world {
 	int nentries, entries_cap;
 	struct vm_file *files;
 	int nfiles, files_cap;
-	void **arenas;             /* bulk blocks of a clone, freed with it */
-	int narenas, arenas_cap;
+	void *block;               /* a clone's entries, objects and runs */
 	struct vm_effects fx;
 };
 
@@ -194,6 +203,8 @@ struct vm_map_entry *vm_map_lookup(const struct vm_map *m, uint64_t addr);
 struct vm_map_entry *vm_map_first_at_or_after(const struct vm_map *m, uint64_t addr);
 void vm_map_link(struct vm_map *m, struct vm_map_entry *after, struct vm_map_entry *e);
 void vm_map_unlink(struct vm_map *m, struct vm_map_entry *e);
+void vm_map_hints_fit(struct vm_map *m);
+struct vm_map_entry *vm_map_lookup_tree(const struct vm_map *m, uint64_t addr);
 struct vm_map_entry *vm_map_entry_at(const struct vm_map *m, size_t i);
 struct vm_map_entry *vm_map_clip_start(struct vm_world *w, struct vm_map *m,
                                        struct vm_map_entry *e, uint64_t addr);
@@ -207,8 +218,7 @@ struct vm_map_entry *vm_map_enter(struct vm_world *w, struct vm_map *m, uint64_t
                                   uint64_t end, uint32_t object, uint64_t offset,
                                   int prot, int max_prot, int inh, int tag, bool may_coalesce);
 void vm_map_delete(struct vm_world *w, struct vm_map *m, uint64_t start, uint64_t end);
-struct vm_map_entry *vm_map_clone_tree(const struct vm_map *src, struct vm_map *dst,
-                                       unsigned page_shift);
-void vm_world_add_arena(struct vm_world *w, void *block);
+void vm_map_clone_tree(const struct vm_map *src, struct vm_map *dst, unsigned page_shift,
+                       struct vm_map_entry *block);
 
 #endif

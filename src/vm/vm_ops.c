@@ -22,12 +22,13 @@ fx_begin(struct vm_world *w)
 	w->fx.entry = -1;
 }
 
-/* The map of a live task, or NULL. */
+/* The map of a live task, or NULL (its lookup cache fitted to its size). */
 static struct vm_map *
 task_map(struct vm_world *w, int task)
 {
 	if (task < 0 || task >= w->ntasks || !w->tasks[task].alive)
 		return NULL;
+	vm_map_hints_fit(&w->tasks[task].map);
 	return &w->tasks[task].map;
 }
 
