@@ -187,6 +187,85 @@ test_seek_exact(void)
 	}
 }
 
+/* A trace of NEV events over 50 named regions of task a. */
+static struct trace *
+budget_trace(int nev)
+{
+	size_t cap = 1 << 20, n = 0;
+	char *text = malloc(cap);
+	struct trace *t;
+
+	n += (size_t)snprintf(text + n, cap - n,
+	                      "{\"vmscope\":1,\"profile\":\"xnu-x86_64\",\"tasks\":[\"a\"]}\n");
+	for (int i = 0; i < 50; i++)
+		n += (size_t)snprintf(text + n, cap - n,
+		                      "{\"op\":\"allocate\",\"task\":\"a\",\"size\":\"4p\",\"as\":\"r%d\"}\n", i);
+	for (int i = 0; i < nev; i++) {
+		int r = (i * 37) % 50;
+
+		if (i % 3)
+			n += (size_t)snprintf(text + n, cap - n,
+			                      "{\"op\":\"write\",\"task\":\"a\",\"region\":\"r%d\","
+			                      "\"offset\":\"%dp\",\"size\":\"1p\"}\n", r, i % 4);
+		else
+			n += (size_t)snprintf(text + n, cap - n,
+			                      "{\"op\":\"protect\",\"task\":\"a\",\"region\":\"r%d\","
+			                      "\"prot\":\"%s\"}\n", r, i % 2 ? "r--" : "rw-");
+	}
+	t = load(text);
+	free(text);
+	return t;
+}
+
+/*
+ * Checkpoints over their budget are thinned and stay within it, nearly
+ * full whatever the trace's length (thinned by halves, they would fill
+ * between half of it and all), and a seek from what is left is exact:
+ * 2,000 to 3,750 events over 50 named regions, a checkpoint every 10
+ * steps, 320 KiB of budget (some 16 KiB a checkpoint: a few hundred
+ * taken, about twenty kept).
+ */
+static void
+test_checkpoint_budget(void)
+{
+	struct replay_opts o = { .checkpoint_every = 10, .checkpoint_budget = 320 << 10 };
+	size_t least = (size_t)-1, most = 0;
+	int same = 1;
+
+	for (int nev = 2000; nev <= 3750; nev += 250) {
+		struct trace *t = budget_trace(nev);
+		struct replay *cp, *fwd;
+		char err[256];
+
+		cp = replay_new(t, &o, err, sizeof err);
+		fwd = open_replay(t, NULL, 1000000);
+		if (replay_checkpoint_bytes(cp) < least)
+			least = replay_checkpoint_bytes(cp);
+		if (replay_checkpoint_bytes(cp) > most)
+			most = replay_checkpoint_bytes(cp);
+		for (int j = 0; j < 20 && same; j++) {
+			static char a[65536], b[65536];
+			size_t k = (size_t)(j * 7919 + j * j * 31) % (replay_nsteps(cp) + 1);
+
+			replay_seek(cp, k);
+			replay_seek(fwd, 0);
+			replay_seek(fwd, k);
+			digest(fwd, a, sizeof a);
+			digest(cp, b, sizeof b);
+			if (strcmp(a, b) != 0) {
+				same = 0;
+				printf("# budget: %d events, step %zu differs\n", nev, k);
+			}
+		}
+		replay_free(cp);
+		replay_free(fwd);
+		trace_free(t);
+	}
+	ok(most <= 320 << 10, "budget: checkpoints kept within 320 KiB (at most %zu bytes)", most);
+	ok(least > 240 << 10, "budget: and the budget stays nearly full (at least %zu bytes)", least);
+	ok(same, "budget: seeks from the thinned checkpoints are exact");
+}
+
 /* The built-in scenario 1 gives the article's values, field by field. */
 static void
 test_scenario1(void)
@@ -248,5 +327,6 @@ main(void)
 	test_name_after_merge();
 	test_profile_override();
 	test_seek_exact();
+	test_checkpoint_budget();
 	return tap_done();
 }

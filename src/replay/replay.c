@@ -87,6 +87,7 @@ struct replay {
 	void (*progress)(void *ctx, uint64_t done, uint64_t total);
 	void *progress_ctx;
 	size_t cp_bytes;
+	size_t budget;        /* bytes of checkpoints at most */
 	/* The states of the RECENT steps before the target of the last long
 	 * seek, oldest first, so that stepping back is a swap. */
 	struct checkpoint recent[RECENT];
@@ -554,7 +555,7 @@ apply(const struct replay *r, struct rstate *s, const struct trace_event *ev, in
 static void
 checkpoints_thin(struct replay *r)
 {
-	while (r->cp_bytes > CHECKPOINT_BUDGET && r->ncps > 2) {
+	while (r->cp_bytes > r->budget && r->ncps > 2) {
 		size_t best = 1, gap = (size_t)-1;
 
 		for (size_t i = 1; i + 1 < r->ncps; i++) {
@@ -666,6 +667,8 @@ replay_new(const struct trace *t, const struct replay_opts *o, char *err, size_t
 		r->progress_ctx = o->progress_ctx;
 	}
 	r->every = r->fixed_every ? o->checkpoint_every : 1024;
+	r->budget = o != NULL && o->checkpoint_budget != 0 ? o->checkpoint_budget
+	                                                   : CHECKPOINT_BUDGET;
 	r->n = t->nev;
 	r->status = xmalloc(t->nev + 1);
 	r->reason = xmalloc(t->nev + 1);

@@ -39,6 +39,7 @@ const char *replay_reason_text(int reason);
 struct replay_opts {
 	const struct vm_profile *profile;  /* NULL: the trace's (or default) */
 	size_t checkpoint_every;           /* 0: automatic */
+	size_t checkpoint_budget;          /* bytes of checkpoints; 0: 48 MiB */
 	/* Called as the first run goes (every 65,536 steps): DONE of TOTAL. */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total);
 	void *progress_ctx;
