@@ -591,9 +591,9 @@ checkpoint_add(struct replay *r)
 	/*
 	 * Adaptive spacing: a checkpoint costs a copy of the state, so space
 	 * them by the state's size, one event per 32 bytes of it (1024 at
-	 * least).  A copy costs about what replaying a tenth of the events
-	 * between two checkpoints does (a state of 10,000 regions: 1.7 MB,
-	 * copied in some milliseconds, every 32,768 events), and a seek
+	 * least).  A copy then costs a fifth or less of replaying the events
+	 * between two checkpoints (a state of 10,000 regions: 1.7 MB, copied
+	 * in a few milliseconds, every 32,768 events), and a seek
 	 * replays at most SPACING_MAX events (some tens of milliseconds)
 	 * while the budget allows.
 	 */

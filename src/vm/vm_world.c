@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "vm_internal.h"
 
@@ -74,8 +75,9 @@ block_alloc(size_t len)
 	if (p == NULL)
 		abort();
 #ifdef MADV_POPULATE_WRITE
-	if (len >= BLOCK_POPULATE_MIN) {
-		uintptr_t ps = 4096, lo = ((uintptr_t)p + ps - 1) & ~(ps - 1);
+	if (len >= BLOCK_POPULATE_MIN && sysconf(_SC_PAGESIZE) > 0) {
+		uintptr_t ps = (uintptr_t)sysconf(_SC_PAGESIZE);
+		uintptr_t lo = ((uintptr_t)p + ps - 1) & ~(ps - 1);
 		uintptr_t hi = ((uintptr_t)p + len) & ~(ps - 1);
 
 		if (hi > lo)
