@@ -121,6 +121,20 @@ test_profile_override(void)
 	trace_free(t);
 }
 
+/* Seek CP to step K, and FWD there from step 0: are their states alike? */
+static bool
+seek_same(struct replay *cp, struct replay *fwd, size_t k)
+{
+	static char a[65536], b[65536];
+
+	replay_seek(cp, k);
+	replay_seek(fwd, 0);
+	replay_seek(fwd, k);
+	digest(fwd, a, sizeof a);
+	digest(cp, b, sizeof b);
+	return strcmp(a, b) == 0;
+}
+
 /* Every state is the same forwards, backwards and from any checkpoint. */
 static void
 test_seek_exact(void)
@@ -140,14 +154,7 @@ test_seek_exact(void)
 		cp = open_replay(t, NULL, 3);          /* many checkpoints */
 		n = replay_nsteps(fwd);
 		for (size_t k = n + 1; k-- > 0;) {  /* backwards through cp */
-			static char a[65536], b[65536];
-
-			replay_seek(fwd, 0);
-			replay_seek(fwd, k);
-			replay_seek(cp, k);
-			digest(fwd, a, sizeof a);
-			digest(cp, b, sizeof b);
-			if (strcmp(a, b) != 0) {
+			if (!seek_same(cp, fwd, k)) {
 				same = 0;
 				printf("# %s: step %zu differs\n", s->name, k);
 				break;
@@ -156,19 +163,13 @@ test_seek_exact(void)
 		ok(same, "seek: %s is the same at every step forwards and backwards", s->name);
 		/* Random jumps, single steps both ways, against a fresh replay. */
 		for (int j = 0; j < 40 && same; j++) {
-			static char a[65536], b[65536];
 			size_t k = (size_t)(j * 7919) % (n + 1);
 
 			if (j % 3 == 1 && k > 0)
 				k = replay_pos(cp) > 0 ? replay_pos(cp) - 1 : 0;
 			else if (j % 3 == 2)
 				k = replay_pos(cp) < n ? replay_pos(cp) + 1 : n;
-			replay_seek(cp, k);
-			replay_seek(fwd, 0);
-			replay_seek(fwd, k);
-			digest(fwd, a, sizeof a);
-			digest(cp, b, sizeof b);
-			if (strcmp(a, b) != 0) {
+			if (!seek_same(cp, fwd, k)) {
 				same = 0;
 				printf("# %s: jump %d to step %zu differs\n", s->name, j, k);
 			}
@@ -244,15 +245,9 @@ test_checkpoint_budget(void)
 		if (replay_checkpoint_bytes(cp) > most)
 			most = replay_checkpoint_bytes(cp);
 		for (int j = 0; j < 20 && same; j++) {
-			static char a[65536], b[65536];
 			size_t k = (size_t)(j * 7919 + j * j * 31) % (replay_nsteps(cp) + 1);
 
-			replay_seek(cp, k);
-			replay_seek(fwd, 0);
-			replay_seek(fwd, k);
-			digest(fwd, a, sizeof a);
-			digest(cp, b, sizeof b);
-			if (strcmp(a, b) != 0) {
+			if (!seek_same(cp, fwd, k)) {
 				same = 0;
 				printf("# budget: %d events, step %zu differs\n", nev, k);
 			}

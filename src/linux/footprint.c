@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "probe.h"
 #include "sample.h"
 
 #define HASH_ZERO 1              /* a present page of zeros (read, never written) */
@@ -78,15 +79,11 @@ probe_softdirty(uint32_t ps)
 static uint64_t
 probe_zero_pfn(uint32_t ps)
 {
-	volatile char *p = mmap(NULL, ps, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	uint64_t e;
 
-	if (p == MAP_FAILED)
+	if (!lx_read_page_entry(ps, &e) || !lx_entry_is_zero_page(e))
 		return 0;
-	(void)p[0];
-	e = self_pagemap(p, ps);
-	munmap((void *)p, ps);
-	return (e & PM_PRESENT) && !(e & PM_EXCLUSIVE) ? e & PM_PFN_MASK : 0;
+	return e & PM_PFN_MASK;
 }
 
 int

@@ -64,32 +64,52 @@ read_int(const char *path, int hi)
 	return v;
 }
 
+/* The pagemap entry of a page of our own, read and never written, in *E;
+ * false when pagemap cannot be read. */
+bool
+lx_read_page_entry(long ps, uint64_t *e)
+{
+	volatile unsigned char *p = mmap(NULL, (size_t)ps, PROT_READ | PROT_WRITE,
+	                                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	bool ok = false;
+	int fd;
+
+	if (p == MAP_FAILED)
+		return false;
+	(void)p[0];
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ok = pread(fd, e, sizeof *e, (off_t)((uintptr_t)p / (uint64_t)ps * 8)) ==
+		     (ssize_t)sizeof *e;
+		close(fd);
+	}
+	munmap((void *)p, (size_t)ps);
+	return ok;
+}
+
+/*
+ * Is pagemap entry E (of lx_read_page_entry) the zero page?  Present and
+ * not mapped exclusively: pagemap sets bit 56 only for a normal page
+ * mapped once, and vm_normal_page is NULL for the zero page (Linux
+ * fs/proc/task_mmu.c pte_to_pagemap_entry); a page allocated by the read
+ * fault is the process's own, bit 56 set, and counts in Rss as a write's
+ * would.  (Present alone said "zero page" on a kernel that allocates one.)
+ */
+bool
+lx_entry_is_zero_page(uint64_t e)
+{
+	return ((e >> 63) & 1) && !((e >> 56) & 1);
+}
+
 /* Does reading an untouched anonymous page map one?  1, 0, -1 unknown. */
 static int
 zero_page_on_read(long ps)
 {
-	volatile unsigned char *p = mmap(NULL, (size_t)ps, PROT_READ | PROT_WRITE,
-	                                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	int fd, rv = -1;
 	uint64_t e;
 
-	if (p == MAP_FAILED)
+	if (!lx_read_page_entry(ps, &e))
 		return -1;
-	(void)p[0];
-	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	/* Present and not mapped exclusively: the zero page.  pagemap sets
-	 * bit 56 only for a normal page mapped once, and vm_normal_page is
-	 * NULL for the zero page (Linux fs/proc/task_mmu.c
-	 * pte_to_pagemap_entry); a page allocated by the read fault is the
-	 * process's own, bit 56 set, and counts in Rss as a write's would.
-	 * (Present alone said "zero page" on a kernel that allocates one.) */
-	if (fd >= 0 && pread(fd, &e, sizeof e, (off_t)((uintptr_t)p / (uint64_t)ps * 8)) ==
-	               (ssize_t)sizeof e)
-		rv = ((e >> 63) & 1) && !((e >> 56) & 1) ? 1 : 0;
-	if (fd >= 0)
-		close(fd);
-	munmap((void *)p, (size_t)ps);
-	return rv;
+	return lx_entry_is_zero_page(e) ? 1 : 0;
 }
 
 void
