@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "tap.h"
+#include "vm/mem_populate.h"
 #include "vm/vm.h"
 #include "vm/vm_profile.h"
 
@@ -848,6 +849,28 @@ test_coalesce_needs_copy(void)
 	check_world("coalesce collapse");
 }
 
+/* Faulting a buffer in changes none of its bytes, whatever its length or
+ * alignment (mem_populate rounds inward to whole pages). */
+static void
+test_mem_populate(void)
+{
+	size_t len = 3 * MEM_POPULATE_MIN + 123;
+	unsigned char *b = malloc(len + 1);
+	bool same = b != NULL;
+
+	for (size_t i = 0; same && i < len + 1; i++)
+		b[i] = (unsigned char)(i * 7 + 1);
+	if (same) {
+		mem_populate(b + 1, len);
+		mem_populate(b, 10);
+		mem_populate(NULL, len);
+	}
+	for (size_t i = 0; same && i < len + 1; i++)
+		same = b[i] == (unsigned char)(i * 7 + 1);
+	ok(same, "mem_populate keeps a buffer's bytes");
+	free(b);
+}
+
 int
 main(void)
 {
@@ -870,6 +893,7 @@ main(void)
 	test_linux_share_and_tags();
 	test_clone();
 	test_huge_regions();
+	test_mem_populate();
 	vm_world_free(W);
 	return tap_done();
 }

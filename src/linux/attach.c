@@ -40,6 +40,7 @@
 #include "probe.h"
 #include "sample.h"
 #include "trace/trace_write.h"
+#include "vm/mem_populate.h"
 #include "vm/vm.h"
 
 static volatile sig_atomic_t at_signal;
@@ -357,6 +358,7 @@ at_obs_begin(struct at_obs *ob, size_t hint)
 	ob->cap = hint ? hint : 1;
 	if ((ob->tregs = malloc(ob->cap * sizeof *ob->tregs)) == NULL)
 		abort();
+	mem_populate(ob->tregs, ob->cap * sizeof *ob->tregs);
 	ob->begun = true;
 	if (a->w == NULL)
 		return 0;
@@ -391,6 +393,7 @@ at_obs_add(struct at_obs *ob, const struct pm_vma *v)
 
 		if (n == NULL)
 			abort();
+		mem_populate(n + ob->cap, ob->cap * sizeof *n);
 		ob->tregs = n;
 		ob->cap *= 2;
 	}

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "trace/bigarray.h"
+#include "vm/mem_populate.h"
 #include "vm/vm.h"
 
 #define PM_READ_BUF (128u << 10)        /* smaps read buffer */
@@ -469,8 +470,8 @@ pipe_chunk(struct pm_pipe *pp, struct pm_chunk **c)
 	if (*c != NULL)
 		pp->free = (*c)->next;
 	pthread_mutex_unlock(&pp->mu);
-	if (*c == NULL && !stop)
-		*c = malloc(sizeof **c);
+	if (*c == NULL && !stop && (*c = malloc(sizeof **c)) != NULL)
+		mem_populate(*c, sizeof **c);
 	return !stop;
 }
 
@@ -737,9 +738,12 @@ read_maps_file(int pid, const char *file, bool threaded, struct pm_snap *snap, c
 	snprintf(path, sizeof path, "/proc/%d/%s", pid, file);
 	snap->n = 0;
 	snap->paths_len = 0;
-	if (snap->text == NULL && (snap->text = malloc(PM_READ_BUF + 1)) == NULL) {
-		e = ENOMEM;
-		goto fail;
+	if (snap->text == NULL) {
+		if ((snap->text = malloc(PM_READ_BUF + 1)) == NULL) {
+			e = ENOMEM;
+			goto fail;
+		}
+		mem_populate(snap->text, PM_READ_BUF);
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -920,6 +924,9 @@ keys_reserve(struct pm_sampler *s, size_t n)
 		return false;
 	s->kst = st;
 	s->keycap = n;
+	mem_populate(k, 2 * n * sizeof *k);
+	mem_populate(p, n * sizeof *p);
+	mem_populate(c, n * sizeof *c);
 	return true;
 }
 
@@ -955,6 +962,7 @@ kpages_batch(struct pm_sampler *s, size_t ne)
 	s->npfn = 0;
 	if (!keys_reserve(s, ne))
 		return false;
+	mem_populate(s->slot, ne * sizeof *s->slot);
 	for (size_t i = 0; i < ne; i++) {
 		uint64_t x = s->pm[i], pfn = x & PM_PFN_MASK;
 
@@ -1192,6 +1200,8 @@ pm_read_pages(struct pm_sampler *s, int pid, struct pm_snap *snap, const bool *s
 			s->eoffcap = snap->n;
 		}
 	}
+	mem_populate(loff, snap->n * sizeof *loff);
+	mem_populate(s->eoff, snap->n * sizeof *s->eoff);
 	if (loff == NULL || snap->n > s->eoffcap) {
 		close(fd);
 		free(loff);
@@ -1244,6 +1254,7 @@ pm_read_pages(struct pm_sampler *s, int pid, struct pm_snap *snap, const bool *s
 		want = (size_t)(to - from) * 8;
 		if (s->short_reads != 0 && want > s->short_reads)
 			want = s->short_reads;
+		mem_populate(s->pm + used, want);
 		got = pread(fd, s->pm + used, want, (off_t)(from * 8));
 		if (got < 0 && (errno == ESRCH || errno == ENOENT))
 			goto gone;

@@ -2,7 +2,11 @@
 /*
  * outfile.c -- output files written safely (outfile.h).
  */
+#define _GNU_SOURCE 1              /* sync_file_range */
+#include <config.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -142,6 +146,23 @@ outfile_commit(struct outfile *o, char *err, size_t errlen)
 	}
 	release(o);
 	return e != 0 ? -1 : 0;
+}
+
+void
+outfile_kick(struct outfile *o)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	off_t end;
+
+	if (o->fp == NULL || o->tmp == NULL || fflush(o->fp) != 0 || (end = ftello(o->fp)) < 0)
+		return;
+	if (end > o->kicked)
+		sync_file_range(fileno(o->fp), (off_t)o->kicked, end - (off_t)o->kicked,
+		                SYNC_FILE_RANGE_WRITE);
+	o->kicked = end;
+#else
+	(void)o;
+#endif
 }
 
 void

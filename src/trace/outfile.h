@@ -25,6 +25,7 @@ struct outfile {
 	char *path;              /* the target, as given */
 	char *tmp;               /* the temporary file, NULL when written in place */
 	bool is_stdout;          /* "-" */
+	long long kicked;        /* bytes handed to the disk early (outfile_kick) */
 };
 
 /* Will PATH be written through a temporary file (not standard output,
@@ -35,6 +36,9 @@ FILE *outfile_open(struct outfile *o, const char *path, char *err, size_t errlen
 /* Finish: flush, sync, close and rename into place.  Returns 0, or -1 with
  * ERR set (the temporary file is removed, the target left as it was). */
 int outfile_commit(struct outfile *o, char *err, size_t errlen);
+/* Start writing to the disk what was written so far, without waiting
+ * for it (a temporary file only): the final sync then has little left. */
+void outfile_kick(struct outfile *o);
 /* Give up: close and remove the temporary file.  O may be unopened. */
 void outfile_abort(struct outfile *o);
 

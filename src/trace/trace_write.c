@@ -21,7 +21,11 @@
 #include "outfile.h"
 #include "text.h"
 #include "trace_write.h"
+#include "vm/mem_populate.h"
 #include "vm/vm.h"
+
+/* Written bytes handed to the disk at a time (outfile_kick). */
+#define TW_KICK_BYTES ((size_t)1 << 20)
 
 /* A growable byte buffer for one line. */
 struct sbuf {
@@ -35,6 +39,7 @@ struct trace_writer {
 	char shown[200];             /* its name in messages, sanitized */
 	struct sbuf line;
 	size_t nlines;
+	size_t unkicked;             /* bytes written since the last outfile_kick */
 	bool header_done;
 	bool line_flush;
 	bool obs_on;                 /* an observation begun, not ended */
@@ -55,11 +60,16 @@ sb_room(struct sbuf *b, size_t n)
 
 		while (ncap < b->len + n + 1)
 			ncap *= 2;
-		np = realloc(b->p, ncap);
-		if (np == NULL) {
+		/* Not realloc: a big line's new pages are faulted in at once,
+		 * before the copy touches them (mem_populate.h). */
+		if ((np = malloc(ncap)) == NULL) {
 			b->oom = true;
 			return false;
 		}
+		mem_populate(np, ncap);
+		if (b->len > 0)
+			memcpy(np, b->p, b->len + 1);
+		free(b->p);
 		b->p = np;
 		b->cap = ncap;
 	}
@@ -326,6 +336,11 @@ w_flush_line(struct trace_writer *w)
 		return w_fail(w, b->oom ? ENOMEM : errno, "write");
 	if (w->line_flush && fflush(w->out.fp) != 0)
 		return w_fail(w, errno, "write");
+	/* A big file goes to the disk as it is written, not all at its end. */
+	if ((w->unkicked += b->len) >= TW_KICK_BYTES) {
+		outfile_kick(&w->out);
+		w->unkicked = 0;
+	}
 	b->len = 0;
 	w->nlines++;
 	return 0;

@@ -5,9 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
+#include "mem_populate.h"
 #include "vm_internal.h"
 
 static void *
@@ -57,13 +56,12 @@ vm_world_set_zero_page(struct vm_world *w, bool on)
 /*
  * A clone's block: its entries, objects and page runs in one allocation,
  * for a clone is the price of every checkpoint and every seek.  A big
- * block's pages are faulted in by one madvise(MADV_POPULATE_WRITE) rather
- * than one fault at a time as the copy touches them: on a virtual machine
+ * block's pages are faulted in by one call (mem_populate.h) rather than
+ * one fault at a time as the copy touches them: on a virtual machine
  * where a fault cost about 10 us, those faults were most of the cost of a
  * checkpoint.  Memory the allocator recycles (a seek frees the state it
  * replaces) is already present, and the call then only walks its page
- * table.  Kernels before Linux 5.14 refuse the advice; the copy then
- * faults as before.
+ * table.
  */
 #define BLOCK_POPULATE_MIN (256u << 10)
 
@@ -74,16 +72,8 @@ block_alloc(size_t len)
 
 	if (p == NULL)
 		abort();
-#ifdef MADV_POPULATE_WRITE
-	if (len >= BLOCK_POPULATE_MIN && sysconf(_SC_PAGESIZE) > 0) {
-		uintptr_t ps = (uintptr_t)sysconf(_SC_PAGESIZE);
-		uintptr_t lo = ((uintptr_t)p + ps - 1) & ~(ps - 1);
-		uintptr_t hi = ((uintptr_t)p + len) & ~(ps - 1);
-
-		if (hi > lo)
-			(void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
-	}
-#endif
+	if (len >= BLOCK_POPULATE_MIN)
+		mem_populate(p, len);
 	return p;
 }
 
