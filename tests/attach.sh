@@ -52,7 +52,7 @@ own_regions ub.jsonl | sed 's/"x_time_ms": [0-9.]*//' >ub.own
 tap_is "attach: batched and page-by-page samplers observe the same" $? 0
 
 # A process of many mappings: its observation is written while smaps is
-# still read (once the pagemap thread is done), and is the one written
+# still read (as the pagemap thread reads their pages), and is the one written
 # to standard output, which waits for the read's end (it could not take
 # back a partial observation).
 all_own() {
@@ -69,8 +69,8 @@ if [ -x "${BUILDDIR:-.}/tests/many_maps" ]; then
 		sleep 0.01
 		n=$((n + 1))
 	done
-	# Whether the pagemap thread ends before the smaps read is a race a
-	# loaded machine (make -j check) can lose: up to three tries.
+	# Whether the pagemap thread reads a batch before the smaps read ends
+	# is a race a loaded machine (make -j check) can lose: up to three tries.
 	for try in 1 2 3; do
 		"$V" attach $mpid --count 1 -o s.jsonl >s.out 2>&1
 		st=$?
@@ -85,7 +85,7 @@ if [ -x "${BUILDDIR:-.}/tests/many_maps" ]; then
 		tap_ok "attach of 5000 mappings: $k written while smaps was read"
 	else
 		tap_skip "attach of 5000 mappings: written while smaps was read" \
-			"the pagemap thread ended after the smaps read here"
+			"the pagemap thread read nothing before the smaps read ended here"
 	fi
 	tap_check "attach of 5000 mappings: the trace validates" "$V" validate s.jsonl
 	tap_is "attach of 5000 mappings: in several observe lines" \

@@ -24,10 +24,8 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -38,6 +36,7 @@
 #include "trace/outfile.h"
 #include "trace/trace.h"
 #include "probe.h"
+#include "pagefeed.h"
 #include "sample.h"
 #include "trace/trace_write.h"
 #include "vm/mem_populate.h"
@@ -107,8 +106,9 @@ struct at_proc {
 	int pid;
 	char name[48];
 	struct pm_snap snap;
-	struct pm_snap psnap;        /* maps + pagemap, read beside smaps */
-	bool *missing;               /* per mapping of snap: not in psnap */
+	struct pm_feed *feed;        /* pagemap, read beside smaps (NULL: none yet) */
+	bool *missing;               /* per mapping of snap: pages not read beside */
+	size_t last_n;               /* mappings at the last sample */
 	bool pages_ok;               /* pagemap readable */
 	bool sampled;                /* still sampled (not exited or refused) */
 };
@@ -313,15 +313,6 @@ at_trace_region(struct attach *a, const struct pm_vma *v, const struct tw_obs_re
 		r->xflags |= TOBSX_MERGEABLE;
 }
 
-/* The pagemap thread's work (at_read). */
-struct at_pages_job {
-	struct pm_sampler *pm;
-	struct at_proc *q;
-	int st;
-	char err[512];
-	atomic_bool done;            /* st, err and q->psnap are final */
-};
-
 /*
  * An observation being made: its regions go to the file one by one
  * (trace_writer_obs_*) and to an array the trace then keeps (no copy).
@@ -333,14 +324,13 @@ struct at_obs {
 	size_t sample;
 	char mark[32];               /* "sample N" (the first process's) */
 	double t0;                   /* when the sample began */
-	struct at_pages_job *job;    /* the pagemap thread, or NULL */
+	struct pm_feed *feed;        /* the pagemap thread, or NULL */
 	bool begun;                  /* at_obs_begin done */
 	bool writing;                /* ... with trace_writer_obs_begin */
 	bool opened;                 /* the file was opened for it (the first sample) */
 	bool stop;                   /* no more before smaps is read whole */
 	size_t next;                 /* the snapshot's mappings taken */
 	size_t streamed;             /* ... of which while smaps was read */
-	size_t pj;                   /* (pm_vma_take_pages' place in the maps list) */
 	struct trace_obs_region *tregs;
 	size_t nr, cap;
 	int err;                     /* a write failed */
@@ -422,11 +412,12 @@ at_obs_cancel(struct at_obs *ob)
 }
 
 /*
- * The smaps progress hook: once the pagemap thread is done, the mappings
- * parsed so far are written while the kernel writes the rest of smaps --
- * not after it, on a core that was waiting.  It stops, leaving the rest
- * to at_observe, at a mapping the maps list lacks, when the file cannot
- * take back a partial observation (standard output), or on any doubt.
+ * The smaps progress hook: the mappings parsed so far go to the pagemap
+ * thread, and those whose pages it has read are written while the kernel
+ * writes the rest of smaps -- not after it, on a core that was waiting.
+ * Writing waits for the thread where it has not read that far; it never
+ * begins when the file cannot take back a partial observation (standard
+ * output), or on any doubt, leaving the rest to at_observe.
  */
 static void
 at_stream(void *arg, struct pm_snap *snap, size_t n)
@@ -436,11 +427,12 @@ at_stream(void *arg, struct pm_snap *snap, size_t n)
 	struct at_proc *q = &a->p[ob->i];
 	char err[512];
 
-	if (ob->stop || ob->job == NULL || !atomic_load_explicit(&ob->job->done, memory_order_acquire))
+	pm_feed_push(ob->feed, snap, n);
+	if (ob->stop || !pm_feed_has(ob->feed, ob->next))
 		return;
 	if (!ob->begun) {
 		ob->stop = true;                 /* unless all goes well below */
-		if (ob->job->st != PM_OK || a->o.out == NULL || a->write_failed)
+		if (a->o.out == NULL || a->write_failed)
 			return;
 		if (a->w == NULL) {
 			/* Standard output could not take back a header. */
@@ -453,7 +445,8 @@ at_stream(void *arg, struct pm_snap *snap, size_t n)
 			}
 			ob->opened = true;
 		}
-		if (!trace_writer_obs_can_cancel(a->w) || at_obs_begin(ob, q->psnap.n) != 0)
+		if (!trace_writer_obs_can_cancel(a->w) ||
+		    at_obs_begin(ob, n > q->last_n ? n : q->last_n) != 0)
 			return;
 		ob->stop = false;
 	}
@@ -461,10 +454,8 @@ at_stream(void *arg, struct pm_snap *snap, size_t n)
 	for (; ob->next < n; ob->next++) {
 		struct pm_vma *v = &snap->v[ob->next];
 
-		if (!pm_vma_take_pages(v, &q->psnap, &ob->pj)) {
-			ob->stop = true;
-			return;
-		}
+		if (!pm_feed_take(ob->feed, v, ob->next))
+			return;                  /* not read yet */
 		at_obs_add(ob, v);
 	}
 }
@@ -649,73 +640,71 @@ at_follow(struct attach *a, struct attach_result *res)
 }
 
 
-/* The second thread's work: Q's mappings from /proc/PID/maps, then their
- * pagemap entries (see at_read). */
-static void *
-at_pages_run(void *arg)
+/*
+ * The pages of process Q's mappings that the pagemap thread did not read
+ * (it failed, or the mapping was not pushed), from mapping FROM on (those
+ * before were taken while smaps was read): they are read here.  Returns
+ * PM_*.
+ */
+static int
+at_pages_rest(struct attach *a, struct at_proc *q, size_t from, bool fed, char *err,
+              size_t errlen)
 {
-	struct at_pages_job *j = arg;
+	size_t nmiss = 0;
+	bool *miss = realloc(q->missing, (q->snap.n ? q->snap.n : 1) * sizeof *miss);
 
-	j->st = pm_read_maps(j->q->pid, &j->q->psnap, j->err, sizeof j->err);
-	if (j->st == PM_OK)
-		j->st = pm_read_pages(j->pm, j->q->pid, &j->q->psnap, NULL, j->err, sizeof j->err);
-	atomic_store_explicit(&j->done, true, memory_order_release);
-	return NULL;
+	if (miss == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return PM_ERR;
+	}
+	q->missing = miss;
+	for (size_t k = 0; k < q->snap.n; k++) {
+		miss[k] = k >= from && !(fed && pm_feed_take(q->feed, &q->snap.v[k], k));
+		nmiss += miss[k];
+	}
+	return nmiss == 0 ? PM_OK : pm_read_pages(a->pm, q->pid, &q->snap, miss, err, errlen);
 }
 
 /*
- * Read process Q: smaps here and, when pagemap is readable, the mapping
- * list of /proc/PID/maps and its pagemap entries on a second thread at the
- * same time -- the kernel's smaps text is most of a sample's cost, and the
- * page walk no longer waits for it.  A mapping of smaps' list that the
- * maps list lacks (the process mapped or unmapped meanwhile) has its
- * pagemap read afterwards.  Once that thread is done, the mappings parsed
- * so far go to the trace while the rest of smaps is read (at_stream into
- * OB).  Returns PM_*; a refused pagemap only stops the page view.
+ * Read process Q: smaps here and, when pagemap is readable, its pagemap
+ * entries on a second thread at the same time, mapping by mapping as the
+ * parse finds them (pagefeed.h) -- the kernel's smaps text is most of a
+ * sample's cost, and the page walk no longer waits for it.  The mappings
+ * read so far go to the trace while the rest of smaps is read (at_stream
+ * into OB).  Returns PM_*; a refused pagemap only stops the page view.
  */
 static int
 at_read(struct attach *a, struct at_obs *ob, struct attach_result *res, char *err,
         size_t errlen)
 {
 	struct at_proc *q = &a->p[ob->i];
-	struct at_pages_job j = { .pm = a->pm, .q = q, .st = PM_ERR };
-	pthread_t th;
-	bool threaded;
+	char ferr[256];
+	double ms = 0;
+	bool threaded = false;
 	int st;
 
-	atomic_init(&j.done, false);
-	threaded = q->pages_ok && pthread_create(&th, NULL, at_pages_run, &j) == 0;
-	if (threaded) {
-		ob->job = &j;
+	if (q->pages_ok && q->feed == NULL)
+		q->feed = pm_feed_new();
+	if (q->pages_ok && q->feed != NULL && pm_feed_begin(q->feed, a->pm, q->pid)) {
+		threaded = true;
+		ob->feed = q->feed;
 		q->snap.progress = at_stream;
 		q->snap.progress_arg = ob;
 	}
 	st = pm_read_smaps(a->pm, q->pid, &q->snap, err, errlen);
 	q->snap.progress = NULL;
 	ob->streamed = ob->next;
-	ob->job = NULL;
-	if (threaded)
-		pthread_join(th, NULL);
-	if (st != PM_OK || !q->pages_ok) {
-		q->snap.ms_pages = 0;
+	ob->feed = NULL;
+	if (threaded) {
+		if (st == PM_OK)
+			pm_feed_push(q->feed, &q->snap, q->snap.n);
+		/* What it could not read (it failed) is read below. */
+		(void)pm_feed_end(q->feed, &ms, ferr, sizeof ferr);
+	}
+	q->snap.ms_pages = ms;
+	if (st != PM_OK || !q->pages_ok)
 		return st;
-	}
-	if (threaded && j.st == PM_OK) {
-		bool *miss = realloc(q->missing, (q->snap.n ? q->snap.n : 1) * sizeof *miss);
-
-		if (miss == NULL) {
-			snprintf(err, errlen, "out of memory");
-			return PM_ERR;
-		}
-		q->missing = miss;
-		/* The mappings of smaps' list that maps did not have (the
-		 * process changed between the reads) are read here. */
-		if (pm_snap_take_pages(&q->snap, &q->psnap, miss) == 0)
-			return PM_OK;
-		st = pm_read_pages(a->pm, q->pid, &q->snap, miss, err, errlen);
-	} else {
-		st = pm_read_pages(a->pm, q->pid, &q->snap, NULL, err, errlen);
-	}
+	st = at_pages_rest(a, q, ob->next, threaded, err, errlen);
 	if (st == PM_DENIED) {
 		at_say(res, "%s; sampling smaps only", err);
 		q->pages_ok = false;
@@ -799,7 +788,7 @@ attach_sample(struct attach *a, struct attach_result *res)
 			break;
 		}
 		c->sampled = true;
-		c->nmaps = q->snap.n;
+		c->nmaps = q->last_n = q->snap.n;
 		c->ms_smaps = q->snap.ms_smaps;
 		c->ms_pages = q->snap.ms_pages;
 		c->ms_write = at_now() - ts;
@@ -873,7 +862,7 @@ attach_close(struct attach *a, char *msg, size_t msglen)
 	}
 	for (size_t i = 0; i < a->np; i++) {
 		pm_snap_free(&a->p[i].snap);
-		pm_snap_free(&a->p[i].psnap);
+		pm_feed_free(a->p[i].feed);
 		free(a->p[i].missing);
 	}
 	trace_free(a->t);

@@ -786,25 +786,11 @@ pm_read_smaps(struct pm_sampler *s, int pid, struct pm_snap *snap, char *err, si
 	                      getenv("VMSCOPE_PM_ONE_THREAD") == NULL, snap, err, errlen);
 }
 
-int
-pm_read_maps(int pid, struct pm_snap *snap, char *err, size_t errlen)
+/* Copy the page counts and letters that pm_read_pages found for V to D
+ * (the same range, read apart: D's letters then point into V's snapshot). */
+void
+pm_vma_copy_pages(struct pm_vma *d, const struct pm_vma *v)
 {
-	return read_maps_file(pid, "maps", false, snap, err, errlen);
-}
-
-/* Copy the page counts of D's mapping in SRC (the same range) to D; *J
- * is the walk's place in SRC (both lists are in address order: the
- * mappings of a list, in turn, pair in one walk).  False when SRC lacks it. */
-bool
-pm_vma_take_pages(struct pm_vma *d, const struct pm_snap *src, size_t *j)
-{
-	const struct pm_vma *v;
-
-	while (*j < src->n && src->v[*j].end <= d->start)
-		(*j)++;
-	if (*j == src->n || src->v[*j].start != d->start || src->v[*j].end != d->end)
-		return false;
-	v = &src->v[*j];
 	d->have_pages = v->have_pages;
 	d->have_counts = v->have_counts;
 	d->pg_present = v->pg_present;
@@ -816,20 +802,6 @@ pm_vma_take_pages(struct pm_vma *d, const struct pm_snap *src, size_t *j)
 	d->pg_exclusive = v->pg_exclusive;
 	d->max_mapcount = v->max_mapcount;
 	d->pages = v->pages;
-	return true;
-}
-
-size_t
-pm_snap_take_pages(struct pm_snap *dst, const struct pm_snap *src, bool *missing)
-{
-	size_t j = 0, nmiss = 0;
-
-	for (size_t i = 0; i < dst->n; i++) {
-		missing[i] = !pm_vma_take_pages(&dst->v[i], src, &j);
-		nmiss += missing[i];
-	}
-	dst->ms_pages = src->ms_pages;
-	return nmiss;
 }
 
 /* Append N letters to SNAP's arena; returns the offset or SIZE_MAX. */

@@ -83,19 +83,10 @@ enum { PM_OK = 0, PM_GONE = 1, PM_DENIED = 2, PM_ERR = 3 };
 /* Read /proc/PID/smaps into SNAP (every mapping).  Returns PM_*; ERR is a
  * message on failure. */
 int pm_read_smaps(struct pm_sampler *s, int pid, struct pm_snap *snap, char *err, size_t errlen);
-/* Read /proc/PID/maps into SNAP: the mappings without their sizes or
- * flags (cheap), for reading pagemap while smaps is read. */
-int pm_read_maps(int pid, struct pm_snap *snap, char *err, size_t errlen);
-/* Give each mapping of DST the page counts and letters that pm_read_pages
- * found for the same range in SRC (DST's letters then point into SRC,
- * which must outlive them).  A mapping SRC lacks (mapped, unmapped or
- * changed between the two reads) gets MISSING[i] set (DST->n entries)
- * and is left as it was; returns how many. */
-size_t pm_snap_take_pages(struct pm_snap *dst, const struct pm_snap *src, bool *missing);
-/* pm_snap_take_pages for the one mapping D, SRC's mappings walked from
- * *J on (0 at the start of a walk in address order); false when SRC
- * lacks it. */
-bool pm_vma_take_pages(struct pm_vma *d, const struct pm_snap *src, size_t *j);
+/* Give D (a mapping of one snapshot) the page counts and letters that
+ * pm_read_pages found for V, the same range in another: D's letters then
+ * point into V's snapshot, which must outlive them. */
+void pm_vma_copy_pages(struct pm_vma *d, const struct pm_vma *v);
 /* Point the paths and VmFlags of SNAP's mappings FROM..TO-1 into its
  * arena: done for all when a read ends, for a progress hook's mappings
  * by the hook (valid until the read goes on). */
