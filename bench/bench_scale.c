@@ -428,6 +428,60 @@ map_helper(int rfd, int nmaps)
 	_exit(0);
 }
 
+/*
+ * How fast each CPU this bench may use runs the same work now (a fixed
+ * loop, best of 3, pinned): on a shared or virtual machine one may run at
+ * half the speed of another for minutes at a time.  attach reads on two
+ * threads and so goes at the slower one's pace, while cat runs on one;
+ * uneven CPUs move the ratio a lot (1.15x and 1.66x within a minute here),
+ * and the report says so rather than leave it to be guessed.
+ */
+static void
+cpu_speeds(const char *when, char *out, size_t len)
+{
+	cpu_set_t set, one;
+	double best[8], lo = 1e9, hi = 0;
+	int ids[8], n = 0;
+	size_t at = 0;
+
+	out[0] = '\0';
+	if (sched_getaffinity(0, sizeof set, &set) != 0)
+		return;
+	for (int c = 0; c < CPU_SETSIZE && n < 8; c++) {
+		if (!CPU_ISSET(c, &set))
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(c, &one);
+		if (sched_setaffinity(0, sizeof one, &one) != 0)
+			continue;
+		best[n] = 1e9;
+		for (int r = 0; r < 3; r++) {
+			double t0 = bench_seconds(CLOCK_MONOTONIC), t;
+			volatile unsigned long x = 0;
+
+			for (unsigned long i = 0; i < 20000000ul; i++)
+				x += i * i;
+			t = bench_seconds(CLOCK_MONOTONIC) - t0;
+			best[n] = t < best[n] ? t : best[n];
+		}
+		lo = best[n] < lo ? best[n] : lo;
+		hi = best[n] > hi ? best[n] : hi;
+		ids[n++] = c;
+	}
+	(void)sched_setaffinity(0, sizeof set, &set);
+	if (n < 2)
+		return;
+	at += (size_t)snprintf(out + at, len - at, "     the same work on each CPU, %s:", when);
+	for (int i = 0; i < n && at < len; i++)
+		at += (size_t)snprintf(out + at, len - at, " cpu%d %.1f ms", ids[i], best[i] * 1e3);
+	if (hi / lo > 1.2 && at < len)
+		at += (size_t)snprintf(out + at, len - at, " -- uneven (%.2fx): attach, on two "
+		                       "threads, goes at the slower one's pace, cat at the one it "
+		                       "gets", hi / lo);
+	if (at < len)
+		snprintf(out + at, len - at, "\n");
+}
+
 static void
 target_proc(void)
 {
@@ -435,6 +489,7 @@ target_proc(void)
 	pid_t helper;
 	char pid[16], cap[256], trace[256], sh1[600], sh2[1400], sh3[600];
 	struct run cat = { 0 }, att = { 0 }, imp = { 0 }, pmap = { 0 };
+	char speeds_before[400], speeds_after[400];
 
 	if (access("/proc/self/smaps", R_OK) != 0 || pipe(pfd) != 0) {
 		printf("3-4. skipped: no /proc/self/smaps\n");
@@ -473,6 +528,7 @@ target_proc(void)
 
 		fresh_out = trace;
 		pin_cpu = -1;
+		cpu_speeds("before", speeds_before, sizeof speeds_before);
 		measure2n(ccat, catt, &cat, &att, ROUNDS_MAX);
 		pin_cpu = pin;
 		fresh_out = NULL;
@@ -484,6 +540,8 @@ target_proc(void)
 	       "(medians of %d)\n", ROUNDS_MAX);
 	printf("     cat /proc/PID/smaps %.3f s; vmscope attach --count 1 --batch -o T %.3f s\n",
 	       cat.sec, att.sec);
+	cpu_speeds("after", speeds_after, sizeof speeds_after);
+	printf("%s%s", speeds_before, speeds_after);
 	verdict("attach / raw smaps read <= 1.5", att.status == 0 && att.sec / cat.sec <= 1.5,
 	        "%.2fx", att.sec / cat.sec);
 	printf("4. import smaps of that capture + dump --json, against pmap -X\n");
