@@ -461,6 +461,7 @@ cpu_speeds(const char *when, char *out, size_t len)
 
 			for (unsigned long i = 0; i < 20000000ul; i++)
 				x += i * i;
+			(void)x;
 			t = bench_seconds(CLOCK_MONOTONIC) - t0;
 			best[n] = t < best[n] ? t : best[n];
 		}
