@@ -30,6 +30,7 @@
 
 #define PM_READ_BUF (128u << 10)        /* smaps read buffer */
 #define PM_CHUNK (128u << 10)           /* a reader thread's chunk */
+#define PM_PRE 8192                     /* room before it for a line begun in the last */
 #define PM_PIPE_MAX 4                   /* chunks a reader thread may be ahead */
 #define PM_MAX_RUN_PAGES (1u << 18)     /* pagemap entries per pread (and per batch) */
 #define PM_MAX_VMA_PAGES (1u << 22)     /* larger mappings: no per-page view */
@@ -437,12 +438,15 @@ parse_lines(struct pm_snap *snap, char *buf, size_t len)
  * read: the kernel writes the text (most of the cost) while the last chunk
  * is parsed.  Chunks of PM_CHUNK bytes go from the reader to the parser
  * through a queue and come back through a free list; the reader stays at
- * most PM_PIPE_MAX chunks ahead.
+ * most PM_PIPE_MAX chunks ahead.  The parser parses a chunk where it
+ * lies, not a copy: the line the last chunk ended in the middle of is
+ * copied to just before it (PM_PRE bytes are kept free there), so that
+ * 14 MB of text are not copied once more.
  */
 struct pm_chunk {
 	struct pm_chunk *next;
-	size_t len, off;
-	char data[PM_CHUNK];
+	size_t len;
+	char buf[PM_PRE + PM_CHUNK];     /* the text from buf + PM_PRE */
 };
 
 struct pm_pipe {
@@ -485,7 +489,7 @@ fill_chunk(int fd, struct pm_chunk *c)
 	size_t len = 0;
 
 	while (len < PM_CHUNK) {
-		ssize_t n = read(fd, c->data + len, PM_CHUNK - len);
+		ssize_t n = read(fd, c->buf + PM_PRE + len, PM_CHUNK - len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -522,7 +526,6 @@ pipe_reader(void *arg)
 			break;
 		}
 		c->len = (size_t)n;
-		c->off = 0;
 		c->next = NULL;
 		pthread_mutex_lock(&pp->mu);
 		if (pp->tail != NULL)
@@ -542,42 +545,33 @@ pipe_reader(void *arg)
 	return NULL;
 }
 
-/* read(2) from the reader thread's queue: up to N bytes into BUF, 0 at the
- * end, -1 with errno on the reader's error. */
-static ssize_t
-pipe_read(struct pm_pipe *pp, char *buf, size_t n)
+/* The reader thread's next chunk (the last one goes back to the free
+ * list), or NULL at the end -- with errno set to the reader's error when
+ * there was one, else 0. */
+static struct pm_chunk *
+pipe_next(struct pm_pipe *pp)
 {
 	struct pm_chunk *c = pp->cur;
-	size_t k;
 
-	if (c == NULL || c->off == c->len) {
-		pthread_mutex_lock(&pp->mu);
-		if (c != NULL) {             /* the used chunk goes back */
-			c->next = pp->free;
-			pp->free = c;
-		}
-		while (pp->head == NULL && !pp->done)
-			pthread_cond_wait(&pp->cv, &pp->mu);
-		c = pp->head;
-		if (c != NULL) {
-			pp->head = c->next;
-			if (pp->head == NULL)
-				pp->tail = NULL;
-			pp->queued--;
-			pthread_cond_broadcast(&pp->cv);
-		}
-		pthread_mutex_unlock(&pp->mu);
-		pp->cur = c;
-		if (c == NULL) {
-			if (pp->err != 0)
-				errno = pp->err;
-			return pp->err != 0 ? -1 : 0;
-		}
+	pthread_mutex_lock(&pp->mu);
+	if (c != NULL) {
+		c->next = pp->free;
+		pp->free = c;
 	}
-	k = c->len - c->off < n ? c->len - c->off : n;
-	memcpy(buf, c->data + c->off, k);
-	c->off += k;
-	return (ssize_t)k;
+	while (pp->head == NULL && !pp->done)
+		pthread_cond_wait(&pp->cv, &pp->mu);
+	c = pp->head;
+	if (c != NULL) {
+		pp->head = c->next;
+		if (pp->head == NULL)
+			pp->tail = NULL;
+		pp->queued--;
+		pthread_cond_broadcast(&pp->cv);
+	}
+	pthread_mutex_unlock(&pp->mu);
+	pp->cur = c;
+	errno = c == NULL ? pp->err : 0;
+	return c;
 }
 
 /* Stop the reader, wait for it, free every chunk. */
@@ -605,76 +599,105 @@ pipe_close(struct pm_pipe *pp, pthread_t th)
 	pthread_mutex_destroy(&pp->mu);
 }
 
-/* Where the parse loop reads from: FD directly, or PP's queue. */
-struct pm_src {
-	int fd;
-	struct pm_pipe *pp;
-};
-
-static ssize_t
-src_read(struct pm_src *src, char *buf, size_t n)
+/* Parse *BUF[0..LEN) into SNAP -- after a line dropped as too long when
+ * *SKIP, from the end of that line -- and tell the progress hook.  *BUF
+ * is moved to the partial last line; returns its length, or SIZE_MAX when
+ * out of memory. */
+static size_t
+parse_part(struct pm_snap *snap, char **buf, size_t len, bool *skip)
 {
-	ssize_t r;
+	char *b = *buf;
+	size_t used;
 
-	if (src->pp != NULL)
-		return pipe_read(src->pp, buf, n);
-	do
-		r = read(src->fd, buf, n);
-	while (r < 0 && errno == EINTR);
-	return r;
+	if (*skip) {
+		char *nl = memchr(b, '\n', len);
+
+		if (nl == NULL)
+			return 0;            /* all of it dropped */
+		*skip = false;
+		len -= (size_t)(nl + 1 - b);
+		b = nl + 1;
+	}
+	if ((used = parse_lines(snap, b, len)) == SIZE_MAX)
+		return SIZE_MAX;
+	/* All but the last mapping are whole. */
+	if (snap->progress != NULL && snap->n > 1)
+		snap->progress(snap->progress_arg, snap, snap->n - 1);
+	*buf = b + used;
+	return len - used;
 }
 
-/* Read SRC to its end through SNAP's buffer of PM_READ_BUF bytes, parsing
+/* Keep the partial last line LEFT bytes at B in SNAP's buffer, unless it
+ * is longer than PM_PRE (the kernel writes none: a path is at most
+ * PATH_MAX): then it is dropped up to its end (*SKIP).  Returns the bytes
+ * kept. */
+static size_t
+keep_partial(struct pm_snap *snap, const char *b, size_t left, bool *skip)
+{
+	if (left > PM_PRE) {
+		*skip = true;
+		return 0;
+	}
+	memmove(snap->text, b, left);
+	return left;
+}
+
+/* Read FD to its end through SNAP's buffer of PM_READ_BUF bytes, parsing
  * each part as it arrives; the partial last line is left in the buffer
  * (*HAVE bytes).  Returns 0 or an errno; *TOTAL gets the bytes read. */
 static int
-parse_source(struct pm_src *src, struct pm_snap *snap, size_t *have_out, size_t *total)
+parse_source(int fd, struct pm_snap *snap, size_t *have_out, size_t *total)
 {
-	size_t have = 0;
+	size_t have = 0, left;
 	bool skip = false;
 	int e = 0;
 
 	*total = 0;
 	for (;;) {
-		ssize_t n;
-		size_t used;
+		ssize_t n = read(fd, snap->text + have, PM_READ_BUF - have);
+		char *b = snap->text;
 
-		/* A line longer than the buffer (the kernel writes none: a
-		 * path is at most PATH_MAX) is dropped up to its end. */
-		if (have == PM_READ_BUF) {
-			have = 0;
-			skip = true;
-		}
-		n = src_read(src, snap->text + have, PM_READ_BUF - have);
-		if (n < 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
 			e = errno;
-			break;
-		}
-		if (n == 0)
+		if (n <= 0)
 			break;
 		*total += (size_t)n;
-		have += (size_t)n;
-		if (skip) {
-			char *nl = memchr(snap->text, '\n', have);
-
-			if (nl == NULL) {
-				have = 0;
-				continue;
-			}
-			skip = false;
-			have -= (size_t)(nl + 1 - snap->text);
-			memmove(snap->text, nl + 1, have);
-		}
-		if ((used = parse_lines(snap, snap->text, have)) == SIZE_MAX) {
+		if ((left = parse_part(snap, &b, have + (size_t)n, &skip)) == SIZE_MAX) {
 			e = ENOMEM;
 			break;
 		}
-		memmove(snap->text, snap->text + used, have - used);
-		have -= used;
-		/* All but the last mapping are whole. */
-		if (snap->progress != NULL && snap->n > 1)
-			snap->progress(snap->progress_arg, snap, snap->n - 1);
+		have = keep_partial(snap, b, left, &skip);
 	}
+	*have_out = have;
+	return e;
+}
+
+/* parse_source from the reader thread's chunks, parsed where they lie:
+ * the partial line of the last goes just before the next. */
+static int
+parse_pipe(struct pm_pipe *pp, struct pm_snap *snap, size_t *have_out, size_t *total)
+{
+	struct pm_chunk *c;
+	size_t have = 0, left;
+	bool skip = false;
+	int e = 0;
+
+	*total = 0;
+	while ((c = pipe_next(pp)) != NULL) {
+		char *b = c->buf + PM_PRE - have;
+
+		memcpy(b, snap->text, have);
+		*total += c->len;
+		if ((left = parse_part(snap, &b, have + c->len, &skip)) == SIZE_MAX) {
+			e = ENOMEM;
+			break;
+		}
+		have = keep_partial(snap, b, left, &skip);
+	}
+	if (c == NULL)
+		e = errno;
 	*have_out = have;
 	return e;
 }
@@ -685,7 +708,6 @@ static int
 parse_fd(int fd, bool threaded, struct pm_snap *snap, size_t *have, size_t *total)
 {
 	struct pm_pipe pp;
-	struct pm_src src = { fd, NULL };
 	pthread_t th;
 	int e;
 
@@ -699,14 +721,13 @@ parse_fd(int fd, bool threaded, struct pm_snap *snap, size_t *have, size_t *tota
 				pthread_cond_destroy(&pp.cv);
 				pthread_mutex_destroy(&pp.mu);
 			} else {
-				src.pp = &pp;
+				e = parse_pipe(&pp, snap, have, total);
+				pipe_close(&pp, th);
+				return e;
 			}
 		}
 	}
-	e = parse_source(&src, snap, have, total);
-	if (src.pp != NULL)
-		pipe_close(&pp, th);
-	return e;
+	return parse_source(fd, snap, have, total);
 }
 
 /* Point the paths and VmFlags of SNAP's mappings FROM..TO-1 into its
