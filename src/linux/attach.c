@@ -454,6 +454,8 @@ at_stream(void *arg, struct pm_snap *snap, size_t n)
 	for (; ob->next < n; ob->next++) {
 		struct pm_vma *v = &snap->v[ob->next];
 
+		/* Written at once: its letters are the feed's, reused once a
+		 * later batch is taken. */
 		if (!pm_feed_take(ob->feed, v, ob->next))
 			return;                  /* not read yet */
 		at_obs_add(ob, v);

@@ -33,7 +33,9 @@ void pm_feed_push(struct pm_feed *f, const struct pm_snap *snap, size_t n);
 bool pm_feed_has(struct pm_feed *f, size_t k);
 /* Give D, mapping K of those pushed, what the thread read of it; false
  * when not read (yet, or ever).  K may only grow from call to call
- * within a sample. */
+ * within a sample.  D's letters point into the feed: while the thread
+ * runs, only until a mapping of a later batch is taken (the thread then
+ * reuses the memory); after pm_feed_end, until the next sample. */
 bool pm_feed_take(struct pm_feed *f, struct pm_vma *d, size_t k);
 /* No more mappings: wait for the thread.  Returns its PM_* (on failure
  * with ERR set; the mappings read before it stay takeable) and puts the

@@ -552,6 +552,7 @@ static struct pm_chunk *
 pipe_next(struct pm_pipe *pp)
 {
 	struct pm_chunk *c = pp->cur;
+	int err;
 
 	pthread_mutex_lock(&pp->mu);
 	if (c != NULL) {
@@ -568,9 +569,10 @@ pipe_next(struct pm_pipe *pp)
 		pp->queued--;
 		pthread_cond_broadcast(&pp->cv);
 	}
+	err = pp->err;
 	pthread_mutex_unlock(&pp->mu);
 	pp->cur = c;
-	errno = c == NULL ? pp->err : 0;
+	errno = c == NULL ? err : 0;
 	return c;
 }
 
