@@ -289,13 +289,21 @@ parse_header(char *l, struct pm_vma *v)
 /* Does the line L, N bytes long, begin with the string literal LIT? */
 #define STARTS(l, n, lit) ((n) >= sizeof(lit) - 1 && memcmp((l), (lit), sizeof(lit) - 1) == 0)
 
-/* Copy N bytes at S, and a NUL, to SNAP's arena; returns their offset
- * (the arena may move until the snapshot is read), or SIZE_MAX when out
- * of memory. */
+/* Copy N bytes at S, and a NUL, to SNAP's arena, unless one of the last
+ * strings added is the same (most mappings share their VmFlags with a
+ * neighbour, and a library's path with four: the arena of 20,000 mappings
+ * stays a few kilobytes, not half a megabyte to fault in); returns their
+ * offset (the arena may move until the snapshot is read), or SIZE_MAX
+ * when out of memory. */
 static size_t
 arena_add(struct pm_snap *snap, const char *s, size_t n)
 {
 	size_t off = snap->paths_len;
+	unsigned nr = snap->nrecent < 8 ? snap->nrecent : 8;
+
+	for (unsigned i = 0; i < nr; i++)
+		if (snap->recent[i][1] == n && memcmp(snap->paths + snap->recent[i][0], s, n) == 0)
+			return snap->recent[i][0];
 
 	if (snap->paths_cap - snap->paths_len < n + 1) {
 		size_t nc = snap->paths_cap;
@@ -310,6 +318,9 @@ arena_add(struct pm_snap *snap, const char *s, size_t n)
 	memcpy(snap->paths + off, s, n);
 	snap->paths[off + n] = '\0';
 	snap->paths_len += n + 1;
+	snap->recent[snap->nrecent % 8][0] = (uint32_t)off;
+	snap->recent[snap->nrecent % 8][1] = (uint32_t)n;
+	snap->nrecent++;
 	return off;
 }
 
@@ -761,6 +772,7 @@ read_maps_file(int pid, const char *file, bool threaded, struct pm_snap *snap, c
 	snprintf(path, sizeof path, "/proc/%d/%s", pid, file);
 	snap->n = 0;
 	snap->paths_len = 0;
+	snap->nrecent = 0;
 	if (snap->text == NULL) {
 		if ((snap->text = malloc(PM_READ_BUF + 1)) == NULL) {
 			e = ENOMEM;

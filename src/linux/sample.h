@@ -61,6 +61,8 @@ struct pm_snap {
 	size_t len, textcap;         /* bytes of smaps read */
 	char *paths;                 /* the mappings' paths and VmFlags, one after another */
 	size_t paths_len, paths_cap;
+	uint32_t recent[8][2];       /* (offset, length) of strings just added: an */
+	unsigned nrecent;            /* equal one is shared, not added again */
 	char *letters;               /* page letters of all VMAs */
 	size_t letters_len, letters_cap;
 	double ms_smaps, ms_pages;   /* time spent reading */
