@@ -600,10 +600,9 @@ snap_has(const struct pm_snap *snap, const char *a, size_t len, int prot, const 
 /*
  * smaps longer than the sampler's read buffer: 600 mappings of alternating
  * protections (none merge), every third one a file with a long name, so
- * that lines and paths straddle reads.  smaps and maps list the same
- * mappings with their paths; pagemap read for the maps list and taken
- * over gives the letters a read for smaps' own list gives; a list that
- * changed meanwhile is refused.
+ * that lines and paths straddle reads.  smaps lists each with its path,
+ * equal paths and VmFlags kept once; pagemap read by the thread the parse
+ * feeds gives the letters a direct read gives (test_feed).
  */
 /* What the smaps progress hook saw (test_smaps_many). */
 static struct {
