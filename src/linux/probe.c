@@ -90,7 +90,7 @@ lx_read_page_entry(long ps, uint64_t *e)
 /*
  * Is pagemap entry E (of lx_read_page_entry) the zero page?  Present and
  * not mapped exclusively: pagemap sets bit 56 only for a normal page
- * mapped once, and vm_normal_page is NULL for the zero page (Linux
+ * mapped once, and vm_normal_page is NULL for the zero page (Linux v6.12
  * fs/proc/task_mmu.c pte_to_pagemap_entry); a page allocated by the read
  * fault is the process's own, bit 56 set, and counts in Rss as a write's
  * would.  (Present alone said "zero page" on a kernel that allocates one.)

@@ -232,9 +232,10 @@ avl_remove(struct vm_map_entry *n, const struct vm_map_entry *e)
  * has left the map, so the pointer is live -- and it still contains the
  * address (a clip may have moved its bounds).  Random lookups over ten
  * thousand entries touch one slot instead of the lower levels of the
- * tree, each a cache miss.  (The same idea as XNU's map hint in
- * vm_map_lookup_entry, or Linux's former per-thread vmacache, there with
- * one or four slots.)
+ * tree, each a cache miss.  (The same idea as XNU's one hint per map,
+ * xnu-11417.101.15 osfmk/vm/vm_map.c vm_map_lookup_entry, and Linux's
+ * four per thread until v6.0, mm/vmacache.c vmacache_find.)  Not a rule
+ * of the model: what a lookup finds does not change.
  */
 #define HINTS_MIN_ENTRIES 64
 #define HINTS_MAX_SLOTS (1u << 16)

@@ -63,8 +63,6 @@ vm_world_set_zero_page(struct vm_world *w, bool on)
  * replaces) is already present, and the call then only walks its page
  * table.
  */
-#define BLOCK_POPULATE_MIN (256u << 10)
-
 static void *
 block_alloc(size_t len)
 {
@@ -72,8 +70,7 @@ block_alloc(size_t len)
 
 	if (p == NULL)
 		abort();
-	if (len >= BLOCK_POPULATE_MIN)
-		mem_populate(p, len);
+	mem_populate(p, len);      /* (a small block is left to fault) */
 	return p;
 }
 
